@@ -1,0 +1,83 @@
+/** Where an input record came from. */
+export interface SourceRef {
+  /** file path, "stdin", Kinesis stream name, "simulator", ... */
+  origin: string;
+  line?: number;
+  /** position inside an envelope, e.g. Records[3] */
+  path?: string;
+  shardId?: string;
+  sequenceNumber?: string;
+  partitionKey?: string;
+  /** Kinesis approximate arrival time, ms since the epoch */
+  arrivedAt?: number;
+}
+
+export function describeSource(source: SourceRef): string {
+  let out = source.origin;
+  if (source.line !== undefined) out += `:${source.line}`;
+  if (source.path) out += ` ${source.path}`;
+  if (source.sequenceNumber && source.line === undefined) out += ` seq ${source.sequenceNumber}`;
+  return out;
+}
+
+export type EventKind = 'agent' | 'contact';
+
+/** One contact as an agent event shows it. */
+export interface ContactFact {
+  contactId: string;
+  state: string;
+  channel: string | null;
+  initiationMethod: string | null;
+  initialContactId: string | null;
+  queueName: string | null;
+  /** Connect set ConnectedToAgentTimestamp: the contact reached the agent */
+  connectedToAgent: boolean;
+}
+
+export interface StatusFact {
+  name: string;
+  /** ROUTABLE, CUSTOM or OFFLINE (inferred from the name when Connect omits it) */
+  type: string;
+}
+
+/** What the agent projector needs from an agent event. */
+export interface AgentFacts {
+  kind: 'agent';
+  eventId: string;
+  eventType: 'LOGIN' | 'LOGOUT' | 'STATE_CHANGE' | 'HEART_BEAT';
+  at: number;
+  agentArn: string;
+  instanceArn: string;
+  username: string | null;
+  /** null when the event carries no current snapshot */
+  status: StatusFact | null;
+  contacts: ContactFact[];
+}
+
+/** An accepted input, ready to be appended to the event table. */
+export interface NewEvent {
+  kind: EventKind;
+  /** agent ARN, or contact/<InstanceARN>/<ContactId> */
+  streamId: string;
+  /** unique within the stream: EventId, or <ContactId>@<LastUpdateTimestamp ms> */
+  dedupeKey: string;
+  instanceArn: string;
+  /** EventTimestamp or LastUpdateTimestamp, ms since the epoch */
+  occurredAt: number;
+  /** total order of the events within a stream */
+  sortKey: string;
+  source: SourceRef;
+  /** the payload, verbatim where the input allowed */
+  raw: string;
+}
+
+export interface StoredEvent extends NewEvent {
+  receivedAt: number;
+}
+
+export interface Rejection {
+  source: SourceRef;
+  reason: string;
+  /** the raw bytes as text (invalid UTF-8 replaced) */
+  raw: string;
+}

@@ -1,0 +1,162 @@
+import type { z } from 'zod';
+import type { AgentFacts, ContactFact, NewEvent, SourceRef, StatusFact } from '../model.js';
+import { parseInstant } from '../time.js';
+import {
+  agentEventSchema,
+  contactRecordSchema,
+  describeIssue,
+  type AgentEventPayload,
+  type AgentSnapshotPayload,
+  type ContactRecordPayload,
+} from './schemas.js';
+
+export type ParsedRecord =
+  | { ok: true; event: NewEvent; agent: AgentFacts; contact?: undefined }
+  | { ok: true; event: NewEvent; contact: ContactRecordPayload; agent?: undefined }
+  | { ok: false; reason: string };
+
+export function detectKind(value: unknown): 'agent' | 'contact' | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+  const v = value as Record<string, unknown>;
+  if ('EventType' in v || 'AgentARN' in v || 'CurrentAgentSnapshot' in v) return 'agent';
+  if ('AWSContactTraceRecordFormatVersion' in v) return 'contact';
+  if ('ContactId' in v && ('InitiationTimestamp' in v || 'LastUpdateTimestamp' in v)) return 'contact';
+  return null;
+}
+
+/** Validates one decoded JSON value as a Connect agent event or contact record. Never throws. */
+export function parseRecord(value: unknown, raw: string, source: SourceRef): ParsedRecord {
+  const kind = detectKind(value);
+  if (kind === 'agent') return parseAgentEvent(value, raw, source);
+  if (kind === 'contact') return parseContactRecord(value, raw, source);
+  return { ok: false, reason: notConnectReason(value) };
+}
+
+function notConnectReason(value: unknown): string {
+  if (value === null) return 'not a Connect agent event or contact record: got null';
+  if (Array.isArray(value)) return 'not a Connect agent event or contact record: got an array';
+  if (typeof value !== 'object') return `not a Connect agent event or contact record: got ${typeof value}`;
+  return 'not a Connect agent event or contact record: no EventType/AgentARN nor ContactId/AWSContactTraceRecordFormatVersion';
+}
+
+/** Validates again with the offending values included: slower, so only for rejects. */
+function failure(schema: z.ZodType, value: unknown, what: string): { ok: false; reason: string } {
+  const detailed = schema.safeParse(value, { reportInput: true });
+  return { ok: false, reason: detailed.success ? `${what}: invalid` : `${what}: ${describeIssue(detailed.error)}` };
+}
+
+function parseAgentEvent(value: unknown, raw: string, source: SourceRef): ParsedRecord {
+  const result = agentEventSchema.safeParse(value);
+  if (!result.success) return failure(agentEventSchema, value, 'agent event');
+  const e = result.data;
+  const snapshot = e.CurrentAgentSnapshot ?? null;
+  if (!snapshot && e.EventType !== 'LOGOUT') {
+    return { ok: false, reason: `agent event: CurrentAgentSnapshot: required for ${e.EventType}` };
+  }
+  const at = parseInstant(e.EventTimestamp)!;
+  const instanceArn = e.InstanceARN || instanceOf(e.AgentARN);
+  const agent: AgentFacts = {
+    kind: 'agent',
+    eventId: e.EventId,
+    eventType: e.EventType,
+    at,
+    agentArn: e.AgentARN,
+    instanceArn,
+    username: snapshot?.Configuration?.Username ?? e.PreviousAgentSnapshot?.Configuration?.Username ?? null,
+    status: snapshot ? statusOf(snapshot) : null,
+    contacts: snapshot ? contactsOf(snapshot) : [],
+  };
+  return {
+    ok: true,
+    agent,
+    event: {
+      kind: 'agent',
+      streamId: e.AgentARN,
+      dedupeKey: e.EventId,
+      instanceArn,
+      occurredAt: at,
+      sortKey: agentSortKey(at, source.sequenceNumber, e.EventId),
+      source,
+      raw,
+    },
+  };
+}
+
+function parseContactRecord(value: unknown, raw: string, source: SourceRef): ParsedRecord {
+  const result = contactRecordSchema.safeParse(value);
+  if (!result.success) return failure(contactRecordSchema, value, 'contact record');
+  const r = result.data;
+  const updatedAt = parseInstant(r.LastUpdateTimestamp)!;
+  return {
+    ok: true,
+    contact: r,
+    event: {
+      kind: 'contact',
+      streamId: contactStreamId(r.InstanceARN, r.ContactId),
+      dedupeKey: `${r.ContactId}@${updatedAt}`,
+      instanceArn: r.InstanceARN,
+      occurredAt: updatedAt,
+      sortKey: padTime(updatedAt),
+      source,
+      raw,
+    },
+  };
+}
+
+export function contactStreamId(instanceArn: string, contactId: string): string {
+  return `contact/${instanceArn}/${contactId}`;
+}
+
+/** arn:aws:connect:region:acct:instance/ID/agent/AGENT -> arn:aws:connect:region:acct:instance/ID */
+export function instanceOf(agentArn: string): string {
+  const i = agentArn.indexOf('/agent/');
+  return i > 0 ? agentArn.slice(0, i) : agentArn;
+}
+
+function statusOf(snapshot: AgentSnapshotPayload): StatusFact {
+  const { Name, Type } = snapshot.AgentStatus;
+  return { name: Name, type: Type || inferStatusType(Name) };
+}
+
+/** Older payloads omit AgentStatus.Type; Connect's built-in names tell it. */
+export function inferStatusType(name: string): string {
+  if (name === 'Offline') return 'OFFLINE';
+  if (name === 'Available') return 'ROUTABLE';
+  return 'CUSTOM';
+}
+
+function contactsOf(snapshot: AgentSnapshotPayload): ContactFact[] {
+  const contacts = snapshot.Contacts ?? [];
+  const out: ContactFact[] = [];
+  const seen = new Set<string>();
+  for (const c of contacts) {
+    if (seen.has(c.ContactId)) continue; // a contact is listed once; keep the first if a payload repeats it
+    seen.add(c.ContactId);
+    out.push({
+      contactId: c.ContactId,
+      state: c.State,
+      channel: c.Channel ?? null,
+      initiationMethod: c.InitiationMethod ?? null,
+      initialContactId: c.InitialContactId ?? null,
+      queueName: c.Queue?.Name ?? null,
+      connectedToAgent: Boolean(c.ConnectedToAgentTimestamp),
+    });
+  }
+  return out;
+}
+
+export function padTime(ms: number): string {
+  return String(ms).padStart(15, '0');
+}
+
+/**
+ * Orders an agent's events: EventTimestamp, then Kinesis sequence number
+ * (compared as a number: length first), then EventId.
+ */
+export function agentSortKey(at: number, sequenceNumber: string | undefined, eventId: string): string {
+  const seq = sequenceNumber && /^\d+$/.test(sequenceNumber) ? sequenceNumber.replace(/^0+(?=\d)/, '') : '';
+  const seqPart = seq ? `${String(seq.length).padStart(3, '0')}${seq}` : '';
+  return `${padTime(at)}|${seqPart}|${eventId}`;
+}
+
+export type { AgentEventPayload };

@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import { isPlausibleInstant, parseInstant } from '../time.js';
+
+/**
+ * Schemas for the parts of Connect payloads that Switchboard reads. Objects are
+ * loose: AWS adds fields over time and the raw payload is stored verbatim anyway.
+ */
+const instant = z.string().refine(
+  (s) => {
+    const ms = parseInstant(s);
+    return ms !== null && isPlausibleInstant(ms);
+  },
+  { message: 'expected an ISO-8601 timestamp between 2000 and 2100' },
+);
+const optionalInstant = instant.nullish();
+const nonEmpty = z.string().min(1);
+const optionalString = z.string().nullish();
+
+export const AGENT_EVENT_TYPES = ['LOGIN', 'LOGOUT', 'STATE_CHANGE', 'HEART_BEAT'] as const;
+export type AgentEventType = (typeof AGENT_EVENT_TYPES)[number];
+
+/** Documented contact states; unknown future states are accepted as strings. */
+export const CONTACT_STATES = [
+  'INCOMING',
+  'PENDING',
+  'CONNECTING',
+  'CONNECTED',
+  'CONNECTED_ONHOLD',
+  'MISSED',
+  'REJECTED',
+  'ERROR',
+  'ENDED',
+  'PAUSED',
+] as const;
+
+const queueRef = z.looseObject({ ARN: optionalString, Name: optionalString }).nullish();
+
+const agentContact = z.looseObject({
+  ContactId: nonEmpty,
+  InitialContactId: optionalString,
+  Channel: optionalString,
+  InitiationMethod: optionalString,
+  State: nonEmpty,
+  // Timestamps Switchboard does not compute with are not checked: interval
+  // boundaries come from EventTimestamp (StateStartTimestamp survives holds).
+  StateStartTimestamp: optionalString,
+  ConnectedToAgentTimestamp: optionalString,
+  QueueTimestamp: optionalString,
+  Queue: queueRef,
+});
+
+const agentSnapshot = z.looseObject({
+  AgentStatus: z.looseObject({
+    Name: nonEmpty,
+    Type: optionalString,
+    ARN: optionalString,
+    StartTimestamp: optionalString,
+  }),
+  Configuration: z
+    .looseObject({
+      Username: optionalString,
+      FirstName: optionalString,
+      LastName: optionalString,
+    })
+    .nullish(),
+  Contacts: z.array(agentContact).nullish(),
+});
+
+export const agentEventSchema = z.looseObject({
+  EventId: nonEmpty,
+  EventType: z.enum(AGENT_EVENT_TYPES),
+  EventTimestamp: instant,
+  AgentARN: nonEmpty,
+  InstanceARN: optionalString,
+  AWSAccountId: optionalString,
+  Version: optionalString,
+  CurrentAgentSnapshot: agentSnapshot.nullish(),
+  // Only read for the username when the current snapshot lacks one.
+  PreviousAgentSnapshot: z
+    .looseObject({ Configuration: z.looseObject({ Username: optionalString }).nullish() })
+    .nullish(),
+});
+
+export type AgentEventPayload = z.output<typeof agentEventSchema>;
+export type AgentSnapshotPayload = z.output<typeof agentSnapshot>;
+export type AgentContactPayload = z.output<typeof agentContact>;
+
+const seconds = z.number().nullish();
+
+export const contactRecordSchema = z.looseObject({
+  AWSContactTraceRecordFormatVersion: optionalString,
+  ContactId: nonEmpty,
+  InstanceARN: nonEmpty,
+  InitialContactId: optionalString,
+  PreviousContactId: optionalString,
+  NextContactId: optionalString,
+  Channel: optionalString,
+  InitiationMethod: optionalString,
+  InitiationTimestamp: instant,
+  ConnectedToSystemTimestamp: optionalInstant,
+  DisconnectTimestamp: optionalInstant,
+  LastUpdateTimestamp: instant,
+  DisconnectReason: optionalString,
+  Attributes: z.record(z.string(), z.unknown()).nullish(),
+  CustomerEndpoint: z.looseObject({ Address: optionalString, Type: optionalString }).nullish(),
+  SystemEndpoint: z.looseObject({ Address: optionalString, Type: optionalString }).nullish(),
+  Agent: z
+    .looseObject({
+      ARN: optionalString,
+      Username: optionalString,
+      ConnectedToAgentTimestamp: optionalInstant,
+      CustomerHoldDuration: seconds,
+      NumberOfHolds: seconds,
+      LongestHoldDuration: seconds,
+      AgentInteractionDuration: seconds,
+      AfterContactWorkDuration: seconds,
+      AfterContactWorkStartTimestamp: optionalInstant,
+      AfterContactWorkEndTimestamp: optionalInstant,
+    })
+    .nullish(),
+  Queue: z
+    .looseObject({
+      ARN: optionalString,
+      Name: optionalString,
+      EnqueueTimestamp: optionalInstant,
+      DequeueTimestamp: optionalInstant,
+      Duration: seconds,
+    })
+    .nullish(),
+});
+
+export type ContactRecordPayload = z.output<typeof contactRecordSchema>;
+
+/** "Records[3].kinesis.data" style path from a zod issue path. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out || '(record)';
+}
+
+export function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0]!;
+  const where = formatPath(issue.path);
+  if (issue.code === 'invalid_type') {
+    const received = (issue as { input?: unknown }).input;
+    if (received === undefined) return `${where}: required field is missing`;
+    return `${where}: expected ${issue.expected}, got ${describeValue(received)}`;
+  }
+  if (issue.code === 'invalid_value') return `${where}: ${issue.message}`;
+  const input = (issue as { input?: unknown }).input;
+  return input === undefined ? `${where}: ${issue.message}` : `${where}: ${issue.message}, got ${describeValue(input)}`;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}

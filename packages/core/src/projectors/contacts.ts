@@ -1,0 +1,157 @@
+import type { ContactRecordPayload } from '../parse/schemas.js';
+import { nationalNumber } from '../phone.js';
+import type { Rules } from '../rules.js';
+import { formatLocal, formatUtc, localDate, parseInstant } from '../time.js';
+
+export const OUTCOMES = ['handled', 'abandoned_in_queue', 'completed_in_flow', 'abandoned_in_flow', 'other'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export interface ContactRow {
+  contactId: string;
+  initialContactId: string;
+  channel: string | null;
+  initiationMethod: string | null;
+  startedAt: string;
+  startedAtLocal: string;
+  endedAt: string | null;
+  durationSeconds: number | null;
+  customerNumber: string | null;
+  customerNumberNational: string | null;
+  exitPoint: string | null;
+  completed: boolean | null;
+  outcome: Outcome;
+  disconnectReason: string | null;
+  queueName: string | null;
+  queueSeconds: number | null;
+  agentUsername: string | null;
+  holdSeconds: number | null;
+  afterContactWorkSeconds: number | null;
+  lastUpdatedAt: string;
+}
+
+/** A contact row with the keys the store needs to index and aggregate it. */
+export interface ContactProjection {
+  instanceArn: string;
+  contactId: string;
+  /** LastUpdateTimestamp, ms: the copy with the greatest value wins */
+  updatedAt: number;
+  startedAt: number;
+  /** yyyy-MM-dd of startedAt in the rules' zone */
+  localDate: string;
+  /** no PreviousContactId: the contact starts a chain and counts in the funnel */
+  chainStart: boolean;
+  row: ContactRow;
+}
+
+export function projectContact(record: ContactRecordPayload, rules: Rules): ContactProjection {
+  const started = parseInstant(record.InitiationTimestamp)!;
+  const ended = instantOrNull(record.DisconnectTimestamp);
+  const attributes = record.Attributes ?? {};
+  const exit = attributes[rules.flow.exitAttribute];
+  const completedRaw = attributes[rules.flow.completedAttribute];
+  const completed = completedRaw === undefined || completedRaw === null ? null : completedRaw === 'true';
+  const customerNumber = phoneAddress(record.CustomerEndpoint);
+
+  const row: ContactRow = {
+    contactId: record.ContactId,
+    initialContactId: record.InitialContactId || record.ContactId,
+    channel: record.Channel ?? null,
+    initiationMethod: record.InitiationMethod ?? null,
+    startedAt: formatUtc(started),
+    startedAtLocal: formatLocal(started, rules.timezone),
+    endedAt: ended === null ? null : formatUtc(ended),
+    durationSeconds: ended === null ? null : (ended - started) / 1000,
+    customerNumber,
+    customerNumberNational: customerNumber === null ? null : nationalNumber(customerNumber, rules.phoneRegion),
+    exitPoint: exit === undefined || exit === null ? null : String(exit),
+    completed,
+    outcome: outcomeOf(record, completed),
+    disconnectReason: record.DisconnectReason ?? null,
+    queueName: record.Queue?.Name ?? null,
+    queueSeconds: queueSeconds(record.Queue),
+    agentUsername: record.Agent?.Username ?? null,
+    holdSeconds: record.Agent?.CustomerHoldDuration ?? null,
+    afterContactWorkSeconds: afterContactWorkSeconds(record.Agent),
+    lastUpdatedAt: formatUtc(parseInstant(record.LastUpdateTimestamp)!),
+  };
+  return {
+    instanceArn: record.InstanceARN,
+    contactId: record.ContactId,
+    updatedAt: parseInstant(record.LastUpdateTimestamp)!,
+    startedAt: started,
+    localDate: localDate(started, rules.timezone),
+    chainStart: !record.PreviousContactId,
+    row,
+  };
+}
+
+/** design.md "Contact flow projection": the first rule that matches. */
+export function outcomeOf(record: ContactRecordPayload, completed: boolean | null): Outcome {
+  const customerHungUp = record.DisconnectReason === 'CUSTOMER_DISCONNECT';
+  if (record.Agent?.ConnectedToAgentTimestamp) return 'handled';
+  if (record.Queue?.EnqueueTimestamp && customerHungUp) return 'abandoned_in_queue';
+  if (completed === true) return 'completed_in_flow';
+  if (completed === false || customerHungUp) return 'abandoned_in_flow';
+  return 'other';
+}
+
+function instantOrNull(value: string | null | undefined): number | null {
+  return value ? parseInstant(value) : null;
+}
+
+function phoneAddress(endpoint: ContactRecordPayload['CustomerEndpoint']): string | null {
+  if (!endpoint?.Address) return null;
+  if (endpoint.Type && endpoint.Type !== 'TELEPHONE_NUMBER') return null;
+  if (!endpoint.Type && !/^\+\d+$/.test(endpoint.Address)) return null;
+  return endpoint.Address;
+}
+
+function queueSeconds(queue: ContactRecordPayload['Queue']): number | null {
+  if (!queue) return null;
+  if (typeof queue.Duration === 'number') return queue.Duration;
+  const enq = instantOrNull(queue.EnqueueTimestamp);
+  const deq = instantOrNull(queue.DequeueTimestamp);
+  return enq !== null && deq !== null ? (deq - enq) / 1000 : null;
+}
+
+function afterContactWorkSeconds(agent: ContactRecordPayload['Agent']): number | null {
+  if (!agent) return null;
+  if (typeof agent.AfterContactWorkDuration === 'number') return agent.AfterContactWorkDuration;
+  const start = instantOrNull(agent.AfterContactWorkStartTimestamp);
+  const end = instantOrNull(agent.AfterContactWorkEndTimestamp);
+  return start !== null && end !== null ? (end - start) / 1000 : null;
+}
+
+/** Keeps whichever copy carries the newest LastUpdateTimestamp (ties keep the current one). */
+export function newerContact(current: ContactProjection | undefined, candidate: ContactProjection): ContactProjection {
+  return current && current.updatedAt >= candidate.updatedAt ? current : candidate;
+}
+
+export interface FunnelRow {
+  date: string;
+  exitPoint: string | null;
+  outcome: Outcome;
+  contacts: number;
+}
+
+/** Counts chain-starting contacts per local date, exit point and outcome. */
+export function buildFunnel(contacts: Iterable<Pick<ContactProjection, 'localDate' | 'chainStart' | 'row'>>): FunnelRow[] {
+  const counts = new Map<string, FunnelRow>();
+  for (const c of contacts) {
+    if (!c.chainStart) continue;
+    const key = JSON.stringify([c.localDate, c.row.exitPoint, c.row.outcome]);
+    const row = counts.get(key);
+    if (row) row.contacts += 1;
+    else counts.set(key, { date: c.localDate, exitPoint: c.row.exitPoint, outcome: c.row.outcome, contacts: 1 });
+  }
+  return [...counts.values()].sort(compareFunnel);
+}
+
+export function compareFunnel(a: FunnelRow, b: FunnelRow): number {
+  return (
+    a.date.localeCompare(b.date) ||
+    (a.exitPoint ?? '').localeCompare(b.exitPoint ?? '') ||
+    (a.exitPoint === null ? 0 : 1) - (b.exitPoint === null ? 0 : 1) ||
+    OUTCOMES.indexOf(a.outcome) - OUTCOMES.indexOf(b.outcome)
+  );
+}

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { isValidZone } from './time.js';
+import { isSupportedRegion } from './phone.js';
+
+export const BUCKET_MINUTES = [15, 30, 60, 1440] as const;
+export type BucketMinutes = (typeof BUCKET_MINUTES)[number];
+
+const seconds = z.number().positive();
+
+const rulesSchema = z.strictObject({
+  timezone: z.string().refine(isValidZone, { message: 'not a valid IANA time zone' }).default('UTC'),
+  bucketMinutes: z
+    .number()
+    .refine((n): n is BucketMinutes => (BUCKET_MINUTES as readonly number[]).includes(n), {
+      message: `must be one of ${BUCKET_MINUTES.join(', ')}`,
+    })
+    .default(15),
+  phoneRegion: z
+    .string()
+    .refine(isSupportedRegion, { message: 'not a known ISO 3166-1 alpha-2 region code' })
+    .nullable()
+    .default(null),
+  flow: z
+    .strictObject({
+      exitAttribute: z.string().min(1).default('call_route'),
+      completedAttribute: z.string().min(1).default('call_completed'),
+    })
+    .prefault({}),
+  alerts: z
+    .strictObject({
+      holdSeconds: seconds.optional(),
+      afterContactWorkSeconds: seconds.optional(),
+      statusSeconds: z.record(z.string(), seconds).default({}),
+    })
+    .prefault({}),
+});
+
+export type Rules = z.output<typeof rulesSchema> & { bucketMinutes: BucketMinutes };
+export type RulesInput = z.input<typeof rulesSchema>;
+
+export class RulesError extends Error {
+  override name = 'RulesError';
+}
+
+/** Validates a rules document (every key optional) and fills in the defaults. */
+export function parseRules(input: unknown): Rules {
+  const result = rulesSchema.safeParse(input ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const where = issue.path.length ? issue.path.join('.') : '(root)';
+    throw new RulesError(`invalid rules: ${where}: ${issue.message}`);
+  }
+  return result.data as Rules;
+}
+
+export const DEFAULT_RULES: Rules = parseRules({});
+
+/** The part of the rules that materialized projections depend on. */
+export function projectionRules(rules: Rules) {
+  return { timezone: rules.timezone, phoneRegion: rules.phoneRegion, flow: rules.flow };
+}
+
+/** A stable hash of the rules that projections are built with (key order does not matter). */
+export function rulesHash(rules: Rules): string {
+  return createHash('sha256').update(stableStringify(projectionRules(rules))).digest('hex').slice(0, 16);
+}
+
+function stableStringify(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
+}
