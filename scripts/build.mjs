@@ -1,1 +1,29 @@
-// placeholder, replaced below
+// Builds what runs outside vitest: the CLI bundle (esbuild) and the dashboard (Vite).
+// Runs on `npm install` (prepare) and before `npm test`.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+await build({
+  entryPoints: [`${root}/packages/cli/src/main.ts`],
+  outfile: `${root}/packages/cli/dist/switchboard.mjs`,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: true,
+  // Workspace packages and small libraries are bundled; native and AWS SDK
+  // packages stay in node_modules (the SDK is imported lazily where used).
+  external: ['better-sqlite3', '@aws-sdk/*', '@smithy/*', '@aws-lambda-powertools/*', 'playwright-core'],
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  logLevel: 'warning',
+});
+
+const webConfig = `${root}/packages/web/vite.config.ts`;
+if (existsSync(webConfig)) {
+  const r = spawnSync('npm', ['run', 'build', '-w', '@switchboard/web'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}

@@ -1,0 +1,86 @@
+/**
+ * The JSON shapes of the CLI's --json output and of the HTTP API (design.md
+ * "The switchboard command"). Times are ISO-8601 UTC unless named *Local or
+ * bucket*, which carry the configured zone's offset.
+ */
+import type { ReportRow } from '../projectors/report.js';
+import type { ContactRow, FunnelRow } from '../projectors/contacts.js';
+
+export type { ReportRow, ContactRow, FunnelRow };
+
+export interface AgentView {
+  agentArn: string;
+  username: string | null;
+  status: { name: string; type: string; since: string } | null;
+  activity: { name: string; since: string } | null;
+  contacts: Array<{ contactId: string; channel: string | null; state: string; since: string }>;
+  loggedIn: boolean;
+  lastEventAt: string | null;
+}
+
+export interface IntervalView {
+  agentArn: string;
+  username: string | null;
+  dimension: 'status' | 'activity' | 'contact';
+  name: string;
+  contactId: string | null;
+  start: string;
+  end: string;
+  seconds: number;
+}
+
+export const ALERT_KINDS = ['LongHold', 'LongAfterContactWork', 'LongStatus', 'ContactAbandoned'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/**
+ * An alert. EventBridge: source "switchboard", detail-type = `kind`, detail = the
+ * whole object. `id` identifies the occurrence; an occurrence is raised once.
+ */
+export interface Alert {
+  id: string;
+  kind: AlertKind;
+  /** when the threshold was crossed (or the contact ended, for ContactAbandoned) */
+  at: string;
+  /** false while the hold / ACW / status is still going on (raised by the sweep) */
+  ended: boolean;
+  agentArn: string | null;
+  username: string | null;
+  contactId: string | null;
+  /** status name for LongStatus, outcome for ContactAbandoned */
+  name: string | null;
+  seconds: number;
+  thresholdSeconds: number | null;
+}
+
+/** Rules and facts the dashboard needs: GET /api/config. */
+export interface ConfigView {
+  timezone: string;
+  bucketMinutes: number;
+  phoneRegion: string | null;
+  alerts: { holdSeconds?: number; afterContactWorkSeconds?: number; statusSeconds: Record<string, number> };
+  rulesHash: string;
+  /** projections were built with other rules: run `switchboard rebuild` */
+  stale: boolean;
+}
+
+export interface HealthView {
+  ok: boolean;
+  events: number;
+  quarantined: number;
+  lastEventAt: string | null;
+  stale: boolean;
+}
+
+/**
+ * GET /api/stream (server-sent events). Each SSE message has `event:` set to
+ * `type` and `data:` set to the JSON of `data`:
+ *  - snapshot: every agent, sent once on connect
+ *  - agents: agents whose state changed (batched, at most every 250 ms)
+ *  - alerts: newly raised alerts
+ *  - projections: intervals or contacts changed; refetch report/contacts/funnel
+ */
+export type StreamMessage =
+  | { type: 'snapshot'; data: { agents: AgentView[]; at: string } }
+  | { type: 'agents'; data: AgentView[] }
+  | { type: 'alerts'; data: Alert[] }
+  | { type: 'projections'; data: { intervals: boolean; contacts: boolean; at: string } };
