@@ -1,0 +1,83 @@
+import type { Rules } from '../rules.js';
+import type { AlertLedger, EventStore, ProjectionStore } from '../store/ports.js';
+import { formatUtc } from '../time.js';
+import { parseBucket, parseOutcome, parseTimeRange, parseZone, ParamError } from './params.js';
+import {
+  configView,
+  isStale,
+  queryAgents,
+  queryContacts,
+  queryFunnel,
+  queryIntervals,
+  queryReport,
+  UnknownAgentError,
+} from './queries.js';
+import type { HealthView } from './views.js';
+
+export interface ApiContext {
+  projections: ProjectionStore;
+  events: Pick<EventStore, 'counts'>;
+  alerts?: Pick<AlertLedger, 'recentAlerts'>;
+  rules: Rules;
+}
+
+export interface ApiResponse {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * The read-only JSON API shared by the local server and the AWS Lambda: same
+ * shapes and filters as the CLI's --json. `/api/stream` is transport-specific
+ * and handled by the servers.
+ */
+export async function handleApi(ctx: ApiContext, method: string, path: string, query: URLSearchParams): Promise<ApiResponse> {
+  if (method !== 'GET' && method !== 'HEAD') return { status: 405, body: { error: 'the API is read-only: use GET' } };
+  try {
+    const range = () => parseTimeRange(query.get('from'), query.get('to'));
+    const agent = query.get('agent') ?? undefined;
+    switch (path.replace(/\/+$/, '')) {
+      case '/api/agents':
+        return ok(await queryAgents(ctx.projections));
+      case '/api/intervals':
+        return ok(await queryIntervals(ctx.projections, { ...range(), agent }));
+      case '/api/report':
+        return ok(
+          await queryReport(ctx.projections, ctx.rules, {
+            ...range(),
+            agent,
+            bucketMinutes: parseBucket(query.get('bucket')),
+            zone: parseZone(query.get('tz')),
+          }),
+        );
+      case '/api/contacts':
+        return ok(await queryContacts(ctx.projections, { ...range(), outcome: parseOutcome(query.get('outcome')) }));
+      case '/api/funnel':
+        return ok(await queryFunnel(ctx.projections, range()));
+      case '/api/config':
+        return ok(await configView(ctx.projections, ctx.rules));
+      case '/api/alerts':
+        return ok(ctx.alerts ? await ctx.alerts.recentAlerts(Number(query.get('limit') ?? 200) || 200) : []);
+      case '/api/health': {
+        const counts = await ctx.events.counts();
+        const health: HealthView = {
+          ok: true,
+          events: counts.events,
+          quarantined: counts.quarantined,
+          lastEventAt: counts.lastEventAt === null ? null : formatUtc(counts.lastEventAt),
+          stale: await isStale(ctx.projections, ctx.rules),
+        };
+        return ok(health);
+      }
+      default:
+        return { status: 404, body: { error: `no such endpoint: ${path}` } };
+    }
+  } catch (err) {
+    if (err instanceof ParamError || err instanceof UnknownAgentError) return { status: 400, body: { error: err.message } };
+    throw err;
+  }
+}
+
+function ok(body: unknown): ApiResponse {
+  return { status: 200, body };
+}

@@ -1,0 +1,122 @@
+import type { AgentState, Interval, Tally } from '../projectors/agent.js';
+import { buildFunnel, type ContactRow, type FunnelRow, type Outcome } from '../projectors/contacts.js';
+import { buildReport, type ReportRow } from '../projectors/report.js';
+import { rulesHash, type Rules } from '../rules.js';
+import type { ProjectionStore } from '../store/ports.js';
+import { formatUtc } from '../time.js';
+import type { AgentView, ConfigView, IntervalView } from './views.js';
+
+export function toAgentView(s: AgentState): AgentView {
+  return {
+    agentArn: s.agentArn,
+    username: s.username,
+    status: s.status ? { name: s.status.name, type: s.status.type, since: formatUtc(s.status.since) } : null,
+    activity: s.activity ? { name: s.activity.name, since: formatUtc(s.activity.since) } : null,
+    contacts: s.contacts.map((c) => ({ contactId: c.contactId, channel: c.channel, state: c.state, since: formatUtc(c.since) })),
+    loggedIn: s.loggedIn,
+    lastEventAt: s.lastEventAt === null ? null : formatUtc(s.lastEventAt),
+  };
+}
+
+export function toIntervalView(i: Interval): IntervalView {
+  return {
+    agentArn: i.agentArn,
+    username: i.username,
+    dimension: i.dimension,
+    name: i.name,
+    contactId: i.dimension === 'contact' ? i.contactId : null,
+    start: formatUtc(i.start),
+    end: formatUtc(i.end),
+    seconds: (i.end - i.start) / 1000,
+  };
+}
+
+const byName = (a: { username: string | null; agentArn: string }, b: { username: string | null; agentArn: string }) =>
+  (a.username ?? '').localeCompare(b.username ?? '') || a.agentArn.localeCompare(b.agentArn);
+
+export async function queryAgents(store: ProjectionStore): Promise<AgentView[]> {
+  return (await store.listAgents()).sort(byName).map(toAgentView);
+}
+
+export class UnknownAgentError extends Error {
+  override name = 'UnknownAgentError';
+}
+
+/** An agent ARN, or a username (which may match agents of several instances). */
+export async function resolveAgents(store: ProjectionStore, agent: string | undefined): Promise<string[] | undefined> {
+  if (!agent) return undefined;
+  const agents = await store.listAgents();
+  const matches = agents.filter((a) => a.agentArn === agent || a.username === agent).map((a) => a.agentArn);
+  if (matches.length === 0) throw new UnknownAgentError(`no agent with ARN or username "${agent}"`);
+  return matches;
+}
+
+export interface TimeFilter {
+  from?: number;
+  to?: number;
+}
+
+const DIMENSION_ORDER = { status: 0, activity: 1, contact: 2 } as const;
+
+export async function queryIntervals(store: ProjectionStore, filter: TimeFilter & { agent?: string }): Promise<IntervalView[]> {
+  const agentArns = await resolveAgents(store, filter.agent);
+  const out: Interval[] = [];
+  for await (const i of store.intervals({ agentArns, from: filter.from, to: filter.to })) out.push(i);
+  out.sort(
+    (a, b) =>
+      a.start - b.start ||
+      a.agentArn.localeCompare(b.agentArn) ||
+      DIMENSION_ORDER[a.dimension] - DIMENSION_ORDER[b.dimension] ||
+      (a.contactId ?? '').localeCompare(b.contactId ?? '') ||
+      a.end - b.end,
+  );
+  return out.map(toIntervalView);
+}
+
+export async function queryReport(
+  store: ProjectionStore,
+  rules: Rules,
+  options: TimeFilter & { bucketMinutes?: number; zone?: string; agent?: string },
+): Promise<ReportRow[]> {
+  const agentArns = await resolveAgents(store, options.agent);
+  const intervals: Interval[] = [];
+  for await (const i of store.intervals({ agentArns, from: options.from, to: options.to })) intervals.push(i);
+  const tallies: Tally[] = [];
+  for await (const t of store.tallies({ agentArns, from: options.from, to: options.to })) tallies.push(t);
+  return buildReport(intervals, tallies, {
+    zone: options.zone ?? rules.timezone,
+    bucketMinutes: options.bucketMinutes ?? rules.bucketMinutes,
+    from: options.from,
+    to: options.to,
+  });
+}
+
+export async function queryContacts(store: ProjectionStore, filter: TimeFilter & { outcome?: Outcome }): Promise<ContactRow[]> {
+  const rows: Array<{ startedAt: number; row: ContactRow }> = [];
+  for await (const c of store.contacts(filter)) rows.push(c);
+  rows.sort((a, b) => a.startedAt - b.startedAt || a.row.contactId.localeCompare(b.row.contactId));
+  return rows.map((r) => r.row);
+}
+
+export async function queryFunnel(store: ProjectionStore, filter: TimeFilter = {}): Promise<FunnelRow[]> {
+  const rows = [];
+  for await (const c of store.contacts(filter)) rows.push(c);
+  return buildFunnel(rows);
+}
+
+/** Whether the projections were built under other rules than `rules`. */
+export async function isStale(store: ProjectionStore, rules: Rules): Promise<boolean> {
+  const meta = await store.meta();
+  return meta.rulesHash !== null && meta.rulesHash !== rulesHash(rules);
+}
+
+export async function configView(store: ProjectionStore, rules: Rules): Promise<ConfigView> {
+  return {
+    timezone: rules.timezone,
+    bucketMinutes: rules.bucketMinutes,
+    phoneRegion: rules.phoneRegion,
+    alerts: rules.alerts,
+    rulesHash: rulesHash(rules),
+    stale: await isStale(store, rules),
+  };
+}

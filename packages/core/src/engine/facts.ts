@@ -1,0 +1,17 @@
+import type { AgentFacts, StoredEvent } from '../model.js';
+import type { ContactRecordPayload } from '../parse/schemas.js';
+import { parseRecord } from '../parse/record.js';
+
+/** A stored event together with what the projectors read from it. */
+export interface ProjectableEvent {
+  event: StoredEvent;
+  agent?: AgentFacts;
+  contact?: ContactRecordPayload;
+}
+
+/** Re-reads a stored event's payload (events in the table were valid when appended). */
+export function toProjectable(event: StoredEvent): ProjectableEvent {
+  const parsed = parseRecord(JSON.parse(event.raw), event.raw, event.source);
+  if (!parsed.ok) throw new Error(`stored event ${event.streamId}/${event.dedupeKey} no longer parses: ${parsed.reason}`);
+  return parsed.agent ? { event, agent: parsed.agent } : { event, contact: parsed.contact };
+}

@@ -1,0 +1,134 @@
+import type { NewEvent, Rejection, StoredEvent } from '../model.js';
+import type { AgentState, Interval, Tally } from '../projectors/agent.js';
+import type { ContactProjection, Outcome } from '../projectors/contacts.js';
+import type { Alert } from '../api/views.js';
+
+/** An interval or tally with the sort key of the event that produced it. */
+export type Emitted<T> = T & { emitKey: string };
+
+export interface AgentRecord {
+  state: AgentState;
+  /** sort key of the last applied event */
+  lastSortKey: string;
+  /** events applied since the last snapshot */
+  sinceSnapshot: number;
+  /** optimistic-concurrency version, incremented on every write */
+  version: number;
+}
+
+export interface AgentSnapshot {
+  sortKey: string;
+  state: AgentState;
+}
+
+export interface AgentWrite {
+  agentArn: string;
+  record: AgentRecord;
+  /** the version read before planning (0 = the agent was new); adapters may use it for conditional writes */
+  expectedVersion: number;
+  /**
+   * When set, first delete outputs and snapshots emitted after this sort key
+   * ('' = all of them): a late event re-folds the agent from a snapshot.
+   */
+  rewindAfter: string | null;
+  intervals: Emitted<Interval>[];
+  tallies: Emitted<Tally>[];
+  snapshots: AgentSnapshot[];
+}
+
+export interface ProjectionWrites {
+  agents: AgentWrite[];
+  /** contact rows that are newer than what the store holds */
+  contacts: ContactProjection[];
+}
+
+export interface ProjectionMeta {
+  generation: number;
+  rulesHash: string | null;
+  builtAt: number | null;
+}
+
+export interface IntervalQuery {
+  agentArns?: string[];
+  /** ms: intervals overlapping [from, to) */
+  from?: number;
+  to?: number;
+}
+
+export interface TallyQuery {
+  agentArns?: string[];
+  from?: number;
+  to?: number;
+}
+
+export interface ContactQuery {
+  outcome?: Outcome;
+  from?: number;
+  to?: number;
+}
+
+/** The immutable event table. */
+export interface EventStore {
+  /** Appends; an event whose (streamId, dedupeKey) exists is a duplicate and is skipped. */
+  append(events: readonly NewEvent[], receivedAt: number): Promise<{ appended: StoredEvent[]; duplicates: number }>;
+  /** Keeps inputs that could not be accepted, with the reason. */
+  quarantine(rejections: readonly Rejection[], receivedAt: number): Promise<void>;
+  /** One stream in sort-key order, optionally after a sort key. */
+  readStream(streamId: string, afterSortKey?: string): AsyncIterable<StoredEvent>;
+  /** Every event, grouped by stream and in sort-key order within a stream; bounded memory. */
+  scanAll(): AsyncIterable<StoredEvent>;
+  counts(): Promise<{ events: number; quarantined: number; lastEventAt: number | null }>;
+  listQuarantine(limit: number): Promise<Array<Rejection & { receivedAt: number }>>;
+}
+
+/** Read side of the projections of one generation. */
+export interface ProjectionReader {
+  getAgents(agentArns: readonly string[]): Promise<Map<string, AgentRecord>>;
+  /** the latest snapshot strictly before the sort key */
+  snapshotBefore(agentArn: string, sortKey: string): Promise<AgentSnapshot | null>;
+  getContactVersions(keys: ReadonlyArray<{ instanceArn: string; contactId: string }>): Promise<Map<string, number>>;
+  listAgents(): Promise<AgentState[]>;
+  intervals(query: IntervalQuery): AsyncIterable<Interval>;
+  tallies(query: TallyQuery): AsyncIterable<Tally>;
+  contacts(query: ContactQuery): AsyncIterable<ContactProjection>;
+}
+
+export interface ProjectionStore extends ProjectionReader {
+  meta(): Promise<ProjectionMeta>;
+  /** Records the rules hash of a generation that has none yet (a new store). */
+  claimRules(rulesHash: string): Promise<void>;
+  /** Applies a planned set of writes atomically where the store can (SQLite), else idempotently. */
+  commit(writes: ProjectionWrites): Promise<void>;
+}
+
+/** Rebuild target: a fresh generation that becomes current only when complete. */
+export interface Rebuildable {
+  beginGeneration(rulesHash: string): Promise<ProjectionStore & { generation: number }>;
+  /**
+   * Makes the generation current and drops older ones. Events appended since the
+   * rebuild's scan began are handed to `catchUp` first, inside the same
+   * transaction where the store has them, so none is missed.
+   */
+  switchTo(generation: number, rulesHash: string, catchUp: (events: StoredEvent[]) => Promise<void>): Promise<void>;
+  /** Forgets a generation that was never switched to (an abandoned rebuild). */
+  dropGeneration(generation: number): Promise<void>;
+}
+
+/** A store that can run several operations as one atomic unit. */
+export interface Transactional {
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+/** Everything the local engine needs: the embedded SQLite store implements it. */
+export type LocalStore = EventStore & ProjectionStore & AlertLedger & Rebuildable & Transactional;
+
+/** Alerts already raised, so that an occurrence is published once. */
+export interface AlertLedger {
+  /** Records the alerts; returns those not seen before. */
+  recordAlerts(alerts: readonly Alert[]): Promise<Alert[]>;
+  recentAlerts(limit: number): Promise<Alert[]>;
+}
+
+export function contactKey(instanceArn: string, contactId: string): string {
+  return `${instanceArn}/${contactId}`;
+}

@@ -1,0 +1,2 @@
+export { SqliteStore, StoreError } from './store.js';
+export { SqliteProjections } from './projections.js';

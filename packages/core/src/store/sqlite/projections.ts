@@ -1,0 +1,252 @@
+import type Database from 'better-sqlite3';
+import type { AgentState, Interval, Tally } from '../../projectors/agent.js';
+import type { ContactProjection } from '../../projectors/contacts.js';
+import {
+  contactKey,
+  type AgentRecord,
+  type AgentSnapshot,
+  type ContactQuery,
+  type IntervalQuery,
+  type ProjectionMeta,
+  type ProjectionStore,
+  type ProjectionWrites,
+  type TallyQuery,
+} from '../ports.js';
+import { generationSchema } from './schema.js';
+
+const PAGE = 10_000;
+const IN_CHUNK = 500;
+
+type Row = Record<string, unknown>;
+
+/** The projections of one generation in SQLite. */
+export class SqliteProjections implements ProjectionStore {
+  private readonly p: string;
+  private readonly stmts: ReturnType<SqliteProjections['prepare']>;
+
+  constructor(
+    private readonly db: Database.Database,
+    readonly generation: number,
+    create = false,
+  ) {
+    this.p = `g${generation}_`;
+    if (create) db.exec(generationSchema(generation));
+    this.stmts = this.prepare();
+  }
+
+  private prepare() {
+    const p = this.p;
+    const db = this.db;
+    return {
+      upsertAgent: db.prepare(
+        `INSERT INTO ${p}agents (agent_arn, state, last_sort_key, since_snapshot, version) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (agent_arn) DO UPDATE SET state = excluded.state, last_sort_key = excluded.last_sort_key,
+           since_snapshot = excluded.since_snapshot, version = excluded.version`,
+      ),
+      insertInterval: db.prepare(
+        `INSERT INTO ${p}intervals (agent_arn, username, dimension, name, status_type, contact_id, start_ms, end_ms, emit_key)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertTally: db.prepare(`INSERT INTO ${p}tallies (agent_arn, kind, contact_id, at_ms, emit_key) VALUES (?, ?, ?, ?, ?)`),
+      upsertSnapshot: db.prepare(`INSERT OR REPLACE INTO ${p}snapshots (agent_arn, sort_key, state) VALUES (?, ?, ?)`),
+      rewindIntervals: db.prepare(`DELETE FROM ${p}intervals WHERE agent_arn = ? AND emit_key > ?`),
+      rewindTallies: db.prepare(`DELETE FROM ${p}tallies WHERE agent_arn = ? AND emit_key > ?`),
+      rewindSnapshots: db.prepare(`DELETE FROM ${p}snapshots WHERE agent_arn = ? AND sort_key > ?`),
+      snapshotBefore: db.prepare(
+        `SELECT sort_key, state FROM ${p}snapshots WHERE agent_arn = ? AND sort_key < ? ORDER BY sort_key DESC LIMIT 1`,
+      ),
+      upsertContact: db.prepare(
+        `INSERT INTO ${p}contacts (contact_key, instance_arn, contact_id, updated_at, started_at, local_date, chain_start, outcome, row)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (contact_key) DO UPDATE SET updated_at = excluded.updated_at, started_at = excluded.started_at,
+           local_date = excluded.local_date, chain_start = excluded.chain_start, outcome = excluded.outcome, row = excluded.row
+         WHERE excluded.updated_at > ${p}contacts.updated_at`,
+      ),
+      listAgents: db.prepare(`SELECT state FROM ${p}agents ORDER BY agent_arn`),
+      meta: db.prepare(`SELECT key, value FROM meta WHERE key IN (?, ?)`),
+      setMeta: db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)`),
+    };
+  }
+
+  async meta(): Promise<ProjectionMeta> {
+    const rows = this.stmts.meta.all(`gen.${this.generation}.rulesHash`, `gen.${this.generation}.builtAt`) as Row[];
+    const get = (k: string) => rows.find((r) => r.key === `gen.${this.generation}.${k}`)?.value as string | undefined;
+    const builtAt = get('builtAt');
+    return { generation: this.generation, rulesHash: get('rulesHash') ?? null, builtAt: builtAt ? Number(builtAt) : null };
+  }
+
+  async claimRules(rulesHash: string): Promise<void> {
+    this.stmts.setMeta.run(`gen.${this.generation}.rulesHash`, rulesHash);
+  }
+
+  async getAgents(agentArns: readonly string[]): Promise<Map<string, AgentRecord>> {
+    const out = new Map<string, AgentRecord>();
+    for (let i = 0; i < agentArns.length; i += IN_CHUNK) {
+      const chunk = agentArns.slice(i, i + IN_CHUNK);
+      const rows = this.db
+        .prepare(`SELECT * FROM ${this.p}agents WHERE agent_arn IN (${chunk.map(() => '?').join(',')})`)
+        .all(...chunk) as Row[];
+      for (const r of rows) {
+        out.set(r.agent_arn as string, {
+          state: JSON.parse(r.state as string) as AgentState,
+          lastSortKey: r.last_sort_key as string,
+          sinceSnapshot: r.since_snapshot as number,
+          version: r.version as number,
+        });
+      }
+    }
+    return out;
+  }
+
+  async snapshotBefore(agentArn: string, sortKey: string): Promise<AgentSnapshot | null> {
+    const r = this.stmts.snapshotBefore.get(agentArn, sortKey) as Row | undefined;
+    return r ? { sortKey: r.sort_key as string, state: JSON.parse(r.state as string) as AgentState } : null;
+  }
+
+  async getContactVersions(keys: ReadonlyArray<{ instanceArn: string; contactId: string }>): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const all = keys.map((k) => contactKey(k.instanceArn, k.contactId));
+    for (let i = 0; i < all.length; i += IN_CHUNK) {
+      const chunk = all.slice(i, i + IN_CHUNK);
+      const rows = this.db
+        .prepare(`SELECT contact_key, updated_at FROM ${this.p}contacts WHERE contact_key IN (${chunk.map(() => '?').join(',')})`)
+        .all(...chunk) as Row[];
+      for (const r of rows) out.set(r.contact_key as string, r.updated_at as number);
+    }
+    return out;
+  }
+
+  async listAgents(): Promise<AgentState[]> {
+    return (this.stmts.listAgents.all() as Row[]).map((r) => JSON.parse(r.state as string) as AgentState);
+  }
+
+  async *intervals(query: IntervalQuery): AsyncIterable<Interval> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.agentArns) {
+      if (query.agentArns.length === 0) return;
+      where.push(`agent_arn IN (${query.agentArns.map(() => '?').join(',')})`);
+      params.push(...query.agentArns);
+    }
+    if (query.to !== undefined) {
+      where.push('start_ms < ?');
+      params.push(query.to);
+    }
+    if (query.from !== undefined) {
+      where.push('end_ms > ?');
+      params.push(query.from);
+    }
+    for (const r of this.paged('intervals', where, params)) {
+      yield {
+        agentArn: r.agent_arn as string,
+        username: (r.username as string | null) ?? null,
+        dimension: r.dimension as Interval['dimension'],
+        name: r.name as string,
+        statusType: (r.status_type as string | null) ?? null,
+        contactId: (r.contact_id as string | null) ?? null,
+        start: r.start_ms as number,
+        end: r.end_ms as number,
+      };
+    }
+  }
+
+  async *tallies(query: TallyQuery): AsyncIterable<Tally> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.agentArns) {
+      if (query.agentArns.length === 0) return;
+      where.push(`agent_arn IN (${query.agentArns.map(() => '?').join(',')})`);
+      params.push(...query.agentArns);
+    }
+    if (query.from !== undefined) {
+      where.push('at_ms >= ?');
+      params.push(query.from);
+    }
+    if (query.to !== undefined) {
+      where.push('at_ms < ?');
+      params.push(query.to);
+    }
+    for (const r of this.paged('tallies', where, params)) {
+      yield { agentArn: r.agent_arn as string, kind: r.kind as Tally['kind'], contactId: r.contact_id as string, at: r.at_ms as number };
+    }
+  }
+
+  async *contacts(query: ContactQuery): AsyncIterable<ContactProjection> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.outcome) {
+      where.push('outcome = ?');
+      params.push(query.outcome);
+    }
+    if (query.from !== undefined) {
+      where.push('started_at >= ?');
+      params.push(query.from);
+    }
+    if (query.to !== undefined) {
+      where.push('started_at < ?');
+      params.push(query.to);
+    }
+    for (const r of this.paged('contacts', where, params)) {
+      yield {
+        instanceArn: r.instance_arn as string,
+        contactId: r.contact_id as string,
+        updatedAt: r.updated_at as number,
+        startedAt: r.started_at as number,
+        localDate: r.local_date as string,
+        chainStart: r.chain_start === 1,
+        row: JSON.parse(r.row as string),
+      };
+    }
+  }
+
+  /**
+   * Pages through a table by rowid so that no statement stays open between
+   * pages (the connection is shared with writers and other readers).
+   */
+  private *paged(table: string, where: string[], params: unknown[]): Generator<Row> {
+    const sql = `SELECT * FROM ${this.p}${table} WHERE ${[...where, 'id > ?'].join(' AND ')} ORDER BY id LIMIT ${PAGE}`;
+    const stmt = this.db.prepare(sql);
+    let after = 0;
+    for (;;) {
+      const rows = stmt.all(...params, after) as Row[];
+      for (const r of rows) yield r;
+      if (rows.length < PAGE) return;
+      after = rows[rows.length - 1]!.id as number;
+    }
+  }
+
+  async commit(writes: ProjectionWrites): Promise<void> {
+    const s = this.stmts;
+    const apply = () => {
+      for (const w of writes.agents) {
+        if (w.rewindAfter !== null) {
+          s.rewindIntervals.run(w.agentArn, w.rewindAfter);
+          s.rewindTallies.run(w.agentArn, w.rewindAfter);
+          s.rewindSnapshots.run(w.agentArn, w.rewindAfter);
+        }
+        for (const iv of w.intervals) {
+          s.insertInterval.run(iv.agentArn, iv.username, iv.dimension, iv.name, iv.statusType, iv.contactId, iv.start, iv.end, iv.emitKey);
+        }
+        for (const t of w.tallies) s.insertTally.run(t.agentArn, t.kind, t.contactId, t.at, t.emitKey);
+        for (const snap of w.snapshots) s.upsertSnapshot.run(w.agentArn, snap.sortKey, JSON.stringify(snap.state));
+        const r = w.record;
+        s.upsertAgent.run(w.agentArn, JSON.stringify(r.state), r.lastSortKey, r.sinceSnapshot, r.version);
+      }
+      for (const c of writes.contacts) {
+        s.upsertContact.run(
+          contactKey(c.instanceArn, c.contactId),
+          c.instanceArn,
+          c.contactId,
+          c.updatedAt,
+          c.startedAt,
+          c.localDate,
+          c.chainStart ? 1 : 0,
+          c.row.outcome,
+          JSON.stringify(c.row),
+        );
+      }
+    };
+    if (this.db.inTransaction) apply();
+    else this.db.transaction(apply)();
+  }
+}

@@ -1,0 +1,93 @@
+/** Tables shared by every generation: the immutable event table and friends. */
+export const BASE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  seq          INTEGER PRIMARY KEY,
+  stream_id    TEXT    NOT NULL,
+  dedupe_key   TEXT    NOT NULL,
+  kind         TEXT    NOT NULL,
+  instance_arn TEXT    NOT NULL,
+  occurred_at  INTEGER NOT NULL,
+  sort_key     TEXT    NOT NULL,
+  received_at  INTEGER NOT NULL,
+  source       TEXT    NOT NULL,
+  raw          TEXT    NOT NULL,
+  UNIQUE (stream_id, dedupe_key)
+);
+CREATE INDEX IF NOT EXISTS events_by_stream ON events (stream_id, sort_key);
+CREATE INDEX IF NOT EXISTS events_by_time ON events (occurred_at);
+CREATE TABLE IF NOT EXISTS quarantine (
+  id          INTEGER PRIMARY KEY,
+  received_at INTEGER NOT NULL,
+  source      TEXT    NOT NULL,
+  reason      TEXT    NOT NULL,
+  raw         TEXT    NOT NULL
+);
+CREATE TABLE IF NOT EXISTS alerts (
+  id        TEXT PRIMARY KEY,
+  raised_at INTEGER NOT NULL,
+  alert     TEXT    NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+`;
+
+/** Projection tables of one generation; a rebuild fills a new set and switches. */
+export function generationSchema(g: number): string {
+  const p = `g${g}_`;
+  return `
+CREATE TABLE IF NOT EXISTS ${p}agents (
+  agent_arn      TEXT PRIMARY KEY,
+  state          TEXT    NOT NULL,
+  last_sort_key  TEXT    NOT NULL,
+  since_snapshot INTEGER NOT NULL,
+  version        INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ${p}snapshots (
+  agent_arn TEXT NOT NULL,
+  sort_key  TEXT NOT NULL,
+  state     TEXT NOT NULL,
+  PRIMARY KEY (agent_arn, sort_key)
+);
+CREATE TABLE IF NOT EXISTS ${p}intervals (
+  id          INTEGER PRIMARY KEY,
+  agent_arn   TEXT    NOT NULL,
+  username    TEXT,
+  dimension   TEXT    NOT NULL,
+  name        TEXT    NOT NULL,
+  status_type TEXT,
+  contact_id  TEXT,
+  start_ms    INTEGER NOT NULL,
+  end_ms      INTEGER NOT NULL,
+  emit_key    TEXT    NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ${p}intervals_by_agent ON ${p}intervals (agent_arn, emit_key);
+CREATE INDEX IF NOT EXISTS ${p}intervals_by_start ON ${p}intervals (start_ms);
+CREATE TABLE IF NOT EXISTS ${p}tallies (
+  id         INTEGER PRIMARY KEY,
+  agent_arn  TEXT    NOT NULL,
+  kind       TEXT    NOT NULL,
+  contact_id TEXT    NOT NULL,
+  at_ms      INTEGER NOT NULL,
+  emit_key   TEXT    NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ${p}tallies_by_agent ON ${p}tallies (agent_arn, emit_key);
+CREATE INDEX IF NOT EXISTS ${p}tallies_by_time ON ${p}tallies (at_ms);
+CREATE TABLE IF NOT EXISTS ${p}contacts (
+  id           INTEGER PRIMARY KEY,
+  contact_key  TEXT    NOT NULL UNIQUE,
+  instance_arn TEXT    NOT NULL,
+  contact_id   TEXT    NOT NULL,
+  updated_at   INTEGER NOT NULL,
+  started_at   INTEGER NOT NULL,
+  local_date   TEXT    NOT NULL,
+  chain_start  INTEGER NOT NULL,
+  outcome      TEXT    NOT NULL,
+  row          TEXT    NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ${p}contacts_by_start ON ${p}contacts (started_at);
+`;
+}
+
+export const GENERATION_TABLES = ['agents', 'snapshots', 'intervals', 'tallies', 'contacts'] as const;

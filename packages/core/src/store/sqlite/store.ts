@@ -1,0 +1,289 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Alert } from '../../api/views.js';
+import type { NewEvent, Rejection, SourceRef, StoredEvent } from '../../model.js';
+import type { AgentState, Interval, Tally } from '../../projectors/agent.js';
+import type { ContactProjection } from '../../projectors/contacts.js';
+import type {
+  AgentRecord,
+  AgentSnapshot,
+  ContactQuery,
+  IntervalQuery,
+  LocalStore,
+  ProjectionMeta,
+  ProjectionStore,
+  ProjectionWrites,
+  TallyQuery,
+} from '../ports.js';
+import { SqliteProjections } from './projections.js';
+import { BASE_SCHEMA, GENERATION_TABLES } from './schema.js';
+
+type Row = Record<string, unknown>;
+const SCAN_PAGE = 5_000;
+
+export class StoreError extends Error {
+  override name = 'StoreError';
+}
+
+/**
+ * The embedded store: event table, quarantine, alert ledger and generations of
+ * projections in one SQLite file (WAL, so the dashboard reads while ingesting).
+ */
+export class SqliteStore implements LocalStore {
+  private current: SqliteProjections;
+  private readonly stmts;
+
+  private constructor(readonly db: Database.Database) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 10000');
+    db.exec(BASE_SCHEMA);
+    this.stmts = {
+      append: db.prepare(
+        `INSERT INTO events (stream_id, dedupe_key, kind, instance_arn, occurred_at, sort_key, received_at, source, raw)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (stream_id, dedupe_key) DO NOTHING`,
+      ),
+      quarantine: db.prepare(`INSERT INTO quarantine (received_at, source, reason, raw) VALUES (?, ?, ?, ?)`),
+      readStream: db.prepare(`SELECT * FROM events WHERE stream_id = ? AND sort_key > ? ORDER BY sort_key`),
+      scanFirst: db.prepare(`SELECT * FROM events ORDER BY stream_id, sort_key LIMIT ${SCAN_PAGE}`),
+      scanNext: db.prepare(
+        `SELECT * FROM events WHERE (stream_id, sort_key) > (?, ?) ORDER BY stream_id, sort_key LIMIT ${SCAN_PAGE}`,
+      ),
+      afterSeq: db.prepare(`SELECT * FROM events WHERE seq > ? ORDER BY seq`),
+      maxSeq: db.prepare(`SELECT COALESCE(MAX(seq), 0) AS seq FROM events`),
+      counts: db.prepare(
+        `SELECT (SELECT COUNT(*) FROM events) AS events, (SELECT COUNT(*) FROM quarantine) AS quarantined,
+                (SELECT MAX(occurred_at) FROM events) AS last`,
+      ),
+      listQuarantine: db.prepare(`SELECT * FROM quarantine ORDER BY id DESC LIMIT ?`),
+      getMeta: db.prepare(`SELECT value FROM meta WHERE key = ?`),
+      setMeta: db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)`),
+      recordAlert: db.prepare(`INSERT INTO alerts (id, raised_at, alert) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING`),
+      recentAlerts: db.prepare(`SELECT alert FROM alerts ORDER BY raised_at DESC, id LIMIT ?`),
+    };
+    let generation = Number(this.metaValue('generation') ?? 0);
+    if (generation === 0) {
+      generation = 1;
+      db.transaction(() => {
+        new SqliteProjections(db, 1, true);
+        this.stmts.setMeta.run('generation', '1');
+      })();
+    }
+    this.current = new SqliteProjections(db, generation, true);
+  }
+
+  /** Opens (creating if needed) the store at `path`; ':memory:' for tests. */
+  static open(path: string): SqliteStore {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    let db: Database.Database;
+    try {
+      db = new Database(path);
+    } catch (err) {
+      throw new StoreError(`cannot open the store at ${path}: ${(err as Error).message}`);
+    }
+    try {
+      return new SqliteStore(db);
+    } catch (err) {
+      db.close();
+      throw new StoreError(`${path} is not a Switchboard store: ${(err as Error).message}`);
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private metaValue(key: string): string | undefined {
+    return (this.stmts.getMeta.get(key) as Row | undefined)?.value as string | undefined;
+  }
+
+  /** The current generation's projections (another process may have switched it). */
+  private projections(): SqliteProjections {
+    const generation = Number(this.metaValue('generation'));
+    if (generation !== this.current.generation) this.current = new SqliteProjections(this.db, generation);
+    return this.current;
+  }
+
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.db.inTransaction) return fn();
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await fn();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (err) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  // ---- event table ----
+
+  async append(events: readonly NewEvent[], receivedAt: number): Promise<{ appended: StoredEvent[]; duplicates: number }> {
+    const appended: StoredEvent[] = [];
+    let duplicates = 0;
+    const run = () => {
+      for (const e of events) {
+        const info = this.stmts.append.run(
+          e.streamId,
+          e.dedupeKey,
+          e.kind,
+          e.instanceArn,
+          e.occurredAt,
+          e.sortKey,
+          receivedAt,
+          JSON.stringify(e.source),
+          e.raw,
+        );
+        if (info.changes === 1) appended.push({ ...e, receivedAt });
+        else duplicates++;
+      }
+    };
+    if (this.db.inTransaction) run();
+    else this.db.transaction(run)();
+    return { appended, duplicates };
+  }
+
+  async quarantine(rejections: readonly Rejection[], receivedAt: number): Promise<void> {
+    const run = () => {
+      for (const r of rejections) this.stmts.quarantine.run(receivedAt, JSON.stringify(r.source), r.reason, r.raw);
+    };
+    if (this.db.inTransaction) run();
+    else this.db.transaction(run)();
+  }
+
+  async *readStream(streamId: string, afterSortKey = ''): AsyncIterable<StoredEvent> {
+    const rows = this.stmts.readStream.all(streamId, afterSortKey) as Row[];
+    for (const r of rows) yield toStored(r);
+  }
+
+  async *scanAll(): AsyncIterable<StoredEvent> {
+    let rows = this.stmts.scanFirst.all() as Row[];
+    while (rows.length > 0) {
+      for (const r of rows) yield toStored(r);
+      if (rows.length < SCAN_PAGE) return;
+      const last = rows[rows.length - 1]!;
+      rows = this.stmts.scanNext.all(last.stream_id, last.sort_key) as Row[];
+    }
+  }
+
+  async counts(): Promise<{ events: number; quarantined: number; lastEventAt: number | null }> {
+    const r = this.stmts.counts.get() as Row;
+    return { events: r.events as number, quarantined: r.quarantined as number, lastEventAt: (r.last as number | null) ?? null };
+  }
+
+  async listQuarantine(limit: number): Promise<Array<Rejection & { receivedAt: number }>> {
+    return (this.stmts.listQuarantine.all(limit) as Row[]).map((r) => ({
+      receivedAt: r.received_at as number,
+      source: JSON.parse(r.source as string) as SourceRef,
+      reason: r.reason as string,
+      raw: r.raw as string,
+    }));
+  }
+
+  // ---- alert ledger ----
+
+  async recordAlerts(alerts: readonly Alert[]): Promise<Alert[]> {
+    const fresh: Alert[] = [];
+    const now = Date.now();
+    const run = () => {
+      for (const a of alerts) if (this.stmts.recordAlert.run(a.id, now, JSON.stringify(a)).changes === 1) fresh.push(a);
+    };
+    if (this.db.inTransaction) run();
+    else this.db.transaction(run)();
+    return fresh;
+  }
+
+  async recentAlerts(limit: number): Promise<Alert[]> {
+    return (this.stmts.recentAlerts.all(limit) as Row[]).map((r) => JSON.parse(r.alert as string) as Alert);
+  }
+
+  // ---- projections (current generation) ----
+
+  meta(): Promise<ProjectionMeta> {
+    return this.projections().meta();
+  }
+  claimRules(rulesHash: string): Promise<void> {
+    return this.projections().claimRules(rulesHash);
+  }
+  getAgents(agentArns: readonly string[]): Promise<Map<string, AgentRecord>> {
+    return this.projections().getAgents(agentArns);
+  }
+  snapshotBefore(agentArn: string, sortKey: string): Promise<AgentSnapshot | null> {
+    return this.projections().snapshotBefore(agentArn, sortKey);
+  }
+  getContactVersions(keys: ReadonlyArray<{ instanceArn: string; contactId: string }>): Promise<Map<string, number>> {
+    return this.projections().getContactVersions(keys);
+  }
+  listAgents(): Promise<AgentState[]> {
+    return this.projections().listAgents();
+  }
+  intervals(query: IntervalQuery): AsyncIterable<Interval> {
+    return this.projections().intervals(query);
+  }
+  tallies(query: TallyQuery): AsyncIterable<Tally> {
+    return this.projections().tallies(query);
+  }
+  contacts(query: ContactQuery): AsyncIterable<ContactProjection> {
+    return this.projections().contacts(query);
+  }
+  commit(writes: ProjectionWrites): Promise<void> {
+    return this.projections().commit(writes);
+  }
+
+  // ---- rebuild ----
+
+  async beginGeneration(rulesHash: string): Promise<ProjectionStore & { generation: number }> {
+    const current = this.projections().generation;
+    const next = current + 1;
+    this.db.transaction(() => {
+      for (const g of this.leftoverGenerations(current)) this.dropTables(g);
+      this.stmts.setMeta.run(`gen.${next}.rulesHash`, rulesHash);
+      this.stmts.setMeta.run(`gen.${next}.hwm`, String((this.stmts.maxSeq.get() as Row).seq));
+    })();
+    return new SqliteProjections(this.db, next, true);
+  }
+
+  async switchTo(generation: number, rulesHash: string, catchUp: (events: StoredEvent[]) => Promise<void>): Promise<void> {
+    await this.transaction(async () => {
+      const hwm = Number(this.metaValue(`gen.${generation}.hwm`) ?? 0);
+      const late = (this.stmts.afterSeq.all(hwm) as Row[]).map(toStored);
+      await catchUp(late);
+      this.stmts.setMeta.run(`gen.${generation}.rulesHash`, rulesHash);
+      this.stmts.setMeta.run(`gen.${generation}.builtAt`, String(Date.now()));
+      this.stmts.setMeta.run('generation', String(generation));
+      for (const g of this.leftoverGenerations(generation)) this.dropTables(g);
+    });
+    this.current = new SqliteProjections(this.db, generation);
+  }
+
+  async dropGeneration(generation: number): Promise<void> {
+    if (generation === this.projections().generation) return;
+    this.db.transaction(() => this.dropTables(generation))();
+  }
+
+  private leftoverGenerations(current: number): number[] {
+    const rows = this.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'g[0-9]*_agents'`).all() as Row[];
+    return rows.map((r) => Number(/^g(\d+)_/.exec(r.name as string)![1])).filter((g) => g !== current);
+  }
+
+  private dropTables(generation: number): void {
+    for (const t of GENERATION_TABLES) this.db.exec(`DROP TABLE IF EXISTS g${generation}_${t}`);
+    this.db.prepare(`DELETE FROM meta WHERE key LIKE ?`).run(`gen.${generation}.%`);
+  }
+}
+
+function toStored(r: Row): StoredEvent {
+  return {
+    kind: r.kind as StoredEvent['kind'],
+    streamId: r.stream_id as string,
+    dedupeKey: r.dedupe_key as string,
+    instanceArn: r.instance_arn as string,
+    occurredAt: r.occurred_at as number,
+    sortKey: r.sort_key as string,
+    receivedAt: r.received_at as number,
+    source: JSON.parse(r.source as string) as SourceRef,
+    raw: r.raw as string,
+  };
+}

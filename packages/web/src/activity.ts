@@ -1,0 +1,106 @@
+import type { AgentView } from './types.js';
+
+/** The activities derived from contacts (design.md, "Agent projections"). */
+export const CONTACT_ACTIVITIES = ['OnContact', 'OnHold', 'Incoming', 'AfterContactWork', 'Missed', 'Error', 'Paused'] as const;
+
+export const ACTIVITY_LABELS: Record<string, string> = {
+  OnContact: 'On contact',
+  OnHold: 'On hold',
+  AfterContactWork: 'After contact work',
+  Incoming: 'Incoming',
+  Missed: 'Missed',
+  Error: 'Error',
+  Paused: 'Paused',
+};
+
+export const activityLabel = (name: string): string => ACTIVITY_LABELS[name] ?? name;
+
+export type ActivityClass =
+  | 'oncontact'
+  | 'onhold'
+  | 'incoming'
+  | 'acw'
+  | 'missed'
+  | 'error'
+  | 'paused'
+  | 'available'
+  | 'custom'
+  | 'offline';
+
+const CLASS_OF: Record<string, ActivityClass> = {
+  OnContact: 'oncontact',
+  OnHold: 'onhold',
+  Incoming: 'incoming',
+  AfterContactWork: 'acw',
+  Missed: 'missed',
+  Error: 'error',
+  Paused: 'paused',
+};
+
+export function classify(a: AgentView): ActivityClass {
+  if (!a.loggedIn) return 'offline';
+  const name = a.activity?.name ?? a.status?.name ?? '';
+  const known = CLASS_OF[name];
+  if (known) return known;
+  const type = a.status?.type;
+  if (type === 'OFFLINE') return 'offline';
+  if (type === 'CUSTOM') return 'custom';
+  if (type === 'ROUTABLE' || name === 'Available') return 'available';
+  return 'custom';
+}
+
+export const COLOURS: Record<string, string> = {
+  OnContact: '#2563eb',
+  OnHold: '#d97706',
+  AfterContactWork: '#7c3aed',
+  Incoming: '#0891b2',
+  Missed: '#dc2626',
+  Error: '#7f1d1d',
+  Paused: '#475569',
+  Available: '#16a34a',
+  Offline: '#9ca3af',
+};
+
+/** Custom statuses (Break, Lunch, Training...) get a stable colour from their name. */
+const CUSTOM_PALETTE = ['#be185d', '#a16207', '#0f766e', '#c2410c', '#4d7c0f', '#9d174d', '#854d0e', '#155e75'];
+
+export function activityColour(name: string): string {
+  const known = COLOURS[name];
+  if (known) return known;
+  let h = 0;
+  for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) | 0;
+  return CUSTOM_PALETTE[Math.abs(h) % CUSTOM_PALETTE.length]!;
+}
+
+export function agentColour(a: AgentView, cls: ActivityClass): string {
+  if (cls === 'offline') return COLOURS.Offline!;
+  if (cls === 'available') return COLOURS.Available!;
+  return activityColour(a.activity?.name ?? a.status?.name ?? '');
+}
+
+/** Stacking order in charts: contact work first, then idle, custom, offline. */
+const ORDER = ['OnContact', 'OnHold', 'AfterContactWork', 'Incoming', 'Missed', 'Error', 'Paused', 'Available'];
+
+export function sortActivities(names: Iterable<string>): string[] {
+  const rank = (n: string) => {
+    const i = ORDER.indexOf(n);
+    if (i >= 0) return i;
+    return n === 'Offline' ? 1000 : 500;
+  };
+  return [...new Set(names)].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+export const CHANNEL_LABELS: Record<string, string> = { VOICE: 'Voice', CHAT: 'Chat', TASK: 'Task', EMAIL: 'Email' };
+
+export const CONTACT_STATE_LABELS: Record<string, string> = {
+  CONNECTED: 'Connected',
+  CONNECTED_ONHOLD: 'On hold',
+  INCOMING: 'Incoming',
+  PENDING: 'Pending',
+  CONNECTING: 'Connecting',
+  ENDED: 'ACW',
+  MISSED: 'Missed',
+  REJECTED: 'Rejected',
+  ERROR: 'Error',
+  PAUSED: 'Paused',
+};
