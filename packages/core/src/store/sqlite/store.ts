@@ -94,6 +94,15 @@ export class SqliteStore implements LocalStore {
     this.db.close();
   }
 
+  /** A small persistent setting, e.g. a Kinesis checkpoint. */
+  getSetting(key: string): string | undefined {
+    return this.metaValue(`setting.${key}`);
+  }
+
+  setSetting(key: string, value: string): void {
+    this.stmts.setMeta.run(`setting.${key}`, value);
+  }
+
   private metaValue(key: string): string | undefined {
     return (this.stmts.getMeta.get(key) as Row | undefined)?.value as string | undefined;
   }

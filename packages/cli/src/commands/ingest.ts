@@ -1,0 +1,85 @@
+import { createReadStream, statSync } from 'node:fs';
+import { Engine, InputError, SplitterOverflow, emptySummary, readInput, type IngestSummary } from '@switchboard/core';
+import { CliError, describeFsError, loadRules, openStore, warnIfStale, type GlobalOptions } from '../context.js';
+import { printJson } from '../output.js';
+import { Progress } from '../progress.js';
+
+export interface IngestOptions extends GlobalOptions {
+  strict?: boolean;
+}
+
+const SHOWN_ERRORS = 20;
+
+export async function ingestCommand(files: string[], options: IngestOptions): Promise<void> {
+  if (files.length === 0) throw new CliError('ingest needs at least one FILE (- reads standard input)', 2);
+  const sizes = files.map(checkReadable);
+  const { rules } = loadRules(options);
+  const store = openStore(options);
+  try {
+    await warnIfStale(store, rules);
+    const engine = new Engine(store, rules);
+    const total = emptySummary();
+    const progress = new Progress('ingest', sizes.reduce((a, b) => a + b, 0), 'bytes');
+    let bytesDone = 0;
+    try {
+      for (const file of files) {
+        const input = file === '-' ? process.stdin : createReadStream(file);
+        let bytes = 0;
+        input.on('data', (chunk) => {
+          bytes += chunk.length;
+        });
+        const before = { ...total };
+        const summary = await engine.ingest(readInput(input, file === '-' ? 'stdin' : file), {
+          onProgress: (s) => progress.update(bytesDone + bytes, before.read + s.read),
+        });
+        bytesDone += bytes;
+        add(total, summary);
+      }
+    } catch (err) {
+      if (err instanceof InputError || err instanceof SplitterOverflow) throw new CliError(err.message);
+      throw err;
+    } finally {
+      progress.stop();
+    }
+    report(total, options);
+    if (options.strict && total.rejected > 0) {
+      throw new CliError(`${total.rejected} record(s) rejected and quarantined (--strict)`, 1);
+    }
+  } finally {
+    store.close();
+  }
+}
+
+/** Fails early, before anything is ingested, on a path that cannot be read. */
+function checkReadable(file: string): number {
+  if (file === '-') return 0;
+  try {
+    const stat = statSync(file);
+    if (stat.isDirectory()) throw new CliError(`cannot ingest ${file}: is a directory`);
+    return stat.size;
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError(`cannot ingest ${file}: ${describeFsError(err)}`);
+  }
+}
+
+function add(total: IngestSummary, part: IngestSummary): void {
+  total.read += part.read;
+  total.appended += part.appended;
+  total.duplicates += part.duplicates;
+  total.rejected += part.rejected;
+  total.errors.push(...part.errors);
+}
+
+function report(total: IngestSummary, options: IngestOptions): void {
+  if (options.json) printJson(total);
+  else {
+    process.stdout.write(
+      `read ${total.read}, appended ${total.appended}, duplicates ${total.duplicates}, rejected ${total.rejected}\n`,
+    );
+  }
+  for (const e of total.errors.slice(0, SHOWN_ERRORS)) process.stderr.write(`rejected ${e.source}: ${e.reason}\n`);
+  if (total.errors.length > SHOWN_ERRORS) {
+    process.stderr.write(`... and ${total.rejected - SHOWN_ERRORS} more rejected (see \`switchboard quarantine\`)\n`);
+  }
+}

@@ -1,0 +1,161 @@
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Candidate } from '@switchboard/core';
+import { SqliteStore } from '@switchboard/core/sqlite';
+import { CliError, dbPath, loadRules, openStore, warnIfStale, type GlobalOptions } from '../context.js';
+import { isLoopback } from '../server/auth.js';
+import { startRuntime, type Runtime } from '../server/runtime.js';
+import { tailKinesis } from '../sources/kinesis.js';
+import { paceLive, simulate, type SimEvent } from '../simulator/index.js';
+
+export interface ServeOptions extends GlobalOptions {
+  port?: string;
+  host?: string;
+  token?: string;
+}
+
+export interface DevOptions extends ServeOptions {
+  agents?: string;
+  speed?: string;
+  seed?: string;
+  kinesisStream?: string;
+  endpoint?: string;
+  region?: string;
+  keep?: boolean;
+}
+
+export const DEV_DB = '.switchboard/dev.db';
+
+function serverSettings(options: ServeOptions): { host: string; port: number; token?: string } {
+  const host = options.host ?? '127.0.0.1';
+  const port = Number(options.port ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be a port number (got "${options.port}")`, 2);
+  const token = options.token ?? process.env.SWITCHBOARD_TOKEN ?? undefined;
+  if (!isLoopback(host) && !token) {
+    throw new CliError(`refusing to listen on ${host} without authentication: pass --token (or set SWITCHBOARD_TOKEN)`, 2);
+  }
+  return { host, port, token };
+}
+
+function positive(name: string, value: string | undefined, fallback: number): number {
+  const n = value === undefined ? fallback : Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new CliError(`--${name} must be a positive number (got "${value}")`, 2);
+  return n;
+}
+
+async function start(store: SqliteStore, options: ServeOptions, watchStore: boolean): Promise<Runtime> {
+  const { rules } = loadRules(options);
+  const settings = serverSettings(options);
+  await warnIfStale(store, rules);
+  try {
+    return await startRuntime({ store, rules, ...settings, watchStore });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new CliError(`port ${settings.port} is already in use: pass --port`);
+    if (code === 'EACCES') throw new CliError(`not allowed to listen on ${settings.host}:${settings.port}`);
+    throw err;
+  }
+}
+
+function untilStopped(runtime: Runtime, store: SqliteStore, onStop?: () => void): Promise<void> {
+  return new Promise((done) => {
+    const stop = () => {
+      onStop?.();
+      runtime
+        .close()
+        .catch(() => undefined)
+        .finally(() => {
+          store.close();
+          done();
+        });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+export async function serveCommand(options: ServeOptions): Promise<void> {
+  const store = openStore(options);
+  const runtime = await start(store, options, true);
+  process.stdout.write(`Switchboard dashboard: ${runtime.url}  (store ${dbPath(options)}; Ctrl+C to stop)\n`);
+  await untilStopped(runtime, store);
+}
+
+export async function devCommand(options: DevOptions): Promise<void> {
+  const tailing = Boolean(options.kinesisStream);
+  // Simulated traffic goes to its own store, fresh each run, unless --db is given.
+  const path = options.db ? dbPath(options) : tailing ? dbPath(options) : resolve(DEV_DB);
+  if (!options.db && !tailing && !options.keep) {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+  }
+  const agents = positive('agents', options.agents, 25);
+  const speed = positive('speed', options.speed, 1);
+  const seed = options.seed === undefined ? Date.now() % 2 ** 31 : Number(options.seed);
+  const store = SqliteStore.open(path);
+  const runtime = await start(store, options, false);
+  const abort = new AbortController();
+
+  const source = tailing
+    ? `tailing Kinesis stream ${options.kinesisStream}${options.endpoint ? ` at ${options.endpoint}` : ''}`
+    : `${agents} simulated agents at ${speed}x`;
+  process.stdout.write(`Switchboard is live: ${runtime.url}\n  ${source}; store ${path}\n  Ctrl+C to stop\n`);
+
+  const feeding = tailing
+    ? tailKinesis({
+        streamName: options.kinesisStream!,
+        endpoint: options.endpoint,
+        region: options.region,
+        signal: abort.signal,
+        checkpoints: loadCheckpoints(store, options.kinesisStream!),
+        onBatch: async (candidates, checkpoint) => {
+          await runtime.engine.ingestBatch(candidates);
+          store.setSetting(`kinesis.${options.kinesisStream}.${checkpoint.shardId}`, checkpoint.sequenceNumber);
+        },
+      })
+    : feedSimulator(runtime, { agents, speed, seed, signal: abort.signal });
+
+  feeding.catch((err: Error) => {
+    process.stderr.write(`switchboard: ${tailing ? 'Kinesis tail' : 'simulator'} stopped: ${err.message}\n`);
+  });
+  await untilStopped(runtime, store, () => abort.abort());
+}
+
+function loadCheckpoints(store: SqliteStore, stream: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const prefix = `setting.kinesis.${stream}.`;
+  for (const row of store.db.prepare(`SELECT key, value FROM meta WHERE key LIKE ?`).all(`${prefix}%`) as Array<{ key: string; value: string }>) {
+    out.set(row.key.slice(prefix.length), row.value);
+  }
+  return out;
+}
+
+/** Paces the simulator at wall-clock speed and ingests in small batches. */
+async function feedSimulator(
+  runtime: Runtime,
+  options: { agents: number; speed: number; seed: number; signal: AbortSignal },
+): Promise<void> {
+  const events = simulate({ agents: options.agents, seed: options.seed, hours: Infinity });
+  let batch: Candidate[] = [];
+  let flushing: Promise<unknown> = Promise.resolve();
+  const flush = () => {
+    if (batch.length === 0) return;
+    const candidates = batch;
+    batch = [];
+    flushing = flushing.then(() => runtime.engine.ingestBatch(candidates));
+  };
+  const timer = setInterval(flush, 100);
+  try {
+    for await (const event of paceLive(events, { speed: options.speed, signal: options.signal })) {
+      batch.push(toCandidate(event));
+      if (batch.length >= 500) flush();
+    }
+  } finally {
+    clearInterval(timer);
+    flush();
+    await flushing;
+  }
+}
+
+export function toCandidate(event: SimEvent): Candidate {
+  return { ok: true, value: event.payload, raw: JSON.stringify(event.payload), source: { origin: 'simulator', partitionKey: event.partitionKey } };
+}

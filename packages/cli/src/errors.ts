@@ -1,0 +1,4 @@
+export { ParamError, UnknownAgentError } from '@switchboard/core';
+export interface StoreErrorLike extends Error {
+  name: string;
+}

@@ -1,0 +1,87 @@
+import { Engine, queryAgents, type AgentView, type Rules } from '@switchboard/core';
+import type { SqliteStore } from '@switchboard/core/sqlite';
+import { startHttpServer } from './http.js';
+import { StreamHub } from './hub.js';
+
+export interface RuntimeOptions {
+  store: SqliteStore;
+  rules: Rules;
+  host: string;
+  port: number;
+  token?: string;
+  webRoot?: string;
+  /** how often holds, ACW and statuses in progress are checked against thresholds */
+  sweepMs?: number;
+  /** watch the store for changes made by other processes (serve) */
+  watchStore?: boolean;
+}
+
+export interface Runtime {
+  url: string;
+  engine: Engine;
+  hub: StreamHub;
+  close(): Promise<void>;
+}
+
+/** Engine + HTTP server + server push + alert sweep over one SQLite store. */
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { store, rules } = options;
+  const hub = new StreamHub(() => queryAgents(store));
+  const engine = new Engine(store, rules, {
+    agents: (states) => hub.agents(states),
+    alerts: (alerts) => hub.alerts(alerts),
+    projections: (changed) => hub.projections(changed),
+  });
+  const http = await startHttpServer({
+    host: options.host,
+    port: options.port,
+    token: options.token,
+    webRoot: options.webRoot,
+    hub,
+    api: { projections: store, events: store, alerts: store, rules },
+  });
+
+  const timers: NodeJS.Timeout[] = [];
+  const sweep = setInterval(() => {
+    engine.sweep().catch((err: Error) => process.stderr.write(`switchboard: alert sweep failed: ${err.message}\n`));
+  }, options.sweepMs ?? 5_000);
+  timers.push(sweep);
+
+  if (options.watchStore) timers.push(watchForeignWrites(store, hub));
+
+  return {
+    url: http.url,
+    engine,
+    hub,
+    close: async () => {
+      for (const t of timers) clearInterval(t);
+      await http.close();
+    },
+  };
+}
+
+/** Another process (e.g. `switchboard ingest`) may write the store: push what changed. */
+function watchForeignWrites(store: SqliteStore, hub: StreamHub): NodeJS.Timeout {
+  let lastCount = -1;
+  let known = new Map<string, string>();
+  let busy = false;
+  return setInterval(async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const { events } = await store.counts();
+      if (events === lastCount) return;
+      lastCount = events;
+      const views: AgentView[] = await queryAgents(store);
+      const next = new Map(views.map((v) => [v.agentArn, JSON.stringify(v)]));
+      const changed = views.filter((v) => known.get(v.agentArn) !== next.get(v.agentArn));
+      known = next;
+      if (changed.length > 0) hub.agentViews(changed);
+      hub.projections({ intervals: true, contacts: true });
+    } catch (err) {
+      process.stderr.write(`switchboard: watching the store failed: ${(err as Error).message}\n`);
+    } finally {
+      busy = false;
+    }
+  }, 1_000);
+}

@@ -1,0 +1,195 @@
+import { FAMILY_NAMES, GIVEN_NAMES } from './names.js';
+import { INSTANCE_ARN, type ResolvedOptions } from './options.js';
+import { phoneBook, type PhoneBook } from './phone.js';
+import type { Rng } from './random.js';
+
+export type Channel = 'VOICE' | 'CHAT';
+export type StatusType = 'ROUTABLE' | 'CUSTOM' | 'OFFLINE';
+
+export interface AgentStatusDef {
+  arn: string;
+  name: string;
+  type: StatusType;
+}
+
+export interface QueueDef {
+  key: 'sales' | 'support' | 'chat';
+  arn: string;
+  name: string;
+  channel: Channel;
+}
+
+export interface RoutingProfileDef {
+  arn: string;
+  name: string;
+  queues: readonly QueueDef[];
+  team: { arn: string; name: string };
+}
+
+/** The Connect instance the traffic belongs to, and its resources. */
+export interface Instance {
+  arn: string;
+  id: string;
+  accountId: string;
+  region: string;
+  statuses: { available: AgentStatusDef; offline: AgentStatusDef; break: AgentStatusDef; lunch: AgentStatusDef };
+  queues: { sales: QueueDef; support: QueueDef; chat: QueueDef };
+  outboundQueue: { arn: string; name: string };
+  profiles: readonly RoutingProfileDef[];
+  site: { arn: string; name: string };
+  phones: PhoneBook;
+  recordingPrefix: string;
+}
+
+/** One person who can log in: identity, routing profile and the agent-event Configuration. */
+export interface AgentProfile {
+  index: number;
+  id: string;
+  arn: string;
+  username: string;
+  firstName: string;
+  lastName: string;
+  profile: RoutingProfileDef;
+  personalQueueArn: string;
+  /** Configuration blocks by slot usage: 0-3 chats, 4 = on a voice contact */
+  readonly configurations: Record<string, unknown>[];
+  /** CTR Agent.HierarchyGroups */
+  readonly ctrHierarchy: Record<string, unknown>;
+  /** CTR Agent.RoutingProfile */
+  readonly ctrRoutingProfile: Record<string, unknown>;
+}
+
+export const VOICE_SLOTS = 1;
+export const CHAT_SLOTS = 3;
+
+export function createInstance(rng: Rng, options: ResolvedOptions): Instance {
+  const arn = options.instanceArn ?? `arn:aws:connect:ap-northeast-1:123456789012:instance/${rng.uuid()}`;
+  const m = INSTANCE_ARN.exec(arn)!;
+  const region = m[1]!;
+  const accountId = m[2]!;
+  const id = m[3]!;
+  const status = (name: string, type: StatusType): AgentStatusDef => ({ arn: `${arn}/agent-state/${rng.uuid()}`, name, type });
+  const queue = (key: QueueDef['key'], name: string, channel: Channel): QueueDef => ({
+    key,
+    arn: `${arn}/queue/${rng.uuid()}`,
+    name,
+    channel,
+  });
+  const statuses = {
+    available: status('Available', 'ROUTABLE'),
+    offline: status('Offline', 'OFFLINE'),
+    break: status('Break', 'CUSTOM'),
+    lunch: status('Lunch', 'CUSTOM'),
+  };
+  const queues = { sales: queue('sales', 'Sales', 'VOICE'), support: queue('support', 'Support', 'VOICE'), chat: queue('chat', 'Chat', 'CHAT') };
+  const outboundQueue = { arn: `${arn}/queue/${rng.uuid()}`, name: 'Outbound' };
+  const site = { arn: `${arn}/agent-group/${rng.uuid()}`, name: 'Tokyo' };
+  const profile = (name: string, team: string, qs: QueueDef[]): RoutingProfileDef => ({
+    arn: `${arn}/routing-profile/${rng.uuid()}`,
+    name,
+    queues: qs,
+    team: { arn: `${arn}/agent-group/${rng.uuid()}`, name: team },
+  });
+  const profiles = [
+    profile('Omnichannel', 'Omni Team', [queues.sales, queues.support, queues.chat]),
+    profile('Sales', 'Sales Team', [queues.sales, queues.chat]),
+    profile('Support', 'Support Team', [queues.support, queues.chat]),
+  ];
+  const bucket = `amazon-connect-${rng.uuid().replace(/-/g, '').slice(0, 12)}`;
+  return {
+    arn,
+    id,
+    accountId,
+    region,
+    statuses,
+    queues,
+    outboundQueue,
+    profiles,
+    site,
+    phones: phoneBook(rng, options.phoneCountry),
+    recordingPrefix: `${bucket}/connect/switchboard-sim/CallRecordings`,
+  };
+}
+
+/** Seats cycle through the profiles so that every queue has agents even in a tiny centre. */
+const PROFILE_BY_SEAT = [0, 1, 2, 1, 2];
+
+/** Makes agent profiles in a fixed order; agent i always gets the same identity for a seed. */
+export class Roster {
+  private readonly agents: AgentProfile[] = [];
+  private readonly usernames = new Set<string>();
+
+  constructor(
+    private readonly instance: Instance,
+    private readonly rng: Rng,
+    private readonly seats: number,
+  ) {}
+
+  agent(index: number): AgentProfile {
+    while (this.agents.length <= index) this.agents.push(this.create(this.agents.length));
+    return this.agents[index]!;
+  }
+
+  private create(index: number): AgentProfile {
+    const { rng, instance } = this;
+    const id = rng.uuid();
+    const arn = `${instance.arn}/agent/${id}`;
+    const firstName = rng.pick(GIVEN_NAMES);
+    const lastName = rng.pick(FAMILY_NAMES);
+    let username = `${firstName}.${lastName}`.toLowerCase();
+    for (let n = 2; this.usernames.has(username); n++) username = `${firstName}.${lastName}${n}`.toLowerCase();
+    this.usernames.add(username);
+    const profile = instance.profiles[PROFILE_BY_SEAT[(index % this.seats) % PROFILE_BY_SEAT.length]!]!;
+    const personalQueueArn = `${instance.arn}/queue/agent/${id}`;
+
+    const hierarchy = {
+      Level1: { ARN: instance.site.arn, Name: instance.site.name },
+      Level2: { ARN: profile.team.arn, Name: profile.team.name },
+    };
+    const inboundQueues = [
+      { ARN: personalQueueArn, Channels: ['VOICE', 'CHAT'], Name: null },
+      ...profile.queues.map((q) => ({ ARN: q.arn, Channels: [q.channel], Name: q.name })),
+    ];
+    const outbound = { ARN: instance.outboundQueue.arn, Channels: ['VOICE'], Name: instance.outboundQueue.name };
+    const configuration = (voice: number, chat: number): Record<string, unknown> => ({
+      AgentHierarchyGroups: hierarchy,
+      FirstName: firstName,
+      LastName: lastName,
+      RoutingProfile: {
+        ARN: profile.arn,
+        Concurrency: [
+          { AvailableSlots: chat, Channel: 'CHAT', MaximumSlots: CHAT_SLOTS },
+          { AvailableSlots: voice, Channel: 'VOICE', MaximumSlots: VOICE_SLOTS },
+        ],
+        DefaultOutboundQueue: outbound,
+        InboundQueues: inboundQueues,
+        Name: profile.name,
+      },
+      Username: username,
+    });
+    // Connect routes one voice call, or up to three chats, never both at once.
+    const configurations = [
+      configuration(VOICE_SLOTS, CHAT_SLOTS),
+      configuration(0, CHAT_SLOTS - 1),
+      configuration(0, CHAT_SLOTS - 2),
+      configuration(0, CHAT_SLOTS - 3),
+      configuration(0, 0),
+    ];
+    return {
+      index,
+      id,
+      arn,
+      username,
+      firstName,
+      lastName,
+      profile,
+      personalQueueArn,
+      configurations,
+      ctrHierarchy: {
+        Level1: { ARN: instance.site.arn, GroupName: instance.site.name },
+        Level2: { ARN: profile.team.arn, GroupName: profile.team.name },
+      },
+      ctrRoutingProfile: { ARN: profile.arn, Name: profile.name },
+    };
+  }
+}
