@@ -8,7 +8,7 @@ import { rulesHash, type Rules } from '../rules.js';
 import type { LocalStore } from '../store/ports.js';
 import { alertsForOutputs, sweepAlerts } from './alerts.js';
 import type { ProjectableEvent } from './facts.js';
-import { planProjection } from './projector.js';
+import { planProjection, type PlanOptions } from './projector.js';
 
 export interface IngestSummary {
   read: number;
@@ -49,6 +49,7 @@ export class Engine {
     readonly rules: Rules,
     private readonly listeners: EngineListeners = {},
     private readonly now: () => number = Date.now,
+    private readonly planOptions: PlanOptions = {},
   ) {
     this.rulesHash = rulesHash(rules);
   }
@@ -121,7 +122,7 @@ export class Engine {
       const meta = await this.store.meta();
       if (meta.rulesHash === null) await this.store.claimRules(this.rulesHash);
       const projectable = appended.map((event) => ({ event, ...facts.get(eventKey(event)) }));
-      const plan = await planProjection({ events: this.store, projections: this.store }, this.rules, projectable);
+      const plan = await planProjection({ events: this.store, projections: this.store }, this.rules, projectable, this.planOptions);
       await this.store.commit(plan.writes);
       return plan;
     });

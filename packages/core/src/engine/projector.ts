@@ -36,11 +36,18 @@ export interface Plan {
  * Events already in the event table may be in the batch again (redelivery):
  * they make the agent re-fold, which is idempotent.
  */
+export interface PlanOptions {
+  /** snapshot an agent every this many events (default SNAPSHOT_EVERY) */
+  snapshotEvery?: number;
+}
+
 export async function planProjection(
   stores: { events: EventStore; projections: ProjectionReader },
   rules: Rules,
   batch: readonly ProjectableEvent[],
+  options: PlanOptions = {},
 ): Promise<Plan> {
+  const snapshotEvery = options.snapshotEvery ?? SNAPSHOT_EVERY;
   const plan: Plan = { writes: { agents: [], contacts: [] }, agents: [], intervals: [], tallies: [], contacts: [], refolded: 0 };
   const byAgent = new Map<string, ProjectableEvent[]>();
   const contactRows = new Map<string, ContactProjection>();
@@ -62,7 +69,7 @@ export async function planProjection(
     const records = await stores.projections.getAgents([...byAgent.keys()]);
     for (const [agentArn, events] of byAgent) {
       events.sort((a, b) => compareKeys(a.event.sortKey, b.event.sortKey));
-      const write = await planAgent(stores, agentArn, records.get(agentArn) ?? null, events);
+      const write = await planAgent(stores, agentArn, records.get(agentArn) ?? null, events, snapshotEvery);
       plan.writes.agents.push(write);
       plan.agents.push(write.record.state);
       plan.intervals.push(...write.intervals);
@@ -88,18 +95,23 @@ async function planAgent(
   agentArn: string,
   record: AgentRecord | null,
   events: ProjectableEvent[],
+  snapshotEvery: number,
 ): Promise<AgentWrite> {
   const first = events[0]!;
   const late = record !== null && compareKeys(first.event.sortKey, record.lastSortKey) <= 0;
   if (!late) {
-    const fold = new AgentFolder(record?.state ?? initialAgentState(agentArn, first.agent!.instanceArn), record?.sinceSnapshot ?? 0);
+    const fold = new AgentFolder(
+      record?.state ?? initialAgentState(agentArn, first.agent!.instanceArn),
+      record?.sinceSnapshot ?? 0,
+      snapshotEvery,
+    );
     for (const e of events) fold.apply(e.event.sortKey, e.agent!);
     return fold.toWrite(agentArn, record, null);
   }
   // A late or re-delivered event: re-fold from the last snapshot before it,
   // reading the stream back from the event table (it holds the batch already).
   const snapshot: AgentSnapshot | null = await stores.projections.snapshotBefore(agentArn, first.event.sortKey);
-  const fold = new AgentFolder(snapshot?.state ?? initialAgentState(agentArn, first.agent!.instanceArn), 0);
+  const fold = new AgentFolder(snapshot?.state ?? initialAgentState(agentArn, first.agent!.instanceArn), 0, snapshotEvery);
   for await (const stored of stores.events.readStream(agentArn, snapshot?.sortKey)) {
     const p = toProjectable(stored);
     fold.apply(stored.sortKey, p.agent!);
@@ -117,6 +129,7 @@ export class AgentFolder {
   constructor(
     private state: AgentState,
     private sinceSnapshot: number,
+    private readonly snapshotEvery = SNAPSHOT_EVERY,
   ) {}
 
   apply(sortKey: string, facts: AgentFacts): void {
@@ -125,7 +138,7 @@ export class AgentFolder {
     this.lastSortKey = sortKey;
     for (const iv of outputs.intervals) this.intervals.push({ ...iv, emitKey: sortKey });
     for (const t of outputs.tallies) this.tallies.push({ ...t, emitKey: sortKey });
-    if (++this.sinceSnapshot >= SNAPSHOT_EVERY) {
+    if (++this.sinceSnapshot >= this.snapshotEvery) {
       this.snapshots.push({ sortKey, state });
       this.sinceSnapshot = 0;
     }

@@ -4,7 +4,7 @@ import { newerContact, projectContact, type ContactProjection } from '../project
 import { rulesHash, type Rules } from '../rules.js';
 import type { AgentWrite, EventStore, ProjectionStore, Rebuildable } from '../store/ports.js';
 import { toProjectable } from './facts.js';
-import { AgentFolder, planProjection } from './projector.js';
+import { AgentFolder, planProjection, type PlanOptions } from './projector.js';
 
 export interface RebuildSummary {
   events: number;
@@ -25,16 +25,17 @@ export async function rebuildProjections(
   store: EventStore & Rebuildable,
   rules: Rules,
   onProgress?: (events: number) => void,
+  options: PlanOptions = {},
 ): Promise<RebuildSummary> {
   const hash = rulesHash(rules);
   const target = await store.beginGeneration(hash);
   const summary: RebuildSummary = { events: 0, agents: 0, contacts: 0, generation: target.generation, rulesHash: hash };
   try {
-    await replayInto(store, target, rules, summary, onProgress);
+    await replayInto(store, target, rules, summary, onProgress, options.snapshotEvery);
     await store.switchTo(target.generation, hash, async (events) => {
       if (events.length === 0) return;
       summary.events += events.length;
-      const plan = await planProjection({ events: store, projections: target }, rules, events.map((event) => ({ event })));
+      const plan = await planProjection({ events: store, projections: target }, rules, events.map((event) => ({ event })), options);
       await target.commit(plan.writes);
     });
   } catch (err) {
@@ -50,6 +51,7 @@ async function replayInto(
   rules: Rules,
   summary: RebuildSummary,
   onProgress?: (events: number) => void,
+  snapshotEvery?: number,
 ): Promise<void> {
   let pendingAgents: AgentWrite[] = [];
   let pendingContacts: ContactProjection[] = [];
@@ -87,7 +89,7 @@ async function replayInto(
     }
     const p = toProjectable(stored);
     if (p.agent) {
-      folder ??= new AgentFolder(initialAgentState(p.agent.agentArn, p.agent.instanceArn), 0);
+      folder ??= new AgentFolder(initialAgentState(p.agent.agentArn, p.agent.instanceArn), 0, snapshotEvery);
       folder.apply(stored.sortKey, p.agent);
       if (folder.outputCount >= FLUSH_OUTPUTS) {
         pendingAgents.push(folder.drain(stored.streamId));

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { nationalNumber, parseRules, rulesHash, RulesError } from '@switchboard/core';
+
+describe('rules', () => {
+  it('given nothing, then the defaults of design.md apply', () => {
+    expect(parseRules({})).toEqual({
+      timezone: 'UTC',
+      bucketMinutes: 15,
+      phoneRegion: null,
+      flow: { exitAttribute: 'call_route', completedAttribute: 'call_completed' },
+      alerts: { statusSeconds: {} },
+    });
+  });
+
+  it('given the example of design.md, then it is accepted as written', () => {
+    const rules = parseRules({
+      timezone: 'Asia/Tokyo',
+      bucketMinutes: 15,
+      phoneRegion: 'JP',
+      flow: { exitAttribute: 'call_route', completedAttribute: 'call_completed' },
+      alerts: { holdSeconds: 60, afterContactWorkSeconds: 120, statusSeconds: { Break: 900 } },
+    });
+    expect(rules.alerts).toEqual({ holdSeconds: 60, afterContactWorkSeconds: 120, statusSeconds: { Break: 900 } });
+  });
+
+  it.each([
+    [{ timezone: 'Mars/Olympus' }, 'invalid rules: timezone: not a valid IANA time zone'],
+    [{ bucketMinutes: 20 }, 'invalid rules: bucketMinutes: must be one of 15, 30, 60, 1440'],
+    [{ phoneRegion: 'XX' }, 'invalid rules: phoneRegion: not a known ISO 3166-1 alpha-2 region code'],
+    [{ alerts: { holdSeconds: -1 } }, 'invalid rules: alerts.holdSeconds: Too small: expected number to be >0'],
+    [{ flow: { exitAttribute: '' } }, 'invalid rules: flow.exitAttribute: Too small: expected string to have >=1 characters'],
+    [{ timezon: 'UTC' }, 'invalid rules: (root): Unrecognized key: "timezon"'],
+  ])('given %j, then a clear error names the key', (input, message) => {
+    expect(() => parseRules(input)).toThrow(new RulesError(message));
+  });
+
+  it('given the same rules in another key order, then the hash is the same; a projection-relevant change changes it', () => {
+    const a = rulesHash(parseRules({ timezone: 'Asia/Tokyo', phoneRegion: 'JP' }));
+    expect(rulesHash(parseRules({ phoneRegion: 'JP', timezone: 'Asia/Tokyo' }))).toBe(a);
+    expect(rulesHash(parseRules({ phoneRegion: 'JP', timezone: 'UTC' }))).not.toBe(a);
+    // alert thresholds do not change what the projections hold
+    expect(rulesHash(parseRules({ timezone: 'Asia/Tokyo', phoneRegion: 'JP', alerts: { holdSeconds: 5 } }))).toBe(a);
+  });
+});
+
+describe('national numbers', () => {
+  it.each([
+    ['+81312345678', 'JP', '0312345678'],
+    ['+819012345678', 'JP', '09012345678'],
+    ['+81501234567', 'JP', '0501234567'],
+    ['+8190123', 'JP', '090123'],
+    ['+442079460000', 'GB', '02079460000'],
+    ['+14155550100', 'US', '4155550100'],
+    ['+14155550100', 'JP', '+14155550100'],
+    ['anonymous', 'JP', 'anonymous'],
+  ])('%s in region %s is %s', (e164, region, expected) => {
+    expect(nationalNumber(e164, region)).toBe(expected);
+  });
+});
