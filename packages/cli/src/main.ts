@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { ParamError, StoreErrorLike, UnknownAgentError } from './errors.js';
+import { ParamError, UnknownAgentError } from '@switchboard/core';
 import { CliError } from './context.js';
 import { ingestCommand } from './commands/ingest.js';
 import { rebuildCommand } from './commands/rebuild.js';
@@ -148,7 +148,7 @@ try {
   }
   if (err instanceof CliError) fail(err.message, err.exitCode);
   if (err instanceof ParamError || err instanceof UnknownAgentError) fail(err.message, 2);
-  if (err instanceof Error && (err as StoreErrorLike).name === 'StoreError') fail(err.message, 1);
+  if (err instanceof Error && err.name === 'StoreError') fail(err.message, 1);
   if (err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('SQLITE_')) {
     fail(`store error: ${err.message}`, 1);
   }

@@ -62,10 +62,11 @@ export const COLOURS: Record<string, string> = {
 };
 
 /** Custom statuses (Break, Lunch, Training...) get a stable colour from their name. */
-const CUSTOM_PALETTE = ['#be185d', '#a16207', '#0f766e', '#c2410c', '#4d7c0f', '#9d174d', '#854d0e', '#155e75'];
+const CUSTOM_PALETTE = ['#be185d', '#a16207', '#0f766e', '#4d7c0f', '#c2410c', '#86198f', '#57534e', '#155e75'];
+const COMMON_CUSTOM: Record<string, string> = { Break: '#be185d', Lunch: '#a16207', Training: '#0f766e', Meeting: '#4d7c0f' };
 
 export function activityColour(name: string): string {
-  const known = COLOURS[name];
+  const known = COLOURS[name] ?? COMMON_CUSTOM[name];
   if (known) return known;
   let h = 0;
   for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) | 0;

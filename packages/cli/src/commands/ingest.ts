@@ -25,7 +25,7 @@ export async function ingestCommand(files: string[], options: IngestOptions): Pr
       for (const file of files) {
         const input = file === '-' ? process.stdin : createReadStream(file);
         let bytes = 0;
-        input.on('data', (chunk) => {
+        input.on('data', (chunk: Buffer | string) => {
           bytes += chunk.length;
         });
         const before = { ...total };

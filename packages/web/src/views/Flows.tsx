@@ -92,17 +92,17 @@ export function Flows({ config, configReady }: { config: ConfigView | undefined;
         <button type="button" onClick={() => pick(addDays(date, -1))} aria-label="Previous day">
           ◀
         </button>
-        <label>
-          Date ({zone}){' '}
-          <input type="date" value={date} onChange={(e) => pick(isDate((e.target as HTMLInputElement).value) ? (e.target as HTMLInputElement).value : null)} />
-        </label>
+        <span class="field">
+          <label for="flows-date">Date ({zone})</label>
+          <input id="flows-date" type="date" value={date} onChange={(e) => pick(isDate((e.target as HTMLInputElement).value) ? (e.target as HTMLInputElement).value : null)} />
+        </span>
         <button type="button" onClick={() => pick(addDays(date, 1))} aria-label="Next day">
           ▶
         </button>
         {dates.length > 0 && (
-          <label>
-            Dates with contacts{' '}
-            <select value={dates.includes(date) ? date : ''} onChange={(e) => pick((e.target as HTMLSelectElement).value || null)}>
+          <span class="field">
+            <label for="flows-dates">Dates with contacts</label>
+            <select id="flows-dates" value={dates.includes(date) ? date : ''} onChange={(e) => pick((e.target as HTMLSelectElement).value || null)}>
               {!dates.includes(date) && <option value="">—</option>}
               {dates.map((d) => (
                 <option key={d} value={d}>
@@ -110,7 +110,7 @@ export function Flows({ config, configReady }: { config: ConfigView | undefined;
                 </option>
               ))}
             </select>
-          </label>
+          </span>
         )}
       </form>
       {funnel.error && (
@@ -183,9 +183,10 @@ export function Flows({ config, configReady }: { config: ConfigView | undefined;
 
       <h3 id="abandoned-title">Abandoned calls</h3>
       <div class="toolbar">
-        <label>
-          Outcome{' '}
+        <span class="field">
+          <label for="flows-outcome">Outcome</label>
           <select
+            id="flows-outcome"
             value={which}
             onChange={(e) => {
               setWhich((e.target as HTMLSelectElement).value as AbandonedFilter);
@@ -196,7 +197,7 @@ export function Flows({ config, configReady }: { config: ConfigView | undefined;
             <option value="abandoned_in_flow">Abandoned in flow</option>
             <option value="abandoned_in_queue">Abandoned in queue</option>
           </select>
-        </label>
+        </span>
         <button type="button" onClick={downloadCalls} disabled={calls.length === 0}>
           Download CSV
         </button>

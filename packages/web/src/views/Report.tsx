@@ -144,9 +144,10 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
     <section class="report" aria-labelledby="report-title">
       <h2 id="report-title">Interval report</h2>
       <form class="toolbar" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Bucket{' '}
+        <span class="field">
+          <label for="report-bucket">Bucket</label>
           <select
+            id="report-bucket"
             value={bucket}
             onChange={(e) => {
               setBucket((e.target as HTMLSelectElement).value as Bucket);
@@ -159,10 +160,11 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
               </option>
             ))}
           </select>
-        </label>
-        <label>
-          Time zone{' '}
+        </span>
+        <span class="field">
+          <label for="report-zone">Time zone</label>
           <input
+            id="report-zone"
             list="tz-names"
             value={zone}
             size={18}
@@ -174,10 +176,11 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
             }}
           />
           <datalist id="tz-names">{zones.map((z) => <option key={z} value={z} />)}</datalist>
-        </label>
-        <label>
-          From{' '}
+        </span>
+        <span class="field">
+          <label for="report-from">From</label>
           <input
+            id="report-from"
             type="date"
             value={fromDate}
             onChange={(e) => {
@@ -185,10 +188,11 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
               reset();
             }}
           />
-        </label>
-        <label>
-          To{' '}
+        </span>
+        <span class="field">
+          <label for="report-to">To</label>
           <input
+            id="report-to"
             type="date"
             value={toDate}
             onChange={(e) => {
@@ -196,15 +200,16 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
               reset();
             }}
           />
-        </label>
+        </span>
         <span class="quick" role="group" aria-label="Quick ranges">
           <button type="button" onClick={() => { setFrom(today); setTo(today); reset(); }}>Today</button>
           <button type="button" onClick={() => { const y = addDays(today, -1); setFrom(y); setTo(y); reset(); }}>Yesterday</button>
           <button type="button" onClick={() => { setFrom(addDays(today, -6)); setTo(today); reset(); }}>Last 7 days</button>
         </span>
-        <label>
-          Agent{' '}
+        <span class="field">
+          <label for="report-agent">Agent</label>
           <select
+            id="report-agent"
             value={agent}
             onChange={(e) => {
               setAgent((e.target as HTMLSelectElement).value);
@@ -218,7 +223,7 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
               </option>
             ))}
           </select>
-        </label>
+        </span>
         <button type="button" class="primary" onClick={download} disabled={visible.length === 0} data-action="csv">
           Download CSV
         </button>

@@ -96,22 +96,23 @@ export function SeatMap({ config, zone }: { config: ConfigView | undefined; zone
         ))}
       </div>
       <div class="toolbar">
-        <label>
-          Filter{' '}
+        <span class="field">
+          <label for="seat-filter">Filter</label>
           <input
+            id="seat-filter"
             type="search"
             value={query}
             placeholder="name, status, activity"
             onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
           />
-        </label>
-        <label>
-          Sort by{' '}
-          <select value={sort} onChange={(e) => setSort((e.target as HTMLSelectElement).value as Sort)}>
+        </span>
+        <span class="field">
+          <label for="seat-sort">Sort by</label>
+          <select id="seat-sort" value={sort} onChange={(e) => setSort((e.target as HTMLSelectElement).value as Sort)}>
             <option value="name">Name</option>
             <option value="time">Time in state</option>
           </select>
-        </label>
+        </span>
         <label class="check">
           <input type="checkbox" checked={showLoggedOut} onChange={(e) => setShowLoggedOut((e.target as HTMLInputElement).checked)} />{' '}
           Show logged-out agents

@@ -13,6 +13,8 @@ export interface TileProps {
   alerts: readonly Alert[] | undefined;
 }
 
+const SHORT: Record<string, string> = { AfterContactWork: 'ACW' };
+
 export const displayName = (a: AgentView): string => a.username ?? a.agentArn.split('/').pop() ?? a.agentArn;
 
 /**
@@ -51,7 +53,7 @@ export class Tile extends Component<TileProps> {
     const { badges, next } = tileAlerts(a, thresholds, alerts, now());
     this.next = next;
     const activity = a.activity?.name ?? a.status?.name ?? 'Unknown';
-    const shown = a.loggedIn ? activityLabel(activity) : 'Logged out';
+    const shown = a.loggedIn ? (SHORT[activity] ?? activityLabel(activity)) : 'Logged out';
     const status = a.status;
     const showStatus = a.loggedIn && status && status.name !== activity;
     return (
@@ -65,18 +67,20 @@ export class Tile extends Component<TileProps> {
           <span class="name" title={a.agentArn}>
             {displayName(a)}
           </span>
-          {badges.length > 0 && (
-            <span class="badges">
-              {badges.map((b) => (
-                <span key={b.key} class="badge" data-kind={b.kind} title={b.title} role="img" aria-label={`Alert: ${b.title}`}>
-                  {b.label}
-                </span>
-              ))}
-            </span>
-          )}
         </div>
+        {badges.length > 0 && (
+          <div class="badges">
+            {badges.map((b) => (
+              <span key={b.key} class="badge" data-kind={b.kind} title={b.title} role="img" aria-label={`Alert: ${b.title}`}>
+                {b.label}
+              </span>
+            ))}
+          </div>
+        )}
         <div class="tile-activity">
-          <span class="chip">{shown}</span>
+          <span class="chip" title={activityLabel(activity)}>
+            {shown}
+          </span>
           <Since since={a.loggedIn ? a.activity?.since : (a.activity?.since ?? a.lastEventAt)} class="t-activity" />
         </div>
         {showStatus && (
