@@ -23,12 +23,12 @@ export interface GlobalOptions {
 export const DEFAULT_DB = '.switchboard/switchboard.db';
 
 export function dbPath(options: GlobalOptions): string {
-  return resolve(options.db ?? process.env.SWITCHBOARD_DB ?? DEFAULT_DB);
+  return resolve(options.db || process.env.SWITCHBOARD_DB || DEFAULT_DB);
 }
 
 /** Rules from --config, else $SWITCHBOARD_CONFIG, else ./switchboard.config.json, else defaults. */
 export function loadRules(options: GlobalOptions): { rules: Rules; path: string | null } {
-  const explicit = options.config ?? process.env.SWITCHBOARD_CONFIG;
+  const explicit = options.config || process.env.SWITCHBOARD_CONFIG || undefined;
   const path = explicit ?? (existsSync('switchboard.config.json') ? 'switchboard.config.json' : null);
   if (path === null) return { rules: parseRules({}), path: null };
   let text: string;

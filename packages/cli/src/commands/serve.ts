@@ -30,7 +30,7 @@ function serverSettings(options: ServeOptions): { host: string; port: number; to
   const host = options.host ?? '127.0.0.1';
   const port = Number(options.port ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be a port number (got "${options.port}")`, 2);
-  const token = options.token ?? process.env.SWITCHBOARD_TOKEN ?? undefined;
+  const token = options.token || process.env.SWITCHBOARD_TOKEN || undefined;
   if (!isLoopback(host) && !token) {
     throw new CliError(`refusing to listen on ${host} without authentication: pass --token (or set SWITCHBOARD_TOKEN)`, 2);
   }

@@ -23,7 +23,6 @@ export interface RoutingProfileDef {
   arn: string;
   name: string;
   queues: readonly QueueDef[];
-  team: { arn: string; name: string };
 }
 
 /** The Connect instance the traffic belongs to, and its resources. */
@@ -36,7 +35,6 @@ export interface Instance {
   queues: { sales: QueueDef; support: QueueDef; chat: QueueDef };
   outboundQueue: { arn: string; name: string };
   profiles: readonly RoutingProfileDef[];
-  site: { arn: string; name: string };
   phones: PhoneBook;
   recordingPrefix: string;
 }
@@ -53,8 +51,6 @@ export interface AgentProfile {
   personalQueueArn: string;
   /** Configuration blocks by slot usage: 0-3 chats, 4 = on a voice contact */
   readonly configurations: Record<string, unknown>[];
-  /** CTR Agent.HierarchyGroups */
-  readonly ctrHierarchy: Record<string, unknown>;
   /** CTR Agent.RoutingProfile */
   readonly ctrRoutingProfile: Record<string, unknown>;
 }
@@ -83,17 +79,15 @@ export function createInstance(rng: Rng, options: ResolvedOptions): Instance {
   };
   const queues = { sales: queue('sales', 'Sales', 'VOICE'), support: queue('support', 'Support', 'VOICE'), chat: queue('chat', 'Chat', 'CHAT') };
   const outboundQueue = { arn: `${arn}/queue/${rng.uuid()}`, name: 'Outbound' };
-  const site = { arn: `${arn}/agent-group/${rng.uuid()}`, name: 'Tokyo' };
-  const profile = (name: string, team: string, qs: QueueDef[]): RoutingProfileDef => ({
+  const profile = (name: string, qs: QueueDef[]): RoutingProfileDef => ({
     arn: `${arn}/routing-profile/${rng.uuid()}`,
     name,
     queues: qs,
-    team: { arn: `${arn}/agent-group/${rng.uuid()}`, name: team },
   });
   const profiles = [
-    profile('Omnichannel', 'Omni Team', [queues.sales, queues.support, queues.chat]),
-    profile('Sales', 'Sales Team', [queues.sales, queues.chat]),
-    profile('Support', 'Support Team', [queues.support, queues.chat]),
+    profile('Omnichannel', [queues.sales, queues.support, queues.chat]),
+    profile('Sales', [queues.sales, queues.chat]),
+    profile('Support', [queues.support, queues.chat]),
   ];
   const bucket = `amazon-connect-${rng.uuid().replace(/-/g, '').slice(0, 12)}`;
   return {
@@ -105,7 +99,6 @@ export function createInstance(rng: Rng, options: ResolvedOptions): Instance {
     queues,
     outboundQueue,
     profiles,
-    site,
     phones: phoneBook(rng, options.phoneCountry),
     recordingPrefix: `${bucket}/connect/switchboard-sim/CallRecordings`,
   };
@@ -142,17 +135,14 @@ export class Roster {
     const profile = instance.profiles[PROFILE_BY_SEAT[(index % this.seats) % PROFILE_BY_SEAT.length]!]!;
     const personalQueueArn = `${instance.arn}/queue/agent/${id}`;
 
-    const hierarchy = {
-      Level1: { ARN: instance.site.arn, Name: instance.site.name },
-      Level2: { ARN: profile.team.arn, Name: profile.team.name },
-    };
     const inboundQueues = [
       { ARN: personalQueueArn, Channels: ['VOICE', 'CHAT'], Name: null },
       ...profile.queues.map((q) => ({ ARN: q.arn, Channels: [q.channel], Name: q.name })),
     ];
     const outbound = { ARN: instance.outboundQueue.arn, Channels: ['VOICE'], Name: instance.outboundQueue.name };
     const configuration = (voice: number, chat: number): Record<string, unknown> => ({
-      AgentHierarchyGroups: hierarchy,
+      // No hierarchy groups, as in the documentation's examples.
+      AgentHierarchyGroups: null,
       FirstName: firstName,
       LastName: lastName,
       RoutingProfile: {
@@ -185,10 +175,6 @@ export class Roster {
       profile,
       personalQueueArn,
       configurations,
-      ctrHierarchy: {
-        Level1: { ARN: instance.site.arn, GroupName: instance.site.name },
-        Level2: { ARN: profile.team.arn, GroupName: profile.team.name },
-      },
       ctrRoutingProfile: { ARN: profile.arn, Name: profile.name },
     };
   }

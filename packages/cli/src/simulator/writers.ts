@@ -1,0 +1,167 @@
+import { createWriteStream } from 'node:fs';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { constants as zlib, createGzip } from 'node:zlib';
+import type { SimEvent } from './engine.js';
+import { payloadJson } from './json.js';
+
+export interface WriteOptions {
+  /** 'jsonl' (default): one payload per line. 'kinesis': Lambda Kinesis event documents, one per line. */
+  format?: 'jsonl' | 'kinesis';
+  /** kinesis: records per document; default 500 */
+  recordsPerDocument?: number;
+  /** kinesis: eventSourceARN; default arn:aws:kinesis:<the instance's region>:<account>:stream/switchboard-connect */
+  streamArn?: string;
+  /** gzip level when the path ends in .gz; default 6 */
+  gzipLevel?: number;
+}
+
+export interface WriteResult {
+  events: number;
+  /** kinesis documents written (0 for jsonl) */
+  documents: number;
+  /** bytes before compression */
+  bytes: number;
+}
+
+/** Text is handed to the file in pieces of about this size: few writes, bounded memory. */
+const CHUNK_CHARS = 1 << 20;
+const SHARD_ID = 'shardId-000000000000';
+/** Kinesis sequence numbers are 56-digit decimals; this one is from a real stream (see the seed article). */
+const FIRST_SEQUENCE = 49651139538302143095151058574031664653397744781153533954n;
+const SEQUENCE_STEP = 1_000_000n;
+/** Kinesis receives a record shortly after Connect publishes it. */
+const ARRIVAL_LAG_MS = 150;
+
+type Events = Iterable<SimEvent> | AsyncIterable<SimEvent>;
+
+/**
+ * Writes events to `path` ('-' = standard output) as JSON Lines or as Lambda
+ * Kinesis event documents ({"Records":[...]}, one per line, up to 500 records
+ * each), gzip-compressed when the path ends in .gz. Streams: memory stays
+ * bounded whatever the number of events, and a slow disk slows the producer.
+ */
+export async function writeSimulation(events: Events, path: string, options: WriteOptions = {}): Promise<WriteResult> {
+  const format = options.format ?? 'jsonl';
+  if (format !== 'jsonl' && format !== 'kinesis') throw new RangeError(`format must be jsonl or kinesis, got ${String(format)}`);
+  const perDocument = options.recordsPerDocument ?? 500;
+  if (!Number.isInteger(perDocument) || perDocument < 1 || perDocument > 10_000) {
+    throw new RangeError('recordsPerDocument must be an integer from 1 to 10000');
+  }
+  const result: WriteResult = { events: 0, documents: 0, bytes: 0 };
+  const encoder = format === 'jsonl' ? jsonLines(result) : kinesisDocuments(result, perDocument, options.streamArn);
+  const source = Readable.from(chunks(events, encoder, result), { objectMode: false });
+  const sink: Writable = path === '-' ? nonClosing(process.stdout) : createWriteStream(path);
+  if (path.endsWith('.gz')) {
+    await pipeline(source, createGzip({ level: options.gzipLevel ?? zlib.Z_DEFAULT_COMPRESSION }), sink);
+  } else {
+    await pipeline(source, sink);
+  }
+  return result;
+}
+
+interface Encoder {
+  /** text for one event (may be empty while a document fills up) */
+  add(e: SimEvent): string;
+  /** text still buffered at the end */
+  end(): string;
+}
+
+async function* chunks(events: Events, encoder: Encoder, result: WriteResult): AsyncGenerator<Buffer> {
+  let parts: string[] = [];
+  let size = 0;
+  const take = (): Buffer => {
+    const chunk = Buffer.from(parts.join(''));
+    result.bytes += chunk.length;
+    parts = [];
+    size = 0;
+    return chunk;
+  };
+  const add = (text: string): Buffer | null => {
+    if (text.length === 0) return null;
+    parts.push(text);
+    size += text.length;
+    return size < CHUNK_CHARS ? null : take();
+  };
+  if (Symbol.iterator in events) {
+    // Synchronous source (the simulator): no await per event.
+    for (const e of events) {
+      result.events++;
+      const chunk = add(encoder.add(e));
+      if (chunk !== null) yield chunk;
+    }
+  } else {
+    for await (const e of events) {
+      result.events++;
+      const chunk = add(encoder.add(e));
+      if (chunk !== null) yield chunk;
+    }
+  }
+  add(encoder.end());
+  if (parts.length > 0) yield take();
+}
+
+function jsonLines(_result: WriteResult): Encoder {
+  return {
+    add: (e) => `${payloadJson(e)}\n`,
+    end: () => '',
+  };
+}
+
+function kinesisDocuments(result: WriteResult, perDocument: number, streamArn: string | undefined): Encoder {
+  let records: string[] = [];
+  let sequence = FIRST_SEQUENCE;
+  let arrival = 0;
+  let envelope: { region: string; account: string; arn: string; role: string } | null = null;
+  const flush = (): string => {
+    if (records.length === 0) return '';
+    result.documents++;
+    const doc = `{"Records":[${records.join(',')}]}\n`;
+    records = [];
+    return doc;
+  };
+  return {
+    add(e) {
+      envelope ??= envelopeFor(e, streamArn);
+      sequence += SEQUENCE_STEP;
+      arrival = Math.max(arrival, e.at + ARRIVAL_LAG_MS);
+      const seq = sequence.toString();
+      const data = Buffer.from(payloadJson(e)).toString('base64');
+      // Assembled by hand: JSON.stringify would scan the long base64 string for escapes.
+      records.push(
+        `{"kinesis":{"kinesisSchemaVersion":"1.0","partitionKey":${JSON.stringify(e.partitionKey)},"sequenceNumber":"${seq}",` +
+          `"data":"${data}","approximateArrivalTimestamp":${arrival / 1000}},"eventSource":"aws:kinesis","eventVersion":"1.0",` +
+          `"eventID":"${SHARD_ID}:${seq}","eventName":"aws:kinesis:record","invokeIdentityArn":${envelope.role},` +
+          `"awsRegion":${envelope.region},"eventSourceARN":${envelope.arn}}`,
+      );
+      return records.length >= perDocument ? flush() : '';
+    },
+    end: flush,
+  };
+}
+
+function envelopeFor(e: SimEvent, streamArn: string | undefined): { region: string; account: string; arn: string; role: string } {
+  const instance = String(e.payload.InstanceARN ?? '');
+  const m = /^arn:aws[a-z-]*:connect:([a-z0-9-]+):(\d{12}):/.exec(instance);
+  const region = m?.[1] ?? 'ap-northeast-1';
+  const account = m?.[2] ?? String(e.payload.AWSAccountId ?? '123456789012');
+  const arn = streamArn ?? `arn:aws:kinesis:${region}:${account}:stream/switchboard-connect`;
+  const streamRegion = /^arn:aws[a-z-]*:kinesis:([a-z0-9-]+):/.exec(arn)?.[1] ?? region;
+  // JSON string literals, ready to splice into records
+  return {
+    region: JSON.stringify(streamRegion),
+    account,
+    arn: JSON.stringify(arn),
+    role: JSON.stringify(`arn:aws:iam::${account}:role/switchboard-ingest`),
+  };
+}
+
+/** stdout must not be closed when the pipeline ends. */
+function nonClosing(out: NodeJS.WriteStream): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      if (out.write(chunk)) callback();
+      else out.once('drain', callback);
+    },
+  });
+}

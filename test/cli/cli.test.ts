@@ -1,0 +1,249 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { agentEvent, contactRecord } from '../../packages/core/test/builders.js';
+import { FIXTURES, json, runCli, tempDir } from './run.js';
+
+const T0 = Date.UTC(2024, 3, 17, 23, 0); // 08:00 in Tokyo
+const t = (s: number) => T0 + s * 1000;
+const jsonl = (items: unknown[]) => items.map((i) => JSON.stringify(i)).join('\n') + '\n';
+
+/** A morning for one agent: a call with a hold and ACW, a break, logout; and three contact records. */
+function morning() {
+  const a = { agent: 'sato-id', username: 'sato' };
+  const agentEvents = [
+    agentEvent({ ...a, type: 'LOGIN', at: t(0), status: 'Offline' }),
+    agentEvent({ ...a, type: 'STATE_CHANGE', at: t(60), status: 'Available' }),
+    agentEvent({ ...a, type: 'STATE_CHANGE', at: t(600), contacts: [{ id: 'call-1', state: 'CONNECTING' }] }),
+    agentEvent({ ...a, type: 'STATE_CHANGE', at: t(610), contacts: [{ id: 'call-1', state: 'CONNECTED' }] }),
+    agentEvent({ ...a, type: 'STATE_CHANGE', at: t(700), contacts: [{ id: 'call-1', state: 'CONNECTED_ONHOLD' }] }),
+    agentEvent({ ...a, type: 'STATE_CHANGE', at: t(790), contacts: [{ id: 'call-1', state: 'CONNECTED' }] }),
+    agentEvent({ ...a, type: 'STATE_CHANGE', at: t(850), contacts: [{ id: 'call-1', state: 'ENDED' }] }),
+    agentEvent({ ...a, type: 'STATE_CHANGE', at: t(1000), contacts: [] }),
+    agentEvent({ ...a, type: 'STATE_CHANGE', at: t(1800), status: 'Break' }),
+    agentEvent({ ...a, type: 'STATE_CHANGE', at: t(2700), status: 'Available' }),
+    agentEvent({ ...a, type: 'LOGOUT', at: t(3600) }),
+  ];
+  const iso = (s: number) => new Date(t(s)).toISOString().replace('.000', '');
+  const contactRecords = [
+    contactRecord({
+      contactId: 'call-1',
+      initiation: iso(540),
+      disconnect: iso(850),
+      lastUpdate: iso(1010),
+      attributes: { call_route: '1-1', call_completed: 'true' },
+      customer: '+819012345678',
+      queue: { enqueue: iso(580), dequeue: iso(610), duration: 30 },
+      agent: { username: 'sato', connected: iso(610), hold: 90, acw: 150 },
+    }),
+    contactRecord({
+      contactId: 'ivr-hangup',
+      initiation: iso(100),
+      disconnect: iso(104),
+      lastUpdate: iso(170),
+      attributes: { call_route: 'start', call_completed: 'false' },
+      customer: '+81312345678',
+    }),
+    contactRecord({
+      contactId: 'queue-abandon',
+      initiation: iso(200),
+      disconnect: iso(320),
+      lastUpdate: iso(330),
+      attributes: { call_route: '2-1', call_completed: 'true' },
+      queue: { enqueue: iso(230), dequeue: iso(320), duration: 90 },
+    }),
+  ];
+  return { agentEvents, contactRecords };
+}
+
+const CONFIG = { timezone: 'Asia/Tokyo', phoneRegion: 'JP', alerts: { holdSeconds: 60 } };
+
+describe('switchboard CLI, end to end', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = tempDir();
+    const { agentEvents, contactRecords } = morning();
+    writeFileSync(join(dir, 'switchboard.config.json'), JSON.stringify(CONFIG));
+    writeFileSync(join(dir, 'agents.jsonl'), jsonl(agentEvents));
+    writeFileSync(join(dir, 'ctr.json.gz'), gzipSync(JSON.stringify(contactRecords)));
+  });
+
+  it('ingests JSON Lines and a gzipped JSON array, and reports what it did', () => {
+    const r = json(runCli(['ingest', 'agents.jsonl', 'ctr.json.gz', '--json'], { cwd: dir }));
+    expect(r).toEqual({ read: 14, appended: 14, duplicates: 0, rejected: 0, errors: [] });
+  });
+
+  it('appends nothing when the same files are ingested again', () => {
+    const r = json(runCli(['ingest', 'agents.jsonl', 'ctr.json.gz', '--json'], { cwd: dir }));
+    expect(r).toMatchObject({ read: 14, appended: 0, duplicates: 14 });
+  });
+
+  it('agents --json gives the seat map shape', () => {
+    const agents = json<Array<Record<string, unknown>>>(runCli(['agents', '--json'], { cwd: dir }));
+    expect(agents).toEqual([
+      {
+        agentArn: expect.stringMatching(/\/agent\/sato-id$/),
+        username: 'sato',
+        status: { name: 'Offline', type: 'OFFLINE', since: new Date(t(3600)).toISOString() },
+        activity: { name: 'Offline', since: new Date(t(3600)).toISOString() },
+        contacts: [],
+        loggedIn: false,
+        lastEventAt: new Date(t(3600)).toISOString(),
+      },
+    ]);
+  });
+
+  it('intervals --json lists closed intervals with seconds, filterable by username and time', () => {
+    const all = json<Array<{ dimension: string; name: string; seconds: number; contactId: string | null }>>(
+      runCli(['intervals', '--agent', 'sato', '--json'], { cwd: dir }),
+    );
+    expect(all.filter((i) => i.dimension === 'contact')).toEqual([
+      expect.objectContaining({ name: 'CONNECTING', contactId: 'call-1', seconds: 10 }),
+      expect.objectContaining({ name: 'CONNECTED', seconds: 90 }),
+      expect.objectContaining({ name: 'CONNECTED_ONHOLD', seconds: 90 }),
+      expect.objectContaining({ name: 'CONNECTED', seconds: 60 }),
+      expect.objectContaining({ name: 'ENDED', seconds: 150 }),
+    ]);
+    const window = json<unknown[]>(
+      runCli(['intervals', '--from', '2024-04-18T08:30:00+09:00', '--to', '2024-04-18T08:31:00+09:00', '--json'], { cwd: dir }),
+    );
+    expect(window).toEqual([
+      expect.objectContaining({ dimension: 'status', name: 'Break' }),
+      expect.objectContaining({ dimension: 'activity', name: 'Break' }),
+    ]);
+  });
+
+  it('report --json gives per-bucket metrics in the configured zone', () => {
+    const rows = json<Array<Record<string, unknown>>>(runCli(['report', '--bucket', '1h', '--json'], { cwd: dir }));
+    expect(rows).toEqual([
+      expect.objectContaining({
+        username: 'sato',
+        bucketStart: '2024-04-18T08:00:00+09:00',
+        bucketEnd: '2024-04-18T09:00:00+09:00',
+        onlineSeconds: 3540, // 00:01 to logout at 01:00
+        idleSeconds: 2240, // Available with no contact: 540 + 800 + 900
+        nonProductiveSeconds: 900,
+        onContactSeconds: 390,
+        holdSeconds: 90,
+        afterContactWorkSeconds: 150,
+        errorSeconds: 0,
+        holds: 1,
+        contactsHandled: 1,
+        statusSeconds: { Available: 2640, Break: 900, Offline: 60 },
+        activitySeconds: { AfterContactWork: 150, Available: 2240, Break: 900, Incoming: 10, OnContact: 150, OnHold: 90, Offline: 60 },
+      }),
+    ]);
+  });
+
+  it('report --csv has a header and one line per row', () => {
+    const r = runCli(['report', '--bucket', '15m', '--csv'], { cwd: dir });
+    const rows = parseCsv(r.stdout, { columns: true }) as Array<Record<string, string>>;
+    expect(rows.length).toBe(4);
+    expect(Object.keys(rows[0]!)).toEqual(expect.arrayContaining(['bucketStart', 'onlineSeconds', 'status:Break', 'activity:OnHold']));
+  });
+
+  it('contacts --json gives flow exits with local time and national numbers; --outcome filters', () => {
+    const rows = json<Array<Record<string, unknown>>>(runCli(['contacts', '--json'], { cwd: dir }));
+    expect(rows.map((r) => [r.contactId, r.outcome, r.exitPoint, r.startedAtLocal])).toEqual([
+      ['ivr-hangup', 'abandoned_in_flow', 'start', '2024-04-18T08:01:40+09:00'],
+      ['queue-abandon', 'abandoned_in_queue', '2-1', '2024-04-18T08:03:20+09:00'],
+      ['call-1', 'handled', '1-1', '2024-04-18T08:09:00+09:00'],
+    ]);
+    expect(rows[2]).toMatchObject({ customerNumberNational: '09012345678', durationSeconds: 310, queueSeconds: 30, holdSeconds: 90, afterContactWorkSeconds: 150, agentUsername: 'sato' });
+    const abandoned = json<unknown[]>(runCli(['contacts', '--outcome', 'abandoned_in_queue', '--json'], { cwd: dir }));
+    expect(abandoned).toHaveLength(1);
+  });
+
+  it('funnel --json counts contacts per date, exit point and outcome', () => {
+    expect(json(runCli(['funnel', '--json'], { cwd: dir }))).toEqual([
+      { date: '2024-04-18', exitPoint: '1-1', outcome: 'handled', contacts: 1 },
+      { date: '2024-04-18', exitPoint: '2-1', outcome: 'abandoned_in_queue', contacts: 1 },
+      { date: '2024-04-18', exitPoint: 'start', outcome: 'abandoned_in_flow', contacts: 1 },
+    ]);
+  });
+
+  it('warns about stale projections after a rule change, and rebuild applies the new rules', () => {
+    writeFileSync(join(dir, 'utc.json'), JSON.stringify({ timezone: 'UTC' }));
+    const stale = runCli(['--config', 'utc.json', 'contacts', '--json'], { cwd: dir });
+    expect(stale.status).toBe(0);
+    expect(stale.stderr).toMatch(/switchboard rebuild/);
+    expect(JSON.parse(stale.stdout)[0].startedAtLocal).toBe('2024-04-18T08:01:40+09:00');
+    const rebuilt = json<{ events: number }>(runCli(['--config', 'utc.json', 'rebuild', '--json'], { cwd: dir }));
+    expect(rebuilt.events).toBe(14);
+    const fresh = runCli(['--config', 'utc.json', 'contacts', '--json'], { cwd: dir });
+    expect(fresh.stderr).toBe('');
+    expect(JSON.parse(fresh.stdout)[0].startedAtLocal).toBe('2024-04-17T23:01:40+00:00');
+    runCli(['rebuild'], { cwd: dir });
+  });
+});
+
+describe('switchboard CLI, inputs', () => {
+  it('reads standard input, Lambda Kinesis events and the admin guide fixtures', () => {
+    const dir = tempDir();
+    const events = morning().agentEvents.slice(0, 3);
+    const kinesis = {
+      Records: events.map((e, i) => ({
+        kinesis: { partitionKey: 'pk', sequenceNumber: String(100 + i), data: Buffer.from(JSON.stringify(e)).toString('base64'), approximateArrivalTimestamp: 1 },
+        eventSource: 'aws:kinesis',
+        eventID: `shardId-000000000000:${100 + i}`,
+        eventSourceARN: 'arn:aws:kinesis:ap-northeast-1:123456789012:stream/agents',
+      })),
+    };
+    expect(json(runCli(['ingest', '-', '--json'], { cwd: dir, input: JSON.stringify(kinesis) }))).toMatchObject({ appended: 3 });
+    const fixtures = json(runCli(['ingest', join(FIXTURES, 'agent-events.doc-examples.jsonl'), join(FIXTURES, 'contact-records.doc-examples.jsonl'), '--json'], { cwd: dir }));
+    expect(fixtures).toMatchObject({ read: 4, appended: 4, rejected: 0 });
+  });
+
+  it('quarantines bad records with a reason, ingests the rest, and fails only with --strict', () => {
+    const dir = tempDir();
+    const good = morning().agentEvents.slice(0, 2).map((e) => JSON.stringify(e));
+    writeFileSync(join(dir, 'mixed.jsonl'), [good[0], '{"EventType": "LOGIN", "truncated', '{"hello": 1}', good[1], ''].join('\n'));
+    const r = runCli(['ingest', 'mixed.jsonl', '--json'], { cwd: dir });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      read: 4,
+      appended: 2,
+      duplicates: 0,
+      rejected: 2,
+      errors: [
+        { source: 'mixed.jsonl:2', reason: expect.stringMatching(/unterminated string/) },
+        { source: 'mixed.jsonl:3', reason: expect.stringMatching(/not a Connect agent event or contact record/) },
+      ],
+    });
+    const quarantined = json<unknown[]>(runCli(['quarantine', '--json'], { cwd: dir }));
+    expect(quarantined).toHaveLength(2);
+    const strict = runCli(['ingest', 'mixed.jsonl', '--strict'], { cwd: dir });
+    expect(strict.status).toBe(1);
+    expect(strict.stderr).toMatch(/2 record\(s\) rejected/);
+  });
+});
+
+describe('switchboard CLI, errors are one clear line', () => {
+  const dir = tempDir();
+  mkdirSync(join(dir, 'a-directory'));
+  writeFileSync(join(dir, 'broken.gz'), Buffer.concat([gzipSync('x'.repeat(1000)).subarray(0, 12), Buffer.alloc(64, 1)]));
+  writeFileSync(join(dir, 'bad-config.json'), '{"timezone": "Mars/Base"}');
+  writeFileSync(join(dir, 'not-json.json'), '{timezone');
+
+  it.each([
+    [['ingest', 'missing.jsonl'], /cannot ingest missing\.jsonl: no such file or directory/],
+    [['ingest', 'a-directory'], /cannot ingest a-directory: is a directory/],
+    [['ingest', 'broken.gz'], /broken\.gz: not a readable gzip file/],
+    [['--config', 'bad-config.json', 'agents'], /config bad-config\.json: invalid rules: timezone: not a valid IANA time zone/],
+    [['--config', 'not-json.json', 'agents'], /config not-json\.json is not valid JSON/],
+    [['--config', 'nope.json', 'agents'], /cannot read config nope\.json: no such file or directory/],
+    [['agents', '--frobnicate'], /unknown option '--frobnicate'/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+    [['report', '--bucket', '7m'], /--bucket <size>' argument '7m' is invalid/],
+    [['report', '--from', 'yesterday'], /from must be an ISO-8601 time/],
+    [['intervals', '--agent', 'nobody'], /no agent with ARN or username "nobody"/],
+  ])('%j', (args, message) => {
+    const r = runCli(args, { cwd: dir });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
