@@ -22,3 +22,4 @@ export * from './engine/projector.js';
 export * from './engine/alerts.js';
 export * from './engine/pipeline.js';
 export * from './engine/rebuild.js';
+export * from './flows/index.js';

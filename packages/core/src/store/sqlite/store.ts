@@ -35,9 +35,14 @@ export class SqliteStore implements LocalStore {
   private readonly stmts;
 
   private constructor(readonly db: Database.Database) {
+    // Raw Connect payloads are 3-5 KB: 16 KB pages pack them without overflow
+    // chains (takes effect only when the file is created).
+    db.pragma('page_size = 16384');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 10000');
+    db.pragma('cache_size = -65536');
+    db.pragma('temp_store = MEMORY');
     db.exec(BASE_SCHEMA);
     this.stmts = {
       append: db.prepare(

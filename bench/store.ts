@@ -1,0 +1,106 @@
+/**
+ * Embedded-store throughput: ingest of N simulated events (agent events and
+ * contact records) into SQLite with projections up to date, then a rebuild of
+ * the same store, each in its own process so peak RSS is its own. Baseline in
+ * the same run: reading the same file and JSON.parse of every line.
+ *
+ *   npm run bench:store [-- --events 1000000 --agents 400 --runs 1]
+ */
+import { spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Engine, parseRules, readInput, rebuildProjections } from '../packages/core/src/index.js';
+import { SqliteStore } from '../packages/core/src/store/sqlite/index.js';
+import { simulate, writeSimulation } from '../packages/cli/src/simulator/index.js';
+import { fmt, machine, median } from './machine.js';
+
+const args = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1]!);
+const rules = parseRules({ timezone: 'Asia/Tokyo', phoneRegion: 'JP' });
+
+interface Measure {
+  events: number;
+  seconds: number;
+  maxRssMb: number;
+}
+
+async function worker(mode: string, file: string, db: string): Promise<Measure> {
+  const started = performance.now();
+  let events = 0;
+  if (mode === 'baseline') {
+    for await (const c of readInput(createReadStream(file, { highWaterMark: 1 << 20 }), file)) if (c.ok) events++;
+  } else if (mode === 'ingest') {
+    const store = SqliteStore.open(db);
+    const summary = await new Engine(store, rules).ingest(readInput(createReadStream(file, { highWaterMark: 1 << 20 }), file), {
+      batchSize: Number(args.get('batch') ?? 5000),
+    });
+    events = summary.read;
+    store.close();
+  } else {
+    const store = SqliteStore.open(db);
+    events = (await rebuildProjections(store, rules)).events;
+    store.close();
+  }
+  return { events, seconds: (performance.now() - started) / 1000, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+}
+
+function run(mode: string, file: string, db: string): Measure {
+  const self = fileURLToPath(import.meta.url);
+  const r = spawnSync(process.execPath, [self, '--worker', mode, '--file', file, '--db', db, ...(args.has('batch') ? ['--batch', args.get('batch')!] : [])], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (r.status !== 0) throw new Error(`${mode} worker failed`);
+  return JSON.parse(r.stdout) as Measure;
+}
+
+async function main(): Promise<void> {
+  const events = Number(args.get('events') ?? 1_000_000);
+  const agents = Number(args.get('agents') ?? 400);
+  const runs = Number(args.get('runs') ?? 1);
+  const dir = `${process.cwd()}/node_modules/.bench/data/`;
+  mkdirSync(dir, { recursive: true });
+  const file = `${dir}sim-${events}-${agents}.jsonl`;
+  if (!existsSync(file)) {
+    process.stderr.write(`generating ${fmt(events)} events to ${file} ...\n`);
+    const all = simulate({ agents, hours: Infinity, seed: 11 });
+    await writeSimulation((function* () {
+      for (let i = 0; i < events; i++) yield all.next().value!;
+    })(), file);
+  }
+  const db = `${dir}bench.db`;
+  const results: Array<{ baseline: Measure; ingest: Measure; rebuild: Measure }> = [];
+  for (let i = 0; i < runs; i++) {
+    for (const s of ['', '-wal', '-shm']) rmSync(db + s, { force: true });
+    const baseline = run('baseline', file, db);
+    const ingest = run('ingest', file, db);
+    const rebuild = run('rebuild', file, db);
+    results.push({ baseline, ingest, rebuild });
+    process.stderr.write(`run ${i + 1}: ingest ${fmt(ingest.events / ingest.seconds)}/s, rebuild ${fmt(rebuild.events / rebuild.seconds)}/s\n`);
+  }
+  const rate = (m: Measure) => m.events / m.seconds;
+  const med = (k: 'baseline' | 'ingest' | 'rebuild') => median(results.map((r) => rate(r[k])));
+  const out = {
+    bench: 'store',
+    date: new Date().toISOString(),
+    machine: machine(),
+    events: results[0]!.ingest.events,
+    fileMb: Math.round(statSync(file).size / 2 ** 20),
+    dbMb: Math.round(statSync(db).size / 2 ** 20),
+    runs,
+    baselineReadParseEventsPerSecond: Math.round(med('baseline')),
+    ingestEventsPerSecond: Math.round(med('ingest')),
+    rebuildEventsPerSecond: Math.round(med('rebuild')),
+    ingestPeakRssMb: Math.max(...results.map((r) => r.ingest.maxRssMb)),
+    rebuildPeakRssMb: Math.max(...results.map((r) => r.rebuild.maxRssMb)),
+    ingestVsBaseline: Number((med('ingest') / med('baseline')).toFixed(3)),
+    rebuildVsBaseline: Number((med('rebuild') / med('baseline')).toFixed(3)),
+  };
+  console.log(JSON.stringify(out, null, 2));
+}
+
+if (args.get('worker')) {
+  console.log(JSON.stringify(await worker(args.get('worker')!, args.get('file')!, args.get('db')!)));
+} else {
+  await main();
+}

@@ -1,0 +1,132 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { EventKind, NewEvent, SourceRef, StoredEvent } from '../../model.js';
+import { padTime } from '../../parse/record.js';
+import { EVENT_SHARDS } from './schema.js';
+
+/** A DynamoDB item as the document client reads and writes it. */
+export type Item = Record<string, unknown>;
+
+/** JSON above this many bytes is stored gzipped (DynamoDB bills writes per started KB). */
+const GZIP_ABOVE = 900;
+/** DynamoDB's item limit is 400 KB; keep room for keys and attributes. */
+export const MAX_PAYLOAD_BYTES = 380_000;
+
+/** Stores a string as `<name>` (S) or, when long, gzipped as `<name>z` (B). */
+export function packText(name: string, text: string): Item {
+  if (Buffer.byteLength(text) <= GZIP_ABOVE) return { [name]: text };
+  return { [`${name}z`]: gzipSync(text, { level: 6 }) };
+}
+
+export function unpackText(item: Item, name: string): string | undefined {
+  const plain = item[name];
+  if (typeof plain === 'string') return plain;
+  const zipped = item[`${name}z`];
+  if (zipped === undefined || zipped === null) return undefined;
+  return gunzipSync(toBytes(zipped)).toString('utf8');
+}
+
+export function packJson(name: string, value: unknown): Item {
+  return packText(name, JSON.stringify(value));
+}
+
+export function unpackJson<T>(item: Item, name: string): T {
+  const text = unpackText(item, name);
+  if (text === undefined) throw new Error(`DynamoDB item has no ${name}`);
+  return JSON.parse(text) as T;
+}
+
+/** Size in bytes of the packed attributes (for the item limit). */
+export function packedBytes(packed: Item): number {
+  let n = 0;
+  for (const v of Object.values(packed)) n += typeof v === 'string' ? Buffer.byteLength(v) : toBytes(v).length;
+  return n;
+}
+
+function toBytes(v: unknown): Uint8Array {
+  if (v instanceof Uint8Array) return v;
+  if (typeof v === 'string') return Buffer.from(v, 'base64');
+  throw new Error('expected a binary attribute');
+}
+
+/** FNV-1a over the UTF-16 code units: a stable, well-spread shard number. */
+export function shardOf(key: string, shards: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % shards;
+}
+
+export const SEP = '\u0000';
+
+/** The event table's sort key: time first (ordered reads), then the dedupe key (idempotent appends). */
+export function eventSk(occurredAt: number, dedupeKey: string): string {
+  return `${padTime(occurredAt)}|${dedupeKey}`;
+}
+
+/** The time prefix of a sort key built by agentSortKey / padTime, or null. */
+export function timePrefix(sortKey: string): string | null {
+  return /^\d{15}/.test(sortKey) ? sortKey.slice(0, 15) : null;
+}
+
+export function eventItem(e: NewEvent, receivedAt: number, insertedAt: number): Item {
+  const sk = eventSk(e.occurredAt, e.dedupeKey);
+  return {
+    pk: e.streamId,
+    sk,
+    shard: String(shardOf(e.streamId, EVENT_SHARDS)),
+    ssk: `${e.streamId}${SEP}${sk}`,
+    kind: e.kind,
+    dk: e.dedupeKey,
+    ia: e.instanceArn,
+    at: e.occurredAt,
+    so: e.sortKey,
+    rcv: receivedAt,
+    ins: insertedAt,
+    src: JSON.stringify(e.source),
+    ...packText('raw', e.raw),
+  };
+}
+
+export function storedEventFromItem(item: Item): StoredEvent {
+  return {
+    kind: item.kind as EventKind,
+    streamId: item.pk as string,
+    dedupeKey: item.dk as string,
+    instanceArn: item.ia as string,
+    occurredAt: Number(item.at),
+    sortKey: item.so as string,
+    receivedAt: Number(item.rcv),
+    source: JSON.parse(item.src as string) as SourceRef,
+    raw: unpackText(item, 'raw') ?? '',
+  };
+}
+
+/** A raw AttributeValue map, as in a Lambda DynamoDB stream event (B as base64) or the Streams API (B as bytes). */
+export type AttributeMap = Record<string, Record<string, unknown>>;
+
+/** Converts an image of the DynamoDB stream (Lambda event or GetRecords) to a document item. */
+export function itemFromImage(image: AttributeMap): Item {
+  const out: Item = {};
+  for (const [k, v] of Object.entries(image)) out[k] = attributeValue(v);
+  return out;
+}
+
+function attributeValue(v: Record<string, unknown>): unknown {
+  if ('S' in v) return v.S;
+  if ('N' in v) return Number(v.N);
+  if ('B' in v) return toBytes(v.B);
+  if ('BOOL' in v) return v.BOOL;
+  if ('NULL' in v) return null;
+  if ('M' in v) return itemFromImage(v.M as AttributeMap);
+  if ('L' in v) return (v.L as Array<Record<string, unknown>>).map(attributeValue);
+  if ('SS' in v) return v.SS;
+  if ('NS' in v) return (v.NS as string[]).map(Number);
+  throw new Error(`unsupported attribute value: ${Object.keys(v).join(',')}`);
+}
+
+/** The stored event in a NewImage of the event table's stream. */
+export function storedEventFromImage(image: AttributeMap): StoredEvent {
+  return storedEventFromItem(itemFromImage(image));
+}

@@ -1,0 +1,11 @@
+/**
+ * The DynamoDB adapter: `@switchboard/core/dynamodb`. Layout in ./schema.ts
+ * and docs/deploy-aws.md.
+ */
+export { DynamoStore, openDynamoStore, orderedWithinTime, type DynamoStoreOptions } from './store.js';
+export { DynamoProjections } from './projections.js';
+export { storedEventFromImage, itemFromImage, type AttributeMap } from './codec.js';
+export { batchWrite, batchGet, DynamoBatchError, type WriteRequest, type RetryOptions } from './batch.js';
+export { createTables, deleteTables, createTableInput, eventStreamArn } from './tables.js';
+export * from './schema.js';
+export { PartialAppendError, VersionConflictError } from '../errors.js';

@@ -1,0 +1,530 @@
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { padTime } from '../../parse/record.js';
+import type { AgentState, Interval, Tally } from '../../projectors/agent.js';
+import type { ContactProjection, ContactRow, Outcome } from '../../projectors/contacts.js';
+import { VersionConflictError } from '../errors.js';
+import {
+  contactKey,
+  type AgentRecord,
+  type AgentSnapshot,
+  type AgentWrite,
+  type ContactQuery,
+  type Emitted,
+  type IntervalQuery,
+  type ProjectionMeta,
+  type ProjectionStore,
+  type ProjectionWrites,
+  type TallyQuery,
+} from '../ports.js';
+import {
+  batchGet,
+  batchWrite,
+  isConditionalCheckFailed,
+  mapLimit,
+  queryAll,
+  queryItems,
+  settleLimit,
+  type Key,
+  type RetryOptions,
+  type WriteRequest,
+} from './batch.js';
+import { packJson, shardOf, unpackJson, type Item } from './codec.js';
+import { AGENT_SHARDS, CONTACT_SHARDS, INDEX_BY_DAY, type TableNames } from './schema.js';
+
+/** What a generation's projections need from the store. */
+export interface ProjectionContext {
+  doc: DynamoDBDocumentClient;
+  tables: TableNames;
+  retry: RetryOptions;
+}
+
+/** A chunk of outputs is cut at about this many bytes of JSON (before gzip). */
+const CHUNK_BYTES = 24_000;
+const AGENT_READ_CONCURRENCY = 16;
+const WRITE_CONCURRENCY = 16;
+const DAY_MS = 86_400_000;
+
+export const genKey = (generation: number): Key => ({ pk: 'gen', sk: String(generation).padStart(10, '0') });
+
+/** Outputs of one event: [emitKey, intervals, tallies] in a compact array form. */
+type EmitGroup = [string, IntervalTuple[], TallyTuple[]];
+/** [dimension, name, statusType, contactId, start, end, username?] (username only when it differs from the chunk's) */
+type IntervalTuple = [string, string, string | null, string | null, number, number, (string | null)?];
+/** [kind, contactId, at] */
+type TallyTuple = [string, string, number];
+
+const DIMENSIONS = { s: 'status', a: 'activity', c: 'contact' } as const;
+const DIMENSION_CODE = { status: 's', activity: 'a', contact: 'c' } as const;
+
+/**
+ * The projections of one generation in the projections table. Writes are
+ * idempotent and, for agent records, conditional on the version read before
+ * planning (optimistic concurrency) unless the generation is being built by a
+ * rebuild that owns it (`conditional = false`).
+ */
+export class DynamoProjections implements ProjectionStore {
+  private contactRange: { min: number; max: number } | null | undefined;
+
+  constructor(
+    private readonly ctx: ProjectionContext,
+    readonly generation: number,
+    /** false while a rebuild owns the generation: nobody else writes to it */
+    public conditional = true,
+  ) {}
+
+  private get table(): string {
+    return this.ctx.tables.projections;
+  }
+
+  private agentKey(agentArn: string): Key {
+    return { pk: `g${this.generation}#agents#${shardOf(agentArn, AGENT_SHARDS)}`, sk: agentArn };
+  }
+
+  private outPk(agentArn: string): string {
+    return `g${this.generation}#out#${agentArn}`;
+  }
+
+  private snapPk(agentArn: string): string {
+    return `g${this.generation}#snap#${agentArn}`;
+  }
+
+  private contactItemKey(ck: string): Key {
+    return { pk: `g${this.generation}#contact#${shardOf(ck, CONTACT_SHARDS)}`, sk: ck };
+  }
+
+  private async genItem(): Promise<Item | undefined> {
+    const out = await this.ctx.doc.send(new GetCommand({ TableName: this.table, Key: genKey(this.generation), ConsistentRead: true }));
+    return out.Item as Item | undefined;
+  }
+
+  async meta(): Promise<ProjectionMeta> {
+    const item = await this.genItem();
+    return {
+      generation: this.generation,
+      rulesHash: (item?.rulesHash as string | undefined) ?? null,
+      builtAt: typeof item?.builtAt === 'number' ? item.builtAt : null,
+    };
+  }
+
+  async claimRules(rulesHash: string): Promise<void> {
+    await this.ctx.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: genKey(this.generation),
+        UpdateExpression: 'SET rulesHash = :h, n = :n',
+        ExpressionAttributeValues: { ':h': rulesHash, ':n': this.generation },
+      }),
+    );
+  }
+
+  // ---- reads ----
+
+  async getAgents(agentArns: readonly string[]): Promise<Map<string, AgentRecord>> {
+    const items = await batchGet(
+      this.ctx.doc,
+      this.table,
+      agentArns.map((a) => this.agentKey(a)),
+      { ...this.ctx.retry, consistent: true },
+    );
+    const out = new Map<string, AgentRecord>();
+    for (const item of items) out.set(item.sk as string, toRecord(item));
+    return out;
+  }
+
+  async snapshotBefore(agentArn: string, sortKey: string): Promise<AgentSnapshot | null> {
+    if (sortKey === '') return null;
+    const { Items } = await this.ctx.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND sk < :sk',
+        ExpressionAttributeValues: { ':pk': this.snapPk(agentArn), ':sk': sortKey },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const item = Items?.[0] as Item | undefined;
+    return item ? { sortKey: item.sk as string, state: unpackJson<AgentState>(item, 'st') } : null;
+  }
+
+  async getContactVersions(keys: ReadonlyArray<{ instanceArn: string; contactId: string }>): Promise<Map<string, number>> {
+    const items = await batchGet(
+      this.ctx.doc,
+      this.table,
+      keys.map((k) => this.contactItemKey(contactKey(k.instanceArn, k.contactId))),
+      { ...this.ctx.retry, consistent: true, projection: 'sk, upd' },
+    );
+    return new Map(items.map((i) => [i.sk as string, Number(i.upd)]));
+  }
+
+  /** Every agent record of the generation, in agent ARN order. */
+  private async agentRecords(): Promise<Item[]> {
+    const parts = await mapLimit(Array.from({ length: AGENT_SHARDS }, (_, i) => i), AGENT_SHARDS, (shard) =>
+      queryAll(this.ctx.doc, {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `g${this.generation}#agents#${shard}` },
+      }),
+    );
+    return parts.flat().sort((a, b) => compare(a.sk as string, b.sk as string));
+  }
+
+  async listAgents(): Promise<AgentState[]> {
+    return (await this.agentRecords()).map((item) => unpackJson<AgentState>(item, 'st'));
+  }
+
+  /** Agents whose outputs can matter for a query starting at `from` (none emitted after lastEventAt). */
+  private async agentsFor(agentArns: string[] | undefined, from: number | undefined): Promise<string[]> {
+    if (agentArns) return [...new Set(agentArns)].sort(compare);
+    const records = await this.agentRecords();
+    return records
+      .filter((r) => from === undefined || (typeof r.lea === 'number' && r.lea > from))
+      .map((r) => r.sk as string);
+  }
+
+  /** The chunks of an agent holding outputs emitted after `from`. */
+  private async *chunks(agentArn: string, from: number | undefined): AsyncGenerator<Chunk> {
+    const input =
+      from === undefined
+        ? { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': this.outPk(agentArn) } }
+        : {
+            KeyConditionExpression: 'pk = :pk AND sk > :from',
+            ExpressionAttributeValues: { ':pk': this.outPk(agentArn), ':from': padTime(Math.max(0, from)) },
+          };
+    for await (const item of queryItems(this.ctx.doc, { TableName: this.table, ...input })) yield decodeChunk(item);
+  }
+
+  /** Reads agents' chunks a few agents at a time (in parallel), yielding per agent in order. */
+  private async *perAgent<T>(agentArns: string[], read: (agentArn: string) => Promise<T[]>): AsyncGenerator<T> {
+    for (let i = 0; i < agentArns.length; i += AGENT_READ_CONCURRENCY) {
+      const batch = agentArns.slice(i, i + AGENT_READ_CONCURRENCY);
+      const results = await Promise.all(batch.map(read));
+      for (const list of results) yield* list;
+    }
+  }
+
+  async *intervals(query: IntervalQuery): AsyncIterable<Interval> {
+    if (query.agentArns && query.agentArns.length === 0) return;
+    const agents = await this.agentsFor(query.agentArns, query.from);
+    const from = query.from ?? -Infinity;
+    const to = query.to ?? Infinity;
+    yield* this.perAgent(agents, async (agentArn) => {
+      const out: Interval[] = [];
+      for await (const chunk of this.chunks(agentArn, query.from)) {
+        for (const iv of chunkIntervals(agentArn, chunk)) if (iv.start < to && iv.end > from) out.push(iv);
+      }
+      return out;
+    });
+  }
+
+  async *tallies(query: TallyQuery): AsyncIterable<Tally> {
+    if (query.agentArns && query.agentArns.length === 0) return;
+    const agents = await this.agentsFor(query.agentArns, query.from === undefined ? undefined : query.from - 1);
+    const from = query.from ?? -Infinity;
+    const to = query.to ?? Infinity;
+    yield* this.perAgent(agents, async (agentArn) => {
+      const out: Tally[] = [];
+      // a tally's time is its event's time, the start of its emit key
+      for await (const chunk of this.chunks(agentArn, query.from === undefined ? undefined : query.from - 1)) {
+        for (const t of chunkTallies(agentArn, chunk)) if (t.at >= from && t.at < to) out.push(t);
+      }
+      return out;
+    });
+  }
+
+  async *contacts(query: ContactQuery): AsyncIterable<ContactProjection> {
+    const range = await this.loadContactRange();
+    if (!range) return;
+    const from = Math.max(query.from ?? -Infinity, range.min);
+    const to = Math.min(query.to ?? Infinity, range.max + 1);
+    if (!(from < to)) return;
+    for (let day = Math.floor(from / DAY_MS) * DAY_MS; day < to; day += DAY_MS) {
+      const values: Record<string, unknown> = {
+        ':day': `g${this.generation}#${utcDate(day)}`,
+        ':a': padTime(Math.max(from, day)),
+        ':b': padTime(Math.min(to, day + DAY_MS)),
+      };
+      if (query.outcome) values[':o'] = query.outcome;
+      for await (const item of queryItems(this.ctx.doc, {
+        TableName: this.table,
+        IndexName: INDEX_BY_DAY,
+        KeyConditionExpression: '#day = :day AND dsk BETWEEN :a AND :b',
+        ExpressionAttributeNames: { '#day': 'day' },
+        ExpressionAttributeValues: values,
+        ...(query.outcome ? { FilterExpression: 'oc = :o' } : {}),
+      })) {
+        const c = toContact(item);
+        if (c.startedAt >= from && c.startedAt < to) yield c;
+      }
+    }
+  }
+
+  private async loadContactRange(): Promise<{ min: number; max: number } | null> {
+    if (this.contactRange === undefined) {
+      const item = await this.genItem();
+      this.contactRange =
+        typeof item?.minStart === 'number' && typeof item.maxStart === 'number' ? { min: item.minStart, max: item.maxStart } : null;
+    }
+    return this.contactRange;
+  }
+
+  // ---- writes ----
+
+  /**
+   * Per agent: the record first (conditional on the version read when
+   * planning), then the rewind and the new outputs. A crash after the record
+   * leaves the outputs behind it; redelivery then finds the events late and
+   * re-folds from a snapshot, rewriting them. Agents whose record lost a race
+   * get no outputs written, and a VersionConflictError is thrown at the end.
+   */
+  async commit(writes: ProjectionWrites): Promise<void> {
+    const plans = await mapLimit(writes.agents, WRITE_CONCURRENCY, (w) => this.planAgentWrites(w));
+    const results = await settleLimit(writes.agents, WRITE_CONCURRENCY, (w) => this.putRecord(w));
+    const conflicts: string[] = [];
+    const errors: unknown[] = [];
+    const requests: WriteRequest[] = [];
+    results.forEach((r, i) => {
+      if (r.ok) requests.push(...plans[i]!);
+      else if (isConditionalCheckFailed(r.error)) conflicts.push(writes.agents[i]!.agentArn);
+      else errors.push(r.error);
+    });
+    await batchWrite(this.ctx.doc, this.table, requests, this.ctx.retry);
+    if (errors.length > 0) throw errors[0];
+    await this.writeContacts(writes.contacts);
+    if (conflicts.length > 0) throw new VersionConflictError(conflicts);
+  }
+
+  private async putRecord(w: AgentWrite): Promise<void> {
+    const r = w.record;
+    const item = {
+      ...this.agentKey(w.agentArn),
+      ver: r.version,
+      lsk: r.lastSortKey,
+      sss: r.sinceSnapshot,
+      lea: r.state.lastEventAt,
+      ...packJson('st', r.state),
+    };
+    const condition = !this.conditional
+      ? {}
+      : w.expectedVersion === 0
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : { ConditionExpression: 'ver = :v', ExpressionAttributeValues: { ':v': w.expectedVersion } };
+    await this.ctx.doc.send(new PutCommand({ TableName: this.table, Item: item, ...condition }));
+  }
+
+  /** The deletes (rewind) and puts (new chunks, snapshots) of one agent write. */
+  private async planAgentWrites(w: AgentWrite): Promise<WriteRequest[]> {
+    const requests: WriteRequest[] = [];
+    if (w.rewindAfter !== null) requests.push(...(await this.rewind(w.agentArn, w.rewindAfter)));
+    for (const chunk of buildChunks(w.intervals, w.tallies)) requests.push({ put: this.chunkItem(w.agentArn, chunk) });
+    for (const s of w.snapshots) requests.push({ put: { pk: this.snapPk(w.agentArn), sk: s.sortKey, ...packJson('st', s.state) } });
+    return requests;
+  }
+
+  /** One Query per partition (outputs, snapshots): everything emitted after `after` goes; a chunk that straddles it is trimmed. */
+  private async rewind(agentArn: string, after: string): Promise<WriteRequest[]> {
+    const range = (pk: string) =>
+      after === ''
+        ? { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }
+        : { KeyConditionExpression: 'pk = :pk AND sk > :after', ExpressionAttributeValues: { ':pk': pk, ':after': after } };
+    const [chunks, snaps] = await Promise.all([
+      queryAll(this.ctx.doc, { TableName: this.table, ConsistentRead: true, ...range(this.outPk(agentArn)) }),
+      queryAll(this.ctx.doc, { TableName: this.table, ConsistentRead: true, ProjectionExpression: 'pk, sk', ...range(this.snapPk(agentArn)) }),
+    ]);
+    const requests: WriteRequest[] = [];
+    for (const item of chunks) {
+      requests.push({ delete: { pk: item.pk as string, sk: item.sk as string } });
+      const chunk = decodeChunk(item);
+      const kept = chunk.groups.filter((g) => g[0] <= after);
+      if (kept.length > 0) requests.push({ put: this.chunkItem(agentArn, { u: chunk.u, groups: kept }) });
+    }
+    for (const s of snaps) requests.push({ delete: { pk: s.pk as string, sk: s.sk as string } });
+    return requests;
+  }
+
+  private chunkItem(agentArn: string, chunk: Chunk): Item & Key {
+    return { pk: this.outPk(agentArn), sk: chunk.groups.at(-1)![0], first: chunk.groups[0]![0], ...packJson('o', { u: chunk.u, g: chunk.groups }) };
+  }
+
+  private async writeContacts(contacts: readonly ContactProjection[]): Promise<void> {
+    if (contacts.length === 0) return;
+    await mapLimit(contacts, WRITE_CONCURRENCY, async (c) => {
+      const ck = contactKey(c.instanceArn, c.contactId);
+      try {
+        await this.ctx.doc.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: {
+              ...this.contactItemKey(ck),
+              ia: c.instanceArn,
+              cid: c.contactId,
+              upd: c.updatedAt,
+              start: c.startedAt,
+              ld: c.localDate,
+              cs: c.chainStart,
+              oc: c.row.outcome,
+              day: `g${this.generation}#${utcDate(c.startedAt)}`,
+              dsk: `${padTime(c.startedAt)}|${ck}`,
+              ...packJson('row', c.row),
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR upd < :u',
+            ExpressionAttributeValues: { ':u': c.updatedAt },
+          }),
+        );
+      } catch (err) {
+        if (!isConditionalCheckFailed(err)) throw err; // an older copy: the stored row wins
+      }
+    });
+    await this.extendContactRange(Math.min(...contacts.map((c) => c.startedAt)), Math.max(...contacts.map((c) => c.startedAt)));
+  }
+
+  /** Keeps the generation's range of contact start times (contacts() walks its days). */
+  private async extendContactRange(min: number, max: number): Promise<void> {
+    const known = await this.loadContactRange();
+    const bound = async (attr: 'minStart' | 'maxStart', value: number, op: '>' | '<') => {
+      try {
+        await this.ctx.doc.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: genKey(this.generation),
+            UpdateExpression: `SET ${attr} = :v, n = :n`,
+            ConditionExpression: `attribute_not_exists(${attr}) OR ${attr} ${op} :v`,
+            ExpressionAttributeValues: { ':v': value, ':n': this.generation },
+          }),
+        );
+      } catch (err) {
+        if (!isConditionalCheckFailed(err)) throw err;
+      }
+    };
+    if (!known || min < known.min) await bound('minStart', min, '>');
+    if (!known || max > known.max) await bound('maxStart', max, '<');
+    this.contactRange = { min: Math.min(min, known?.min ?? min), max: Math.max(max, known?.max ?? max) };
+  }
+
+  /** Deletes every item of the generation (agents, outputs, snapshots, contacts), keeping the generation item. */
+  async deleteAll(): Promise<void> {
+    const keysOnly = (pk: string) =>
+      queryAll(this.ctx.doc, {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ProjectionExpression: 'pk, sk',
+      });
+    const del = (items: Item[]): WriteRequest[] => items.map((i) => ({ delete: { pk: i.pk as string, sk: i.sk as string } }));
+    for (let shard = 0; shard < AGENT_SHARDS; shard++) {
+      const records = await keysOnly(`g${this.generation}#agents#${shard}`);
+      await mapLimit(records, 8, async (r) => {
+        const agentArn = r.sk as string;
+        const [outs, snaps] = await Promise.all([keysOnly(this.outPk(agentArn)), keysOnly(this.snapPk(agentArn))]);
+        await batchWrite(this.ctx.doc, this.table, [...del(outs), ...del(snaps)], this.ctx.retry);
+      });
+      await batchWrite(this.ctx.doc, this.table, del(records), this.ctx.retry);
+    }
+    for (let shard = 0; shard < CONTACT_SHARDS; shard++) {
+      await batchWrite(this.ctx.doc, this.table, del(await keysOnly(`g${this.generation}#contact#${shard}`)), this.ctx.retry);
+    }
+  }
+
+  async deleteGenerationItem(): Promise<void> {
+    await this.ctx.doc.send(new DeleteCommand({ TableName: this.table, Key: genKey(this.generation) }));
+  }
+}
+
+interface Chunk {
+  u: string | null;
+  groups: EmitGroup[];
+}
+
+/** Groups outputs by emit key (they arrive in emit order) and cuts them into chunks of about CHUNK_BYTES. */
+export function buildChunks(intervals: readonly Emitted<Interval>[], tallies: readonly Emitted<Tally>[]): Chunk[] {
+  const byKey = new Map<string, EmitGroup>();
+  const group = (emitKey: string) => {
+    let g = byKey.get(emitKey);
+    if (!g) byKey.set(emitKey, (g = [emitKey, [], []]));
+    return g;
+  };
+  const u = intervals[0]?.username ?? null;
+  for (const iv of intervals) {
+    const t: IntervalTuple = [DIMENSION_CODE[iv.dimension], iv.name, iv.statusType, iv.contactId, iv.start, iv.end];
+    if (iv.username !== u) t.push(iv.username);
+    group(iv.emitKey)[1].push(t);
+  }
+  for (const t of tallies) group(t.emitKey)[2].push([t.kind, t.contactId, t.at]);
+  const groups = [...byKey.values()].sort((a, b) => compare(a[0], b[0]));
+  const chunks: Chunk[] = [];
+  let current: EmitGroup[] = [];
+  let bytes = 0;
+  for (const g of groups) {
+    const size = JSON.stringify(g).length;
+    if (current.length > 0 && bytes + size > CHUNK_BYTES) {
+      chunks.push({ u, groups: current });
+      current = [];
+      bytes = 0;
+    }
+    current.push(g);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push({ u, groups: current });
+  return chunks;
+}
+
+function decodeChunk(item: Item): Chunk {
+  const { u, g } = unpackJson<{ u: string | null; g: EmitGroup[] }>(item, 'o');
+  return { u, groups: g };
+}
+
+function chunkIntervals(agentArn: string, { u, groups }: Chunk): Interval[] {
+  const out: Interval[] = [];
+  for (const [, ivs] of groups) {
+    for (const t of ivs) {
+      out.push({
+        agentArn,
+        username: t.length > 6 ? (t[6] ?? null) : u,
+        dimension: DIMENSIONS[t[0] as keyof typeof DIMENSIONS],
+        name: t[1],
+        statusType: t[2],
+        contactId: t[3],
+        start: t[4],
+        end: t[5],
+      });
+    }
+  }
+  return out;
+}
+
+function chunkTallies(agentArn: string, { groups }: Chunk): Tally[] {
+  const out: Tally[] = [];
+  for (const [, , ts] of groups) for (const t of ts) out.push({ agentArn, kind: t[0] as Tally['kind'], contactId: t[1], at: t[2] });
+  return out;
+}
+
+function toRecord(item: Item): AgentRecord {
+  return {
+    state: unpackJson<AgentState>(item, 'st'),
+    lastSortKey: item.lsk as string,
+    sinceSnapshot: Number(item.sss),
+    version: Number(item.ver),
+  };
+}
+
+function toContact(item: Item): ContactProjection {
+  return {
+    instanceArn: item.ia as string,
+    contactId: item.cid as string,
+    updatedAt: Number(item.upd),
+    startedAt: Number(item.start),
+    localDate: item.ld as string,
+    chainStart: item.cs === true,
+    row: unpackJson<ContactRow>(item, 'row'),
+  };
+}
+
+export function utcDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export type { Outcome };
