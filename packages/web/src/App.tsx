@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { apiBase, getJson, parseFragment } from './api.js';
+import { apiBase, getJson, initToken, parseFragment } from './api.js';
 import { useLoad, useVersion } from './hooks.js';
 import { onSnapshot } from './live.js';
 import { connection } from './store.js';
@@ -23,7 +23,15 @@ function viewFromHash(): View {
 export function App() {
   const [view, setView] = useState<View>(viewFromHash);
   useEffect(() => {
-    const on = () => setView(viewFromHash());
+    const on = () => {
+      if (parseFragment(location.hash).params.has('token')) {
+        // a new token: start over so that every request and the stream use it
+        initToken();
+        location.reload();
+        return;
+      }
+      setView(viewFromHash());
+    };
     window.addEventListener('hashchange', on);
     return () => window.removeEventListener('hashchange', on);
   }, []);

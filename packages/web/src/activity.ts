@@ -63,7 +63,7 @@ export const COLOURS: Record<string, string> = {
 
 /** Custom statuses (Break, Lunch, Training...) get a stable colour from their name. */
 const CUSTOM_PALETTE = ['#be185d', '#a16207', '#0f766e', '#4d7c0f', '#c2410c', '#86198f', '#57534e', '#155e75'];
-const COMMON_CUSTOM: Record<string, string> = { Break: '#be185d', Lunch: '#a16207', Training: '#0f766e', Meeting: '#4d7c0f' };
+const COMMON_CUSTOM: Record<string, string> = { Break: '#be185d', Lunch: '#0f766e', Training: '#57534e', Meeting: '#4d7c0f' };
 
 export function activityColour(name: string): string {
   const known = COLOURS[name] ?? COMMON_CUSTOM[name];

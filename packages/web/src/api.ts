@@ -1,7 +1,7 @@
 /**
  * Where the API lives and how to authenticate to it.
  *  - base URL: window.SWITCHBOARD_API (set by config.js), default same origin
- *  - bearer token: `#token=...` in the URL fragment (then remembered in
+ *  - bearer token: `#token=...` in the URL fragment or `?token=` (then remembered in
  *    localStorage and removed from the address bar), or localStorage.
  *    `#token=` (empty) forgets it. EventSource cannot send headers, so the
  *    stream URL carries `?token=`.
@@ -34,11 +34,16 @@ export function parseFragment(hash: string): { view: string | null; params: Map<
   return { view, params };
 }
 
-/** Reads the token from the fragment (and strips it) or from localStorage. */
+/**
+ * Reads the token from the fragment or the query string (`?token=`, as the
+ * local server's 401 message suggests), strips it from the address bar, or
+ * falls back to localStorage.
+ */
 export function initToken(): string | null {
   const { view, params } = parseFragment(location.hash);
-  if (params.has('token')) {
-    const t = params.get('token') ?? '';
+  const search = new URLSearchParams(location.search);
+  if (params.has('token') || search.has('token')) {
+    const t = params.get('token') ?? search.get('token') ?? '';
     try {
       if (t) localStorage.setItem(TOKEN_KEY, t);
       else localStorage.removeItem(TOKEN_KEY);
@@ -47,10 +52,12 @@ export function initToken(): string | null {
     }
     token = t || null;
     params.delete('token');
+    search.delete('token');
     const rest = [view ?? '', ...[...params].map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)]
       .filter(Boolean)
       .join('&');
-    history.replaceState(null, '', location.pathname + location.search + (rest ? `#${rest}` : ''));
+    const query = search.toString();
+    history.replaceState(null, '', location.pathname + (query ? `?${query}` : '') + (rest ? `#${rest}` : ''));
     return token;
   }
   try {

@@ -54,6 +54,7 @@ function connect(): void {
     agentStore.snapshot(Array.isArray(d.agents) ? d.agents : []);
     connection.set('open');
     for (const fn of snapshotListeners) fn();
+    loadRecentAlerts();
   });
   es.addEventListener('agents', (e) => {
     const d = parse<AgentView[]>(e);
@@ -71,11 +72,50 @@ function connect(): void {
   });
 }
 
+/** Alerts raised before the page was opened (GET /api/alerts; optional endpoint). */
+function loadRecentAlerts(): void {
+  getJson<Alert[]>('/api/alerts', { limit: '50' })
+    .then((list) => {
+      if (Array.isArray(list)) alertStore.add([...list].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)));
+    })
+    .catch(() => {
+      /* older servers have no /api/alerts */
+    });
+}
+
+/** While the stream is down (or the API has none), poll the agents instead. */
+const POLL_MS = 10_000;
+let pollTimer: ReturnType<typeof setTimeout> | undefined;
+
+const streamOpen = () => connection.state === 'open';
+
+function schedulePoll(): void {
+  clearTimeout(pollTimer);
+  pollTimer = setTimeout(async () => {
+    if (streamOpen()) return;
+    try {
+      const list = await getJson<AgentView[]>('/api/agents');
+      if (!streamOpen() && Array.isArray(list)) agentStore.poll(list);
+    } catch {
+      /* the banner already says we are disconnected */
+    }
+    schedulePoll();
+  }, POLL_MS);
+}
+
 let started = false;
 
 export function startLive(): void {
   if (started) return;
   started = true;
+  connection.subscribe(() => {
+    if (connection.state === 'down') {
+      if (pollTimer === undefined) schedulePoll();
+    } else if (connection.state === 'open') {
+      clearTimeout(pollTimer);
+      pollTimer = undefined;
+    }
+  });
   connect();
   // The stream's snapshot is authoritative; this fetch shows agents even if
   // the stream is slow or unavailable (merge() ignores it after a snapshot).

@@ -59,6 +59,20 @@ export class AgentStore extends Observable {
     this.changed();
   }
 
+  /**
+   * GET /api/agents polled while the stream is down: the full list, but an
+   * agent the stream told about more recently is kept.
+   */
+  poll(list: readonly AgentView[]): void {
+    const next = new Map<string, AgentView>();
+    for (const a of list) {
+      const old = this.agents.get(a.agentArn);
+      next.set(a.agentArn, old && (lastEvent(old) > lastEvent(a) || sameAgent(old, a)) ? old : a);
+    }
+    this.agents = next;
+    this.changed();
+  }
+
   /** GET /api/agents: only fills in what the stream has not told newer. */
   merge(list: readonly AgentView[]): void {
     if (this.synced) return;
@@ -83,6 +97,7 @@ export class AlertStore extends Observable {
   /** per agent ARN, a new array whenever that agent's alerts change */
   byAgent = new Map<string, Alert[]>();
 
+  /** Adds alerts (oldest first); the feed stays sorted newest first. */
   add(alerts: readonly Alert[]): void {
     let any = false;
     for (const al of alerts) {
@@ -93,6 +108,7 @@ export class AlertStore extends Observable {
       any = true;
     }
     if (!any) return;
+    this.recent.sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
     if (this.recent.length > MAX_ALERTS) {
       for (const old of this.recent.splice(MAX_ALERTS)) this.ids.delete(old.id);
     }

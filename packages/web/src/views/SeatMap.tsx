@@ -149,7 +149,7 @@ function AlertFeed({ alerts, zone }: { alerts: readonly Alert[]; zone: string; v
     <aside class="alert-feed" aria-labelledby="alerts-title">
       <h2 id="alerts-title">Recent alerts</h2>
       {alerts.length === 0 ? (
-        <p class="muted">None since the page was opened.</p>
+        <p class="muted">No recent alerts.</p>
       ) : (
         <ol>
           {alerts.slice(0, 50).map((al) => {
