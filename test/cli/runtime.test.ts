@@ -123,6 +123,8 @@ describe('switchboard dev', () => {
     expect(await sse(`${url}api/stream`, 'agents')).toEqual(expect.arrayContaining([expect.objectContaining({ agentArn: expect.any(String) })]));
     const health = (await (await fetch(`${url}api/health`)).json()) as { events: number };
     expect(health.events).toBeGreaterThan(0);
+    const config = (await (await fetch(`${url}api/config`)).json()) as { clock?: { speed: number } };
+    expect(config.clock?.speed).toBe(30);
   });
 
   it('tails a Kinesis stream (kinesalite) instead of simulating', async () => {

@@ -63,6 +63,7 @@ program
   .option('--to <iso>', 'end (exclusive)')
   .option('--agent <arnOrUsername>', 'one agent')
   .option('--tz <zone>', 'IANA time zone overriding the configured one')
+  .option('--open', "also count states still going on, up to each agent's last event")
   .option('--csv', 'CSV instead of a table')
   .action(run(reportCommand));
 

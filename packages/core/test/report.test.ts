@@ -128,3 +128,19 @@ describe('interval report', () => {
     ]);
   });
 });
+
+describe('interval report with states still going on', () => {
+  it('given an agent Available since login with only heartbeats since, then the closed report has nothing and the open report counts up to the last event', async () => {
+    const { localEngine, candidate } = await import('./harness.js');
+    const { agentEvent } = await import('./builders.js');
+    const { queryReport } = await import('@switchboard/core');
+    const { store, engine, rules } = localEngine();
+    await engine.ingestBatch([
+      candidate(agentEvent({ type: 'LOGIN', at: '2024-04-18T00:00:00.000Z', status: 'Available' })),
+      candidate(agentEvent({ type: 'HEART_BEAT', at: '2024-04-18T00:02:00.000Z', status: 'Available' })),
+    ]);
+    expect(await queryReport(store, rules, {})).toEqual([]);
+    const open = await queryReport(store, rules, { open: true });
+    expect(open.map((r) => [r.onlineSeconds, r.idleSeconds])).toEqual([[120, 120]]);
+  });
+});

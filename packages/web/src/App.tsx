@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { apiBase, getJson, initToken, parseFragment } from './api.js';
 import { useLoad, useVersion } from './hooks.js';
+import { setEventClock } from './clock.js';
 import { onSnapshot } from './live.js';
 import { connection } from './store.js';
 import type { ConfigView, HealthView } from './types.js';
@@ -36,7 +37,11 @@ export function App() {
     return () => window.removeEventListener('hashchange', on);
   }, []);
 
-  const config = useLoad('config', (signal) => getJson<ConfigView>('/api/config', undefined, signal));
+  const config = useLoad('config', async (signal) => {
+    const view = await getJson<ConfigView>('/api/config', undefined, signal);
+    setEventClock(view.clock);
+    return view;
+  });
   // a (re)connected stream may follow a rebuild or a rules change
   useEffect(() => onSnapshot(config.reload), []);
   const configReady = config.data !== undefined || config.error !== null;

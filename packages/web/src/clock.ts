@@ -8,8 +8,18 @@ import { formatDuration } from './time.js';
 
 /** server time - browser time, learnt from the stream's `at` stamps */
 let skewMs = 0;
+/** event time vs wall clock when the server simulates faster than real time (ConfigView.clock) */
+let eventClock: { wallAt: number; simulatedAt: number; speed: number } | null = null;
 
-export const now = (): number => Date.now() + skewMs;
+/** "Now" on the events' clock: the wall clock, or the simulated clock at --speed > 1. */
+export const now = (): number => {
+  const wall = Date.now() + skewMs;
+  return eventClock ? eventClock.simulatedAt + (wall - eventClock.wallAt) * eventClock.speed : wall;
+};
+
+export function setEventClock(clock: { wallAt: string; simulatedAt: string; speed: number } | undefined): void {
+  eventClock = clock ? { wallAt: Date.parse(clock.wallAt), simulatedAt: Date.parse(clock.simulatedAt), speed: clock.speed } : null;
+}
 
 export function setServerTime(iso: string | undefined): void {
   const t = iso ? Date.parse(iso) : Number.NaN;

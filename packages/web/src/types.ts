@@ -1,5 +1,4 @@
 // Type-only: the JSON shapes of the HTTP API, owned by @switchboard/core.
-// (core's package entry does not re-export api/views yet, so point at the file.)
 export type {
   AgentView,
   Alert,
@@ -10,7 +9,7 @@ export type {
   ReportRow,
   ContactRow,
   FunnelRow,
-} from '../../core/src/api/views.js';
+} from '@switchboard/core';
 
 export type Bucket = '15m' | '30m' | '1h' | '1d';
 export const BUCKETS: readonly Bucket[] = ['15m', '30m', '1h', '1d'];

@@ -79,6 +79,7 @@ export interface ReportOptions extends IntervalsOptions {
   bucket?: string;
   tz?: string;
   csv?: boolean;
+  open?: boolean;
 }
 
 const REPORT_FIELDS = [
@@ -98,7 +99,7 @@ export async function reportCommand(options: ReportOptions): Promise<void> {
   const bucketMinutes = parseBucket(options.bucket);
   const zone = parseZone(options.tz);
   await withStore(options, async (store, rules) => {
-    const rows = await queryReport(store, rules, { ...range, bucketMinutes, zone, agent: options.agent });
+    const rows = await queryReport(store, rules, { ...range, bucketMinutes, zone, agent: options.agent, open: options.open });
     if (options.json) return printJson(rows);
     if (options.csv) {
       const statuses = [...new Set(rows.flatMap((r) => Object.keys(r.statusSeconds)))].sort();

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Candidate } from '@switchboard/core';
+import type { Candidate, EventClock } from '@switchboard/core';
 import { SqliteStore } from '@switchboard/core/sqlite';
 import { CliError, dbPath, loadRules, openStore, warnIfStale, type GlobalOptions } from '../context.js';
 import { isLoopback } from '../server/auth.js';
@@ -43,12 +43,12 @@ function positive(name: string, value: string | undefined, fallback: number): nu
   return n;
 }
 
-async function start(store: SqliteStore, options: ServeOptions, watchStore: boolean): Promise<Runtime> {
+async function start(store: SqliteStore, options: ServeOptions, watchStore: boolean, clock?: EventClock): Promise<Runtime> {
   const { rules } = loadRules(options);
   const settings = serverSettings(options);
   await warnIfStale(store, rules);
   try {
-    return await startRuntime({ store, rules, ...settings, watchStore });
+    return await startRuntime({ store, rules, ...settings, watchStore, clock });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new CliError(`port ${settings.port} is already in use: pass --port`);
@@ -92,7 +92,9 @@ export async function devCommand(options: DevOptions): Promise<void> {
   const speed = positive('speed', options.speed, 1);
   const seed = options.seed === undefined ? Date.now() % 2 ** 31 : Number(options.seed);
   const store = SqliteStore.open(path);
-  const runtime = await start(store, options, false);
+  const wallStart = Date.now();
+  const clock = !tailing && speed !== 1 ? { wallAt: wallStart, simulatedAt: wallStart, speed } : undefined;
+  const runtime = await start(store, options, false, clock);
   const abort = new AbortController();
 
   const source = tailing
@@ -112,7 +114,7 @@ export async function devCommand(options: DevOptions): Promise<void> {
           store.setSetting(`kinesis.${options.kinesisStream}.${checkpoint.shardId}`, checkpoint.sequenceNumber);
         },
       })
-    : feedSimulator(runtime, { agents, speed, seed, signal: abort.signal });
+    : feedSimulator(runtime, { agents, speed, seed, origin: wallStart, signal: abort.signal });
 
   feeding.catch((err: Error) => {
     process.stderr.write(`switchboard: ${tailing ? 'Kinesis tail' : 'simulator'} stopped: ${err.message}\n`);
@@ -132,7 +134,7 @@ function loadCheckpoints(store: SqliteStore, stream: string): Map<string, string
 /** Paces the simulator at wall-clock speed and ingests in small batches. */
 async function feedSimulator(
   runtime: Runtime,
-  options: { agents: number; speed: number; seed: number; signal: AbortSignal },
+  options: { agents: number; speed: number; seed: number; origin: number; signal: AbortSignal },
 ): Promise<void> {
   const events = simulate({ agents: options.agents, seed: options.seed, hours: Infinity });
   let batch: Candidate[] = [];
@@ -145,7 +147,7 @@ async function feedSimulator(
   };
   const timer = setInterval(flush, 100);
   try {
-    for await (const event of paceLive(events, { speed: options.speed, signal: options.signal })) {
+    for await (const event of paceLive(events, { speed: options.speed, origin: options.origin, signal: options.signal })) {
       batch.push(toCandidate(event));
       if (batch.length >= 500) flush();
     }

@@ -1,4 +1,4 @@
-import { Engine, queryAgents, type AgentView, type Rules } from '@switchboard/core';
+import { Engine, queryAgents, type AgentView, type EventClock, type Rules } from '@switchboard/core';
 import type { SqliteStore } from '@switchboard/core/sqlite';
 import { startHttpServer } from './http.js';
 import { StreamHub } from './hub.js';
@@ -14,6 +14,8 @@ export interface RuntimeOptions {
   sweepMs?: number;
   /** watch the store for changes made by other processes (serve) */
   watchStore?: boolean;
+  /** event time vs wall clock when the simulator runs faster than real time */
+  clock?: EventClock;
 }
 
 export interface Runtime {
@@ -38,12 +40,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     token: options.token,
     webRoot: options.webRoot,
     hub,
-    api: { projections: store, events: store, alerts: store, rules },
+    api: { projections: store, events: store, alerts: store, rules, clock: options.clock },
   });
 
   const timers: NodeJS.Timeout[] = [];
+  const eventNow = () => {
+    const c = options.clock;
+    return c ? c.simulatedAt + (Date.now() - c.wallAt) * c.speed : Date.now();
+  };
   const sweep = setInterval(() => {
-    engine.sweep().catch((err: Error) => process.stderr.write(`switchboard: alert sweep failed: ${err.message}\n`));
+    engine.sweep(eventNow()).catch((err: Error) => process.stderr.write(`switchboard: alert sweep failed: ${err.message}\n`));
   }, options.sweepMs ?? 5_000);
   timers.push(sweep);
 

@@ -24,8 +24,11 @@ export interface WriteResult {
   bytes: number;
 }
 
-/** Text is handed to the file in pieces of about this size: few writes, bounded memory. */
-const CHUNK_CHARS = 1 << 20;
+/** Text is handed to the file in pieces of this size: few writes, bounded memory. */
+const CHUNK_BYTES = 4 << 20;
+/** Buffered between the producer and the disk (or gzip), so that both keep busy. */
+const HIGH_WATER_MARK = 16 << 20;
+const GZIP_CHUNK_BYTES = 1 << 20;
 const SHARD_ID = 'shardId-000000000000';
 /** Kinesis sequence numbers are 56-digit decimals; this one is from a real stream (see the seed article). */
 const FIRST_SEQUENCE = 49651139538302143095151058574031664653397744781153533954n;
@@ -50,10 +53,13 @@ export async function writeSimulation(events: Events, path: string, options: Wri
   }
   const result: WriteResult = { events: 0, documents: 0, bytes: 0 };
   const encoder = format === 'jsonl' ? jsonLines(result) : kinesisDocuments(result, perDocument, options.streamArn);
-  const source = Readable.from(chunks(events, encoder, result), { objectMode: false });
-  const sink: Writable = path === '-' ? nonClosing(process.stdout) : createWriteStream(path);
+  const source = Readable.from(chunks(events, encoder, result), { objectMode: false, highWaterMark: HIGH_WATER_MARK });
+  const sink: Writable = path === '-' ? nonClosing(process.stdout) : createWriteStream(path, { highWaterMark: HIGH_WATER_MARK });
   if (path.endsWith('.gz')) {
-    await pipeline(source, createGzip({ level: options.gzipLevel ?? zlib.Z_DEFAULT_COMPRESSION }), sink);
+    // Large output chunks: deflate runs on the thread pool and calls back only once per chunk, so it
+    // keeps working while the main thread generates (with 16 KB it would mostly wait for callbacks).
+    const gzip = createGzip({ level: options.gzipLevel ?? zlib.Z_DEFAULT_COMPRESSION, chunkSize: GZIP_CHUNK_BYTES });
+    await pipeline(source, gzip, sink);
   } else {
     await pipeline(source, sink);
   }
@@ -68,37 +74,42 @@ interface Encoder {
 }
 
 async function* chunks(events: Events, encoder: Encoder, result: WriteResult): AsyncGenerator<Buffer> {
-  let parts: string[] = [];
-  let size = 0;
-  const take = (): Buffer => {
-    const chunk = Buffer.from(parts.join(''));
-    result.bytes += chunk.length;
-    parts = [];
-    size = 0;
-    return chunk;
-  };
+  // Text goes straight into large buffers: no per-line Buffer, no join.
+  let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  let used = 0;
   const add = (text: string): Buffer | null => {
     if (text.length === 0) return null;
-    parts.push(text);
-    size += text.length;
-    return size < CHUNK_CHARS ? null : take();
+    let full: Buffer | null = null;
+    if (CHUNK_BYTES - used < text.length * 3) {
+      // might not fit (UTF-8 takes up to 3 bytes per UTF-16 unit): hand over what we have
+      full = used > 0 ? buffer.subarray(0, used) : null;
+      buffer = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, text.length * 3));
+      used = 0;
+    }
+    used += buffer.write(text, used);
+    return full;
+  };
+  const emit = (chunk: Buffer): Buffer => {
+    result.bytes += chunk.length;
+    return chunk;
   };
   if (Symbol.iterator in events) {
     // Synchronous source (the simulator): no await per event.
     for (const e of events) {
       result.events++;
       const chunk = add(encoder.add(e));
-      if (chunk !== null) yield chunk;
+      if (chunk !== null) yield emit(chunk);
     }
   } else {
     for await (const e of events) {
       result.events++;
       const chunk = add(encoder.add(e));
-      if (chunk !== null) yield chunk;
+      if (chunk !== null) yield emit(chunk);
     }
   }
-  add(encoder.end());
-  if (parts.length > 0) yield take();
+  const chunk = add(encoder.end());
+  if (chunk !== null) yield emit(chunk);
+  if (used > 0) yield emit(buffer.subarray(0, used));
 }
 
 function jsonLines(_result: WriteResult): Encoder {

@@ -1,7 +1,7 @@
 import type { Rules } from '../rules.js';
 import type { AlertLedger, EventStore, ProjectionStore } from '../store/ports.js';
 import { formatUtc } from '../time.js';
-import { parseBucket, parseOutcome, parseTimeRange, parseZone, ParamError } from './params.js';
+import { parseBucket, parseFlag, parseOutcome, parseTimeRange, parseZone, ParamError } from './params.js';
 import {
   configView,
   isStale,
@@ -11,6 +11,7 @@ import {
   queryIntervals,
   queryReport,
   UnknownAgentError,
+  type EventClock,
 } from './queries.js';
 import type { HealthView } from './views.js';
 
@@ -19,6 +20,8 @@ export interface ApiContext {
   events: Pick<EventStore, 'counts'>;
   alerts?: Pick<AlertLedger, 'recentAlerts'>;
   rules: Rules;
+  /** event time vs wall clock, when the simulator runs faster than real time */
+  clock?: EventClock;
 }
 
 export interface ApiResponse {
@@ -48,6 +51,7 @@ export async function handleApi(ctx: ApiContext, method: string, path: string, q
             agent,
             bucketMinutes: parseBucket(query.get('bucket')),
             zone: parseZone(query.get('tz')),
+            open: parseFlag(query.get('open')),
           }),
         );
       case '/api/contacts':
@@ -55,7 +59,7 @@ export async function handleApi(ctx: ApiContext, method: string, path: string, q
       case '/api/funnel':
         return ok(await queryFunnel(ctx.projections, range()));
       case '/api/config':
-        return ok(await configView(ctx.projections, ctx.rules));
+        return ok(await configView(ctx.projections, ctx.rules, ctx.clock));
       case '/api/alerts':
         return ok(ctx.alerts ? await ctx.alerts.recentAlerts(Number(query.get('limit') ?? 200) || 200) : []);
       case '/api/health': {

@@ -42,3 +42,11 @@ export function parseZone(value: string | undefined | null): string | undefined 
   if (!isValidZone(value)) throw new ParamError(`not a valid IANA time zone: "${value}"`);
   return value;
 }
+
+/** A boolean query parameter: 1/true/yes or 0/false/no. */
+export function parseFlag(value: string | undefined | null): boolean | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (['1', 'true', 'yes'].includes(value)) return true;
+  if (['0', 'false', 'no'].includes(value)) return false;
+  throw new ParamError(`expected true or false (got "${value}")`);
+}

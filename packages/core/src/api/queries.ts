@@ -1,4 +1,4 @@
-import type { AgentState, Interval, Tally } from '../projectors/agent.js';
+import { openIntervals, type AgentState, type Interval, type Tally } from '../projectors/agent.js';
 import { buildFunnel, type ContactRow, type FunnelRow, type Outcome } from '../projectors/contacts.js';
 import { buildReport, type ReportRow } from '../projectors/report.js';
 import { rulesHash, type Rules } from '../rules.js';
@@ -76,11 +76,15 @@ export async function queryIntervals(store: ProjectionStore, filter: TimeFilter 
 export async function queryReport(
   store: ProjectionStore,
   rules: Rules,
-  options: TimeFilter & { bucketMinutes?: number; zone?: string; agent?: string },
+  options: TimeFilter & { bucketMinutes?: number; zone?: string; agent?: string; open?: boolean },
 ): Promise<ReportRow[]> {
   const agentArns = await resolveAgents(store, options.agent);
   const intervals: Interval[] = [];
   for await (const i of store.intervals({ agentArns, from: options.from, to: options.to })) intervals.push(i);
+  if (options.open) {
+    const agents = (await store.listAgents()).filter((a) => !agentArns || agentArns.includes(a.agentArn));
+    intervals.push(...openIntervals(agents));
+  }
   const tallies: Tally[] = [];
   for await (const t of store.tallies({ agentArns, from: options.from, to: options.to })) tallies.push(t);
   return buildReport(intervals, tallies, {
@@ -110,8 +114,16 @@ export async function isStale(store: ProjectionStore, rules: Rules): Promise<boo
   return meta.rulesHash !== null && meta.rulesHash !== rulesHash(rules);
 }
 
-export async function configView(store: ProjectionStore, rules: Rules): Promise<ConfigView> {
+/** How event time maps to the wall clock when it does not run at 1x. */
+export interface EventClock {
+  wallAt: number;
+  simulatedAt: number;
+  speed: number;
+}
+
+export async function configView(store: ProjectionStore, rules: Rules, clock?: EventClock): Promise<ConfigView> {
   return {
+    ...(clock ? { clock: { wallAt: formatUtc(clock.wallAt), simulatedAt: formatUtc(clock.simulatedAt), speed: clock.speed } } : {}),
     timezone: rules.timezone,
     bucketMinutes: rules.bucketMinutes,
     phoneRegion: rules.phoneRegion,

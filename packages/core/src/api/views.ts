@@ -61,6 +61,11 @@ export interface ConfigView {
   rulesHash: string;
   /** projections were built with other rules: run `switchboard rebuild` */
   stale: boolean;
+  /**
+   * Present when event time runs faster than the wall clock (the simulator at
+   * --speed > 1): event time now = simulatedAt + (wall now - wallAt) * speed.
+   */
+  clock?: { wallAt: string; simulatedAt: string; speed: number };
 }
 
 export interface HealthView {

@@ -94,6 +94,30 @@ export function foldAgentEvents(events: readonly AgentFacts[]): { state: AgentSt
   return { state, outputs };
 }
 
+/**
+ * The parts of a session still going on, as intervals up to the agent's last
+ * event (heartbeats keep it within two minutes of now). Not part of the
+ * closed-interval projection: the report adds them only when asked (live views).
+ */
+export function openIntervals(agents: readonly AgentState[]): Interval[] {
+  const out: Interval[] = [];
+  for (const a of agents) {
+    const end = a.lastEventAt;
+    if (!a.loggedIn || end === null) continue;
+    const base = { agentArn: a.agentArn, username: a.username, end };
+    if (a.status && a.status.since < end) {
+      out.push({ ...base, dimension: 'status', name: a.status.name, statusType: a.status.type, contactId: null, start: a.status.since });
+    }
+    if (a.activity && a.activity.since < end) {
+      out.push({ ...base, dimension: 'activity', name: a.activity.name, statusType: null, contactId: null, start: a.activity.since });
+    }
+    for (const c of a.contacts) {
+      if (c.since < end) out.push({ ...base, dimension: 'contact', name: c.state, statusType: null, contactId: c.contactId, start: c.since });
+    }
+  }
+  return out;
+}
+
 class AgentFold {
   readonly next: AgentState;
   readonly intervals: Interval[] = [];

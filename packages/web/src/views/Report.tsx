@@ -74,7 +74,7 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
   const fromIso = new Date(from).toISOString();
   const toIso = new Date(to).toISOString();
   const key = configReady && !problem ? `${bucket}|${fromIso}|${toIso}|${zone}` : null;
-  const report = useLoad(key, (signal) => getJson<ReportRow[]>('/api/report', { bucket, from: fromIso, to: toIso, tz: zone }, signal));
+  const report = useLoad(key, (signal) => getJson<ReportRow[]>('/api/report', { bucket, from: fromIso, to: toIso, tz: zone, open: '1' }, signal));
   useProjectionRefresh('intervals', report.reload);
 
   const rows = report.data ?? [];

@@ -38,7 +38,11 @@ export function unpackJson<T>(item: Item, name: string): T {
 /** Size in bytes of the packed attributes (for the item limit). */
 export function packedBytes(packed: Item): number {
   let n = 0;
-  for (const v of Object.values(packed)) n += typeof v === 'string' ? Buffer.byteLength(v) : toBytes(v).length;
+  for (const v of Object.values(packed)) {
+    if (typeof v === 'string') n += Buffer.byteLength(v);
+    else if (v instanceof Uint8Array) n += v.length;
+    else n += 8;
+  }
   return n;
 }
 

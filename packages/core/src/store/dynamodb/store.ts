@@ -356,7 +356,8 @@ export class DynamoStore implements EventStore, ProjectionStore, Rebuildable, Al
       const pages = queryPages(this.doc, {
         TableName: this.tables.events,
         IndexName: INDEX_BY_SHARD,
-        KeyConditionExpression: 'shard = :s',
+        KeyConditionExpression: '#shard = :s',
+        ExpressionAttributeNames: { '#shard': 'shard' },
         ExpressionAttributeValues: { ':s': String(shard), ...(since !== undefined ? { ':since': since } : {}) },
         ...(since !== undefined ? { FilterExpression: 'ins >= :since' } : {}),
         ...(this.options.scanPageSize ? { Limit: this.options.scanPageSize } : {}),

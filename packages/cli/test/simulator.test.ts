@@ -1,0 +1,443 @@
+import { createHash } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { isValidPhoneNumber } from 'libphonenumber-js/max';
+import { DEFAULT_RULES, foldAgentEvents, nationalNumber, parseRecord, projectContact, type Interval } from '@switchboard/core';
+import { DEFAULT_START, EXIT_POINTS, simulate, type SimEvent } from '../src/simulator/index.js';
+import { agentFactsOf, byAgent, collect, contactTracks, isoSecond, latestRecords, type ContactTrack, type Payload } from './simulator-helpers.js';
+
+const HOUR = 3_600_000;
+
+function digest(events: Iterable<SimEvent>): string {
+  const hash = createHash('sha256');
+  for (const e of events) hash.update(`${e.at} ${e.kind} ${e.partitionKey} ${JSON.stringify(e.payload)}\n`);
+  return hash.digest('hex');
+}
+
+describe('simulator: given 4 simulated hours of a 12-agent centre', () => {
+  const options = { agents: 12, hours: 4, seed: 7 };
+  let events: SimEvent[];
+  let agents: Map<string, SimEvent[]>;
+  let records: Map<string, Payload>;
+  let tracks: ContactTrack[];
+
+  beforeAll(() => {
+    events = collect(simulate(options));
+    agents = byAgent(events);
+    records = latestRecords(events);
+    tracks = contactTracks(agents);
+  });
+
+  it('then every payload is accepted by the core parser, as the kind and key the event claims', () => {
+    expect(events.length).toBeGreaterThan(2_000);
+    for (const e of events) {
+      const r = parseRecord(e.payload, JSON.stringify(e.payload), { origin: 'simulator' });
+      if (!r.ok) throw new Error(`rejected: ${r.reason}`);
+      expect(r.event.kind).toBe(e.kind);
+      expect(r.event.occurredAt).toBe(e.at);
+      expect(e.partitionKey).toBe(e.kind === 'agent' ? e.payload.AgentARN : e.payload.ContactId);
+    }
+  });
+
+  it('then events come in non-decreasing time, starting at the start and ending soon after the end', () => {
+    for (let i = 1; i < events.length; i++) expect(events[i]!.at).toBeGreaterThanOrEqual(events[i - 1]!.at);
+    expect(events[0]!.at).toBeGreaterThanOrEqual(DEFAULT_START);
+    // In-flight contacts finish and their records (and late updates) arrive after the end.
+    expect(events.at(-1)!.at).toBeLessThan(DEFAULT_START + 5 * HOUR);
+  });
+
+  it('then agent events carry the documented envelope: unique UUID EventIds, ms timestamps, full snapshots', () => {
+    const ids = new Set<string>();
+    for (const e of events) {
+      if (e.kind !== 'agent') continue;
+      const p = e.payload as Payload;
+      expect(p.Version).toBe('2019-05-25');
+      expect(p.AWSAccountId).toMatch(/^\d{12}$/);
+      expect(p.InstanceARN).toMatch(/^arn:aws:connect:ap-northeast-1:\d{12}:instance\/[0-9a-f-]{36}$/);
+      expect(p.AgentARN.startsWith(`${p.InstanceARN}/agent/`)).toBe(true);
+      expect(p.EventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(ids.has(p.EventId)).toBe(false);
+      ids.add(p.EventId);
+      expect(p.EventTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      for (const s of [p.CurrentAgentSnapshot, p.PreviousAgentSnapshot]) {
+        expect(s.AgentStatus).toEqual({ ARN: expect.stringContaining('/agent-state/'), Name: expect.any(String), StartTimestamp: expect.any(String), Type: expect.any(String) });
+        expect(['ROUTABLE', 'CUSTOM', 'OFFLINE']).toContain(s.AgentStatus.Type);
+        const rp = s.Configuration.RoutingProfile;
+        expect(rp.Concurrency).toEqual([
+          { AvailableSlots: expect.any(Number), Channel: 'CHAT', MaximumSlots: 3 },
+          { AvailableSlots: expect.any(Number), Channel: 'VOICE', MaximumSlots: 1 },
+        ]);
+        expect(rp.InboundQueues[0]).toEqual({ ARN: expect.stringContaining('/queue/agent/'), Channels: ['VOICE', 'CHAT'], Name: null });
+        expect(rp.InboundQueues.length).toBeGreaterThanOrEqual(3);
+        expect(s.Configuration.Username).toMatch(/^[a-z]+\.[a-z]+\d*$/);
+        expect(Array.isArray(s.Contacts)).toBe(true);
+      }
+    }
+  });
+
+  it('then each agent shift runs LOGIN (Offline), Available, work and breaks, Offline, LOGOUT', () => {
+    expect(agents.size).toBe(12);
+    const statusNames = new Set<string>();
+    for (const list of agents.values()) {
+      const types = list.map((e) => e.payload.EventType as string);
+      const login = types.indexOf('LOGIN');
+      const logout = types.indexOf('LOGOUT');
+      expect(login).toBe(0);
+      expect(logout).toBeGreaterThan(login);
+      expect(types.filter((t) => t === 'LOGIN')).toHaveLength(1);
+      const statuses = list.slice(login, logout + 1).map((e) => (e.payload as Payload).CurrentAgentSnapshot.AgentStatus.Name as string);
+      expect(statuses[0]).toBe('Offline');
+      expect(statuses[1]).toBe('Available');
+      expect(statuses.at(-1)).toBe('Offline');
+      expect(statuses.at(-2)).toBe('Offline'); // the STATE_CHANGE to Offline, then LOGOUT
+      expect(list[logout - 1]!.payload.EventType).toBe('STATE_CHANGE');
+      statuses.forEach((s) => statusNames.add(s));
+      // After LOGOUT, only heartbeats (Connect sends them for up to an hour).
+      for (const e of list.slice(logout + 1)) expect(e.payload.EventType).toBe('HEART_BEAT');
+    }
+    expect([...statusNames].sort()).toEqual(['Available', 'Break', 'Offline']);
+    const customs = events.filter((e) => e.kind === 'agent' && (e.payload as Payload).CurrentAgentSnapshot.AgentStatus.Name === 'Break');
+    expect(customs.every((e) => (e.payload as Payload).CurrentAgentSnapshot.AgentStatus.Type === 'CUSTOM')).toBe(true);
+    const afterLogout = [...agents.values()].some((list) => list.at(-1)!.payload.EventType === 'HEART_BEAT' && list.some((e) => e.payload.EventType === 'LOGOUT'));
+    expect(afterLogout).toBe(true);
+  });
+
+  it('then a HEART_BEAT comes after every 120 s without another event, never sooner, with an unchanged snapshot', () => {
+    for (const list of agents.values()) {
+      const logout = list.findIndex((e) => e.payload.EventType === 'LOGOUT');
+      for (let i = 1; i < list.length; i++) {
+        const gap = list[i]!.at - list[i - 1]!.at;
+        if (i <= logout) expect(gap).toBeLessThanOrEqual(121_000);
+        const p = list[i]!.payload as Payload;
+        if (p.EventType === 'HEART_BEAT') {
+          expect(gap).toBeGreaterThanOrEqual(120_000);
+          expect(p.CurrentAgentSnapshot).toEqual(p.PreviousAgentSnapshot);
+        }
+      }
+    }
+  });
+
+  it('then each PreviousAgentSnapshot is the snapshot of the agent’s event before it', () => {
+    for (const list of agents.values()) {
+      for (let i = 1; i < list.length; i++) {
+        expect((list[i]!.payload as Payload).PreviousAgentSnapshot).toEqual((list[i - 1]!.payload as Payload).CurrentAgentSnapshot);
+      }
+    }
+  });
+
+  it('then contacts only make possible moves, within the routing profile’s concurrency', () => {
+    const allowed: Record<string, string[]> = {
+      CONNECTING: ['CONNECTED', 'MISSED'],
+      INCOMING: ['CONNECTED', 'MISSED'],
+      CONNECTED: ['CONNECTED_ONHOLD', 'ENDED'],
+      CONNECTED_ONHOLD: ['CONNECTED'],
+      ENDED: [],
+      MISSED: [],
+    };
+    for (const t of tracks) {
+      expect(['CONNECTING', 'INCOMING']).toContain(t.states[0]!.state);
+      for (let i = 1; i < t.states.length; i++) expect(allowed[t.states[i - 1]!.state]).toContain(t.states[i]!.state);
+      // A contact leaves Contacts[] only once cleared from ACW or after a miss.
+      expect(['ENDED', 'MISSED']).toContain(t.states.at(-1)!.state);
+      expect(t.goneAt).not.toBeNull();
+    }
+    for (const list of agents.values()) {
+      let before: Payload[] = [];
+      for (const e of list) {
+        const s = (e.payload as Payload).CurrentAgentSnapshot;
+        const contacts: Payload[] = s.Contacts;
+        const voice = contacts.filter((c) => c.Channel === 'VOICE').length;
+        const chat = contacts.filter((c) => c.Channel === 'CHAT').length;
+        expect(voice).toBeLessThanOrEqual(1);
+        expect(chat).toBeLessThanOrEqual(3);
+        expect(voice > 0 && chat > 0).toBe(false);
+        const slots = Object.fromEntries(s.Configuration.RoutingProfile.Concurrency.map((c: Payload) => [c.Channel, c.AvailableSlots]));
+        expect(slots).toEqual(voice ? { VOICE: 0, CHAT: 0 } : { VOICE: chat ? 0 : 1, CHAT: 3 - chat });
+        // New contacts are routed only to an Available agent with no next status pending.
+        const fresh = contacts.filter((c) => !before.some((b) => b.ContactId === c.ContactId));
+        if (fresh.length > 0) {
+          expect(s.AgentStatus.Name).toBe('Available');
+          expect((e.payload as Payload).PreviousAgentSnapshot.NextAgentStatus).toBeUndefined();
+        }
+        if (e.payload.EventType === 'LOGOUT') expect(contacts).toEqual([]);
+        before = contacts;
+      }
+    }
+  });
+
+  it('then Connect’s StateStartTimestamp survives holds while hold boundaries are event times', () => {
+    let holds = 0;
+    for (const list of agents.values()) {
+      for (const e of list) {
+        for (const c of (e.payload as Payload).CurrentAgentSnapshot.Contacts as Payload[]) {
+          if (c.State !== 'CONNECTED_ONHOLD') continue;
+          holds++;
+          expect(c.StateStartTimestamp).toBe(c.ConnectedToAgentTimestamp);
+        }
+      }
+    }
+    expect(holds).toBeGreaterThan(0);
+  });
+
+  it('then folding each agent’s events gives status and activity intervals that exactly tile the logged-in time', () => {
+    for (const list of agents.values()) {
+      const facts = list.map(agentFactsOf);
+      const { outputs, state } = foldAgentEvents(facts);
+      expect(state!.loggedIn).toBe(false);
+      const login = list.find((e) => e.payload.EventType === 'LOGIN')!.at;
+      const logout = list.find((e) => e.payload.EventType === 'LOGOUT')!.at;
+      for (const dimension of ['status', 'activity'] as const) {
+        const intervals = outputs.intervals.filter((i) => i.dimension === dimension).sort((a, b) => a.start - b.start);
+        expect(intervals[0]!.start).toBe(login);
+        expect(intervals.at(-1)!.end).toBe(logout);
+        for (let i = 1; i < intervals.length; i++) expect(intervals[i]!.start).toBe(intervals[i - 1]!.end);
+        for (const i of intervals) expect(i.end).toBeGreaterThan(i.start);
+      }
+      const contact = outputs.intervals.filter((i: Interval) => i.dimension === 'contact');
+      for (const i of contact) {
+        expect(i.start).toBeGreaterThanOrEqual(login);
+        expect(i.end).toBeLessThanOrEqual(logout);
+      }
+    }
+  });
+
+  it('then every contact seen on an agent has a contact record, and each answered one names that agent', () => {
+    for (const t of tracks) {
+      const r = records.get(t.contactId);
+      expect(r, t.contactId).toBeDefined();
+      if (t.states.some((s) => s.state === 'CONNECTED')) {
+        expect(r!.Agent.ARN).toBe(t.agentArn);
+        expect(r!.Agent.Username).toBe(t.username);
+      }
+    }
+  });
+
+  it('then each record’s agent times, holds and after-contact work match what the agent events show', () => {
+    let checked = 0;
+    for (const t of tracks) {
+      const connected = t.states.find((s) => s.state === 'CONNECTED');
+      if (!connected) continue;
+      const r = records.get(t.contactId)!;
+      const a = r.Agent;
+      checked++;
+      expect(a.ConnectedToAgentTimestamp).toBe(isoSecond(connected.at));
+      expect(r.Queue.DequeueTimestamp).toBe(isoSecond(connected.at));
+      expect(r.Queue.EnqueueTimestamp).toBe(isoSecond(Date.parse(t.queueTimestamp!)));
+      expect(r.Queue.Duration).toBe(Date.parse(r.Queue.DequeueTimestamp) / 1000 - Date.parse(r.Queue.EnqueueTimestamp) / 1000);
+      const holds: number[] = [];
+      for (let i = 1; i < t.states.length; i++) {
+        if (t.states[i]!.state === 'CONNECTED' && t.states[i - 1]!.state === 'CONNECTED_ONHOLD') holds.push(t.states[i]!.at - t.states[i - 1]!.at);
+      }
+      expect(a.NumberOfHolds).toBe(holds.length);
+      expect(Math.abs(a.CustomerHoldDuration - holds.reduce((x, y) => x + y, 0) / 1000)).toBeLessThanOrEqual(1);
+      expect(Math.abs(a.LongestHoldDuration - Math.max(0, ...holds) / 1000)).toBeLessThanOrEqual(1);
+      const ended = t.states.find((s) => s.state === 'ENDED')!;
+      expect(a.AfterContactWorkStartTimestamp).toBe(isoSecond(ended.at));
+      expect(a.AfterContactWorkEndTimestamp).toBe(isoSecond(t.goneAt!));
+      expect(r.DisconnectTimestamp).toBe(isoSecond(ended.at));
+      expect(Math.abs(a.AfterContactWorkDuration - (t.goneAt! - ended.at) / 1000)).toBeLessThanOrEqual(1);
+      expect(a.AfterContactWorkDuration).toBe((Date.parse(a.AfterContactWorkEndTimestamp) - Date.parse(a.AfterContactWorkStartTimestamp)) / 1000);
+      // Connect delivers the record only after the agent cleared the contact.
+      expect(Date.parse(r.LastUpdateTimestamp)).toBeGreaterThan(t.goneAt!);
+      expect(r.InitiationMethod).toBe(t.initiationMethod);
+      expect(r.InitialContactId).toBe(t.initialContactId);
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  it('then contact records use whole-second timestamps, integer durations and JP numbers', () => {
+    for (const r of records.values()) {
+      expect(r.AWSContactTraceRecordFormatVersion).toBe('2017-03-10');
+      for (const key of ['InitiationTimestamp', 'ConnectedToSystemTimestamp', 'DisconnectTimestamp', 'LastUpdateTimestamp']) {
+        expect(r[key]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      }
+      expect(Date.parse(r.DisconnectTimestamp)).toBeGreaterThanOrEqual(Date.parse(r.InitiationTimestamp));
+      expect(Date.parse(r.LastUpdateTimestamp)).toBeGreaterThan(Date.parse(r.DisconnectTimestamp));
+      if (r.Channel === 'VOICE') {
+        expect(r.CustomerEndpoint.Type).toBe('TELEPHONE_NUMBER');
+        expect(r.CustomerEndpoint.Address).toMatch(/^\+81\d{9,10}$/);
+        expect(isValidPhoneNumber(r.CustomerEndpoint.Address)).toBe(true);
+        expect(nationalNumber(r.CustomerEndpoint.Address, 'JP')).toMatch(/^0\d{9,10}$/);
+        expect(isValidPhoneNumber(r.SystemEndpoint.Address)).toBe(true);
+        expect(r.MediaStreams).toEqual([{ Type: 'AUDIO' }]);
+      } else {
+        expect(r.Channel).toBe('CHAT');
+        expect(r.CustomerEndpoint).toBeNull();
+      }
+      if (r.Agent) for (const k of ['AfterContactWorkDuration', 'AgentInteractionDuration', 'CustomerHoldDuration']) expect(Number.isInteger(r.Agent[k])).toBe(true);
+    }
+    const mobiles = [...records.values()].filter((r) => /^\+81[789]0/.test(r.CustomerEndpoint?.Address ?? ''));
+    const landlines = [...records.values()].filter((r) => /^\+81[1-6]/.test(r.CustomerEndpoint?.Address ?? ''));
+    expect(mobiles.length).toBeGreaterThan(landlines.length);
+    expect(landlines.length).toBeGreaterThan(0);
+  });
+
+  it('then the IVR of the seed article shows in the attributes: all outcomes and all call_route exit points occur', () => {
+    const chainStarts = [...records.values()].filter((r) => !r.PreviousContactId && r.Channel === 'VOICE');
+    const rows = chainStarts.map((r) => projectContact(r as never, DEFAULT_RULES).row);
+    const outcomes = new Set(rows.map((r) => r.outcome));
+    expect([...outcomes].sort()).toEqual(['abandoned_in_flow', 'abandoned_in_queue', 'completed_in_flow', 'handled']);
+    expect(new Set(rows.map((r) => r.exitPoint))).toEqual(new Set(EXIT_POINTS));
+    for (const r of chainStarts) {
+      const route: string = r.Attributes.call_route;
+      const completed: string = r.Attributes.call_completed;
+      if (['start', '1', '2'].includes(route)) {
+        // Hung up in a menu: no queue, no agent, call_completed still "false".
+        expect(completed).toBe('false');
+        expect(r.Queue).toBeNull();
+        expect(r.Agent).toBeNull();
+        expect(r.DisconnectReason).toBe('CUSTOMER_DISCONNECT');
+      } else {
+        expect(completed).toBe('true');
+        if (r.Queue === null) expect(r.DisconnectReason).toBe('CONTACT_FLOW_DISCONNECT');
+        else expect(r.Queue.Name).toBe(route.startsWith('1') ? 'Sales' : 'Support');
+        if (r.Queue && !r.Agent) {
+          expect(r.DisconnectReason).toBe('CUSTOMER_DISCONNECT');
+          expect(r.Queue.EnqueueTimestamp).toEqual(expect.any(String));
+          expect(r.Queue.DequeueTimestamp).toEqual(expect.any(String));
+        }
+      }
+    }
+    const handled = rows.filter((r) => r.outcome === 'handled').length;
+    expect(handled / rows.length).toBeGreaterThan(0.5);
+  });
+
+  it('then chats are handled up to three at a time', () => {
+    const chats = [...records.values()].filter((r) => r.Channel === 'CHAT');
+    expect(chats.length).toBeGreaterThan(20);
+    expect(chats.every((r) => r.InitiationMethod === 'API' && r.Queue?.Name === 'Chat')).toBe(true);
+    const maxChats = Math.max(...events.filter((e) => e.kind === 'agent').map((e) => ((e.payload as Payload).CurrentAgentSnapshot.Contacts as Payload[]).filter((c) => c.Channel === 'CHAT').length));
+    expect(maxChats).toBeGreaterThanOrEqual(2);
+  });
+
+  it('then transferred calls form chains: TRANSFER contacts linked by Previous/Next/InitialContactId, on another agent', () => {
+    const transfers = [...records.values()].filter((r) => r.NextContactId);
+    expect(transfers.length).toBeGreaterThan(0);
+    for (const first of transfers) {
+      const next = records.get(first.NextContactId)!;
+      expect(next).toBeDefined();
+      expect(next.InitiationMethod).toBe('TRANSFER');
+      expect(next.PreviousContactId).toBe(first.ContactId);
+      expect(next.InitialContactId).toBe(first.InitialContactId ?? first.ContactId);
+      expect(next.Attributes.call_route).toBe(first.Attributes.call_route);
+      expect(next.CustomerEndpoint).toEqual(first.CustomerEndpoint);
+      expect(Date.parse(next.InitiationTimestamp)).toBeGreaterThanOrEqual(Date.parse(first.DisconnectTimestamp));
+      if (next.Agent) expect(next.Agent.ARN).not.toBe(first.Agent.ARN);
+    }
+    for (const r of records.values()) {
+      if (r.PreviousContactId) expect(records.get(r.PreviousContactId)!.NextContactId).toBe(r.ContactId);
+    }
+    const onAgent = tracks.filter((t) => t.initiationMethod === 'TRANSFER');
+    expect(onAgent.length).toBeGreaterThan(0);
+    for (const t of onAgent) expect(t.initialContactId).toBe(records.get(t.contactId)!.InitialContactId);
+  });
+
+  it('then some calls ring unanswered (MISSED) and go to another agent', () => {
+    const missed = tracks.filter((t) => t.states.some((s) => s.state === 'MISSED'));
+    expect(missed.length).toBeGreaterThan(0);
+    for (const t of missed) {
+      const r = records.get(t.contactId)!;
+      expect(r.AgentConnectionAttempts).toBeGreaterThanOrEqual(2 - (r.Agent ? 0 : 1));
+      if (r.Agent) expect(r.Agent.ARN).not.toBe(t.agentArn);
+    }
+  });
+
+  it('then a few records are delivered twice verbatim, and a few again later with newer data', () => {
+    const copies = new Map<string, Payload[]>();
+    for (const e of events) {
+      if (e.kind !== 'contact') continue;
+      const list = copies.get(e.partitionKey) ?? [];
+      list.push(e.payload);
+      copies.set(e.partitionKey, list);
+    }
+    const multi = [...copies.values()].filter((l) => l.length > 1);
+    const verbatim = multi.filter((l) => JSON.stringify(l[0]) === JSON.stringify(l[1]));
+    const updated = multi.filter((l) => l.some((p) => p.LastUpdateTimestamp !== l[0]!.LastUpdateTimestamp));
+    expect(verbatim.length).toBeGreaterThan(0);
+    expect(updated.length).toBeGreaterThan(0);
+    for (const l of updated) {
+      const [older, newer] = [...l].sort((a, b) => Date.parse(a.LastUpdateTimestamp) - Date.parse(b.LastUpdateTimestamp));
+      expect(newer!.Attributes).not.toEqual(older!.Attributes);
+      expect({ ...newer, Attributes: null, LastUpdateTimestamp: null }).toEqual({ ...older, Attributes: null, LastUpdateTimestamp: null });
+    }
+  });
+});
+
+describe('simulator: determinism', () => {
+  it('given the same seed, when simulated twice, then the output is identical', () => {
+    expect(digest(simulate({ agents: 5, hours: 1, seed: 42 }))).toBe(digest(simulate({ agents: 5, hours: 1, seed: 42 })));
+  });
+
+  it('given different seeds, then the output differs (identities and traffic)', () => {
+    const a = collect(simulate({ agents: 5, hours: 1, seed: 1 }));
+    const b = collect(simulate({ agents: 5, hours: 1, seed: 2 }));
+    expect(digest(a)).not.toBe(digest(b));
+    expect(a[0]!.payload.InstanceARN).not.toBe(b[0]!.payload.InstanceARN);
+  });
+
+  it('given an instance ARN and a start, then the traffic belongs to that instance and starts then', () => {
+    const instanceArn = 'arn:aws:connect:us-west-2:111122223333:instance/aaaaaaaa-bbbb-cccc-dddd-111111111111';
+    const start = Date.UTC(2025, 0, 6, 0, 0);
+    const events = collect(simulate({ agents: 3, hours: 1, seed: 3, instanceArn, start }));
+    expect(events.every((e) => e.payload.InstanceARN === instanceArn && e.payload.AWSAccountId === '111122223333')).toBe(true);
+    expect(events[0]!.at).toBeGreaterThanOrEqual(start);
+    expect(events[0]!.at).toBeLessThan(start + 5 * 60_000);
+  });
+
+  it('given another phone country, then callers have that country’s numbers', () => {
+    const events = collect(simulate({ agents: 4, hours: 1, seed: 3, phoneCountry: 'US' }));
+    const numbers = events.filter((e) => e.kind === 'contact' && e.payload.Channel === 'VOICE').map((e) => (e.payload as Payload).CustomerEndpoint.Address as string);
+    expect(numbers.length).toBeGreaterThan(0);
+    for (const n of numbers) expect(n.startsWith('+1') && isValidPhoneNumber(n)).toBe(true);
+  });
+
+  it('given invalid options, then simulate throws a RangeError at once', () => {
+    expect(() => simulate({ agents: 0 })).toThrow(RangeError);
+    expect(() => simulate({ hours: -1 })).toThrow(RangeError);
+    expect(() => simulate({ seed: 1.5 })).toThrow(RangeError);
+    expect(() => simulate({ instanceArn: 'nope' })).toThrow(RangeError);
+    expect(() => simulate({ phoneCountry: 'XX' })).toThrow(RangeError);
+    expect(() => simulate({ callsPerAgentHour: -2 })).toThrow(RangeError);
+  });
+});
+
+describe('simulator: live mode (hours: Infinity)', () => {
+  it('given no start, then the simulation starts a little before now so the centre is already busy', () => {
+    const before = Date.now();
+    const first = collect(simulate({ hours: Infinity, agents: 3 }), 1)[0]!;
+    expect(first.at).toBeLessThan(before);
+    expect(first.at).toBeGreaterThan(before - 30 * 60_000);
+  });
+
+  it('given 26 simulated hours, then shifts overlap at handovers and a steady number of agents stays logged in', () => {
+    const agents = 6;
+    const start = Date.UTC(2024, 3, 17, 23, 0);
+    const loggedIn = new Set<string>();
+    const people = new Set<string>();
+    let samples: number[] = [];
+    let nextSample = start + HOUR;
+    let logouts = 0;
+    for (const e of simulate({ hours: Infinity, agents, seed: 11, start })) {
+      while (e.at >= nextSample) {
+        samples.push(loggedIn.size);
+        nextSample += 10 * 60_000;
+      }
+      if (e.at > start + 26 * HOUR) break;
+      if (e.kind !== 'agent') continue;
+      if (e.payload.EventType === 'LOGIN') {
+        loggedIn.add(e.partitionKey);
+        people.add(e.partitionKey);
+      }
+      if (e.payload.EventType === 'LOGOUT') {
+        loggedIn.delete(e.partitionKey);
+        logouts++;
+      }
+    }
+    // Three shifts rotate on each seat.
+    expect(people.size).toBe(3 * agents);
+    expect(logouts).toBeGreaterThanOrEqual(3 * agents);
+    expect(Math.min(...samples)).toBe(agents);
+    expect(Math.max(...samples)).toBeLessThanOrEqual(2 * agents);
+    expect(samples.filter((n) => n === agents).length / samples.length).toBeGreaterThan(0.9);
+    samples = [];
+  });
+});
