@@ -2,6 +2,7 @@ export * from './model.js';
 export * from './time.js';
 export * from './rules.js';
 export * from './phone.js';
+export * from './privacy.js';
 export * from './parse/schemas.js';
 export * from './parse/record.js';
 export * from './parse/envelope.js';

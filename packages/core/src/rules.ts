@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { isValidZone } from './time.js';
 import { isSupportedRegion } from './phone.js';
+import { PRIVACY_MODES } from './privacy.js';
 
 export const BUCKET_MINUTES = [15, 30, 60, 1440] as const;
 export type BucketMinutes = (typeof BUCKET_MINUTES)[number];
@@ -34,6 +35,16 @@ const rulesSchema = z.strictObject({
       statusSeconds: z.record(z.string(), seconds).default({}),
     })
     .prefault({}),
+  privacy: z
+    .strictObject({
+      customerNumbers: z.enum(PRIVACY_MODES).default('keep'),
+      agentNames: z.enum(PRIVACY_MODES).default('keep'),
+      hashKey: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+    })
+    .prefault({})
+    .refine((p) => p.hashKey !== undefined || (p.customerNumbers !== 'hash' && p.agentNames !== 'hash'), {
+      message: '"hash" needs privacy.hashKey (or SWITCHBOARD_HASH_KEY)',
+    }),
 });
 
 export type Rules = z.output<typeof rulesSchema> & { bucketMinutes: BucketMinutes };
@@ -58,7 +69,16 @@ export const DEFAULT_RULES: Rules = parseRules({});
 
 /** The part of the rules that materialized projections depend on. */
 export function projectionRules(rules: Rules) {
-  return { timezone: rules.timezone, phoneRegion: rules.phoneRegion, flow: rules.flow };
+  const { customerNumbers, agentNames, hashKey } = rules.privacy;
+  return {
+    timezone: rules.timezone,
+    phoneRegion: rules.phoneRegion,
+    flow: rules.flow,
+    // Only when used, so that stores built before the option existed stay current.
+    ...(customerNumbers !== 'keep' || agentNames !== 'keep'
+      ? { privacy: { customerNumbers, agentNames, key: hashKey ? createHash('sha256').update(hashKey).digest('hex').slice(0, 8) : null } }
+      : {}),
+  };
 }
 
 /** A stable hash of the rules that projections are built with (key order does not matter). */

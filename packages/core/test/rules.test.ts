@@ -9,6 +9,7 @@ describe('rules', () => {
       phoneRegion: null,
       flow: { exitAttribute: 'call_route', completedAttribute: 'call_completed' },
       alerts: { statusSeconds: {} },
+      privacy: { customerNumbers: 'keep', agentNames: 'keep' },
     });
   });
 
@@ -30,6 +31,8 @@ describe('rules', () => {
     [{ alerts: { holdSeconds: -1 } }, 'invalid rules: alerts.holdSeconds: Too small: expected number to be >0'],
     [{ flow: { exitAttribute: '' } }, 'invalid rules: flow.exitAttribute: Too small: expected string to have >=1 characters'],
     [{ timezon: 'UTC' }, 'invalid rules: (root): Unrecognized key: "timezon"'],
+    [{ privacy: { customerNumbers: 'hash' } }, 'invalid rules: privacy: "hash" needs privacy.hashKey (or SWITCHBOARD_HASH_KEY)'],
+    [{ privacy: { agentNames: 'blur' } }, 'invalid rules: privacy.agentNames: Invalid option: expected one of "keep"|"mask"|"hash"'],
   ])('given %j, then a clear error names the key', (input, message) => {
     expect(() => parseRules(input)).toThrow(new RulesError(message));
   });

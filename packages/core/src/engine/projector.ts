@@ -2,6 +2,7 @@ import type { AgentFacts, StoredEvent } from '../model.js';
 import { applyAgentEvent, initialAgentState, type AgentState, type Interval, type Tally } from '../projectors/agent.js';
 import { newerContact, projectContact, type ContactProjection } from '../projectors/contacts.js';
 import type { Rules } from '../rules.js';
+import { protectAgentName, type PrivacyRules } from '../privacy.js';
 import {
   contactKey,
   type AgentRecord,
@@ -69,7 +70,7 @@ export async function planProjection(
     const records = await stores.projections.getAgents([...byAgent.keys()]);
     for (const [agentArn, events] of byAgent) {
       events.sort((a, b) => compareKeys(a.event.sortKey, b.event.sortKey));
-      const write = await planAgent(stores, agentArn, records.get(agentArn) ?? null, events, snapshotEvery);
+      const write = await planAgent(stores, agentArn, records.get(agentArn) ?? null, events, snapshotEvery, rules.privacy);
       plan.writes.agents.push(write);
       plan.agents.push(write.record.state);
       plan.intervals.push(...write.intervals);
@@ -96,6 +97,7 @@ async function planAgent(
   record: AgentRecord | null,
   events: ProjectableEvent[],
   snapshotEvery: number,
+  privacy: PrivacyRules,
 ): Promise<AgentWrite> {
   const first = events[0]!;
   const late = record !== null && compareKeys(first.event.sortKey, record.lastSortKey) <= 0;
@@ -104,6 +106,7 @@ async function planAgent(
       record?.state ?? initialAgentState(agentArn, first.agent!.instanceArn),
       record?.sinceSnapshot ?? 0,
       snapshotEvery,
+      privacy,
     );
     for (const e of events) fold.apply(e.event.sortKey, e.agent!);
     return fold.toWrite(agentArn, record, null);
@@ -111,7 +114,7 @@ async function planAgent(
   // A late or re-delivered event: re-fold from the last snapshot before it,
   // reading the stream back from the event table (it holds the batch already).
   const snapshot: AgentSnapshot | null = await stores.projections.snapshotBefore(agentArn, first.event.sortKey);
-  const fold = new AgentFolder(snapshot?.state ?? initialAgentState(agentArn, first.agent!.instanceArn), 0, snapshotEvery);
+  const fold = new AgentFolder(snapshot?.state ?? initialAgentState(agentArn, first.agent!.instanceArn), 0, snapshotEvery, privacy);
   for await (const stored of stores.events.readStream(agentArn, snapshot?.sortKey)) {
     const p = toProjectable(stored);
     fold.apply(stored.sortKey, p.agent!);
@@ -130,9 +133,13 @@ export class AgentFolder {
     private state: AgentState,
     private sinceSnapshot: number,
     private readonly snapshotEvery = SNAPSHOT_EVERY,
+    private readonly privacy?: PrivacyRules,
   ) {}
 
   apply(sortKey: string, facts: AgentFacts): void {
+    if (this.privacy && this.privacy.agentNames !== 'keep') {
+      facts = { ...facts, username: protectAgentName(facts.username, this.privacy) };
+    }
     const { state, outputs } = applyAgentEvent(this.state, facts);
     this.state = state;
     this.lastSortKey = sortKey;

@@ -1,6 +1,7 @@
 import type { ContactRecordPayload } from '../parse/schemas.js';
 import { nationalNumber } from '../phone.js';
 import type { Rules } from '../rules.js';
+import { protectAgentName, protectNumber } from '../privacy.js';
 import { formatLocal, formatUtc, localDate, parseInstant } from '../time.js';
 
 export const OUTCOMES = ['handled', 'abandoned_in_queue', 'completed_in_flow', 'abandoned_in_flow', 'other'] as const;
@@ -61,15 +62,15 @@ export function projectContact(record: ContactRecordPayload, rules: Rules): Cont
     startedAtLocal: formatLocal(started, rules.timezone),
     endedAt: ended === null ? null : formatUtc(ended),
     durationSeconds: ended === null ? null : (ended - started) / 1000,
-    customerNumber,
-    customerNumberNational: customerNumber === null ? null : nationalNumber(customerNumber, rules.phoneRegion),
+    customerNumber: protectNumber(customerNumber, rules.privacy),
+    customerNumberNational: protectNumber(customerNumber === null ? null : nationalNumber(customerNumber, rules.phoneRegion), rules.privacy),
     exitPoint: exit === undefined || exit === null ? null : String(exit),
     completed,
     outcome: outcomeOf(record, completed),
     disconnectReason: record.DisconnectReason ?? null,
     queueName: record.Queue?.Name ?? null,
     queueSeconds: queueSeconds(record.Queue),
-    agentUsername: record.Agent?.Username ?? null,
+    agentUsername: protectAgentName(record.Agent?.Username ?? null, rules.privacy),
     holdSeconds: record.Agent?.CustomerHoldDuration ?? null,
     afterContactWorkSeconds: afterContactWorkSeconds(record.Agent),
     lastUpdatedAt: formatUtc(parseInstant(record.LastUpdateTimestamp)!),

@@ -454,15 +454,16 @@ export class DynamoStore implements EventStore, ProjectionStore, Rebuildable, Al
     await batchWrite(
       this.doc,
       this.tables.ledger,
-      fresh.map(({ alert, raisedAt }) => ({
-        put: { pk: `alertlog#${utcDate(raisedAt)}`, sk: `${padTime(raisedAt)}|${alert.id}`, a: JSON.stringify(alert), [TTL_ATTRIBUTE]: expiresAt },
-      })),
+      fresh.flatMap(({ alert, raisedAt }) => [
+        { put: { pk: `alertlog#${utcDate(raisedAt)}`, sk: `${padTime(raisedAt)}|${alert.id}`, a: JSON.stringify(alert), [TTL_ATTRIBUTE]: expiresAt } },
+        { put: { pk: 'alertpending', sk: alert.id, a: JSON.stringify(alert), [TTL_ATTRIBUTE]: expiresAt } },
+      ]),
       this.retry,
     );
     return fresh.map((c) => c.alert);
   }
 
-  /** Marks claimed alerts as delivered (they will not be claimed again). */
+  /** Marks claimed alerts as delivered: they are not claimed again. */
   async markAlertsPublished(ids: readonly string[]): Promise<void> {
     await mapLimit(ids, 16, (id) =>
       this.doc.send(
@@ -474,6 +475,57 @@ export class DynamoStore implements EventStore, ProjectionStore, Rebuildable, Al
         }),
       ),
     );
+    await batchWrite(this.doc, this.tables.ledger, ids.map((id) => ({ delete: { pk: 'alertpending', sk: id } })), this.retry);
+  }
+
+  /** Gives claimed alerts up after a failed delivery, so that a retry claims them at once. */
+  async releaseAlerts(ids: readonly string[]): Promise<void> {
+    await mapLimit(ids, 16, async (id) => {
+      try {
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: this.tables.ledger,
+            Key: { pk: 'alert', sk: id },
+            UpdateExpression: 'SET claimedAt = :zero',
+            ConditionExpression: 'st = :pending',
+            ExpressionAttributeValues: { ':zero': 0, ':pending': 'pending' },
+          }),
+        );
+      } catch (err) {
+        if (!isConditionalCheckFailed(err)) throw err;
+      }
+    });
+  }
+
+  /**
+   * Claims again the alerts that were claimed but never marked published
+   * (the publisher crashed) once their lease ran out: the sweep delivers them.
+   */
+  async reclaimStaleAlerts(): Promise<Alert[]> {
+    const now = this.now();
+    const pending = await queryAll(this.doc, {
+      TableName: this.tables.ledger,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'alertpending' },
+    });
+    const claimed = await mapLimit(pending, 16, async (item) => {
+      try {
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: this.tables.ledger,
+            Key: { pk: 'alert', sk: item.sk as string },
+            UpdateExpression: 'SET claimedAt = :now',
+            ConditionExpression: 'st = :pending AND claimedAt < :lease',
+            ExpressionAttributeValues: { ':now': now, ':pending': 'pending', ':lease': now - (this.options.alertLeaseMs ?? 60_000) },
+          }),
+        );
+        return JSON.parse(item.a as string) as Alert;
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) return null;
+        throw err;
+      }
+    });
+    return claimed.filter((a): a is Alert => a !== null);
   }
 
   async recentAlerts(limit: number): Promise<Alert[]> {

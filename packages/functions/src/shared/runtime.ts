@@ -1,0 +1,50 @@
+/**
+ * What every handler shares, created once per Lambda container: config, the
+ * DynamoDB store, SDK clients. Tests swap parts with configureRuntime().
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
+import { openDynamoStore, type DynamoStore, type DynamoStoreOptions } from '@switchboard/core/dynamodb';
+import { loadConfig, type FunctionConfig } from './config.js';
+
+export interface Runtime {
+  config: FunctionConfig;
+  store: DynamoStore;
+  eventBridge: EventBridgeClient;
+  timestream: TimestreamWriteClient;
+  now: () => number;
+}
+
+export interface RuntimeOverrides {
+  config?: Partial<FunctionConfig>;
+  dynamo?: DynamoDBClient;
+  eventBridge?: EventBridgeClient;
+  timestream?: TimestreamWriteClient;
+  store?: Partial<DynamoStoreOptions>;
+  now?: () => number;
+}
+
+let overrides: RuntimeOverrides = {};
+let current: Runtime | undefined;
+
+/** Replaces parts of the runtime (tests); the next handler call builds it afresh. */
+export function configureRuntime(next: RuntimeOverrides = {}): void {
+  overrides = next;
+  current = undefined;
+}
+
+export function runtime(): Runtime {
+  if (current) return current;
+  const config = { ...loadConfig(), ...overrides.config };
+  const now = overrides.now ?? Date.now;
+  const dynamo = overrides.dynamo ?? new DynamoDBClient(config.dynamoEndpoint ? { endpoint: config.dynamoEndpoint } : {});
+  current = {
+    config,
+    now,
+    store: openDynamoStore({ tables: config.tables, client: dynamo, now, ...overrides.store }),
+    eventBridge: overrides.eventBridge ?? new EventBridgeClient({}),
+    timestream: overrides.timestream ?? new TimestreamWriteClient({}),
+  };
+  return current;
+}
