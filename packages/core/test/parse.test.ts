@@ -125,3 +125,16 @@ describe('validating payloads', () => {
     expect(a.ok && b.ok && a.event.streamId !== b.event.streamId).toBe(true);
   });
 });
+
+describe('recovering from truncated records', () => {
+  it('given a truncated indented record, then the next record is not swallowed', async () => {
+    const good = JSON.stringify(login);
+    const got = await read(`   ${good.slice(0, 80)}\n${good}\n  [${good.slice(0, 50)}\n${good}\n`);
+    expect(got.map((c) => c.ok)).toEqual([false, true, false, true]);
+  });
+
+  it('given a pretty-printed array of records, then nested objects are not mistaken for new records', async () => {
+    const got = await read(`${JSON.stringify([login, ctr], null, 2)}\n${JSON.stringify(login, null, 4)}\n`);
+    expect(got.map((c) => c.ok)).toEqual([true, true, true]);
+  });
+});

@@ -112,10 +112,11 @@ function* expandItem(item: unknown, source: SourceRef, path: string): Generator<
   yield { ok: true, value: item, raw: safeStringify(item), source: itemSource };
 }
 
+/** The value as JSON for quarantine; a value too deep to serialize is described instead. */
 function safeStringify(v: unknown): string {
   try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
+    return JSON.stringify(v) ?? 'undefined';
+  } catch (err) {
+    return `(not serializable: ${(err as Error).message})`;
   }
 }

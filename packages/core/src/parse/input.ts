@@ -17,7 +17,7 @@ const lenientUtf8 = new TextDecoder('utf-8');
  * each optionally gzip-compressed (detected from the bytes, not the name).
  * Bad records become failed candidates; only an unreadable stream throws.
  */
-export async function* readInput(chunks: AsyncIterable<Uint8Array>, origin: string): AsyncGenerator<Candidate> {
+export async function* readInput(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, origin: string): AsyncGenerator<Candidate> {
   const splitter = new JsonStreamSplitter();
   let lineNo = 0;
   const emit = function* (pieces: Piece[]): Generator<Candidate> {
@@ -31,7 +31,7 @@ export async function* readInput(chunks: AsyncIterable<Uint8Array>, origin: stri
       yield* expandEnvelope(piece.value, piece.text, source);
     }
   };
-  for await (const line of readLines(decompressIfGzip(chunks, origin))) {
+  for await (const line of readLines(decompressIfGzip(toAsync(chunks), origin))) {
     lineNo++;
     let text: string;
     try {
@@ -43,6 +43,10 @@ export async function* readInput(chunks: AsyncIterable<Uint8Array>, origin: stri
     yield* emit(splitter.pushLine(text, lineNo));
   }
   yield* emit(splitter.end());
+}
+
+async function* toAsync(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  yield* chunks;
 }
 
 async function* decompressIfGzip(chunks: AsyncIterable<Uint8Array>, origin: string): AsyncGenerator<Uint8Array> {

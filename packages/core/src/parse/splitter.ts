@@ -16,7 +16,8 @@ export class JsonStreamSplitter {
   private inString = false;
   private escaped = false;
   private startLine = 0;
-  private startedAtColumnZero = false;
+  /** column where the unfinished value starts */
+  private startColumn = 0;
 
   pushLine(line: string, lineNo: number): Piece[] {
     const out: Piece[] = [];
@@ -26,9 +27,9 @@ export class JsonStreamSplitter {
         out.push(fast);
         return out;
       }
-    } else if (this.parts.length > 0 && this.startedAtColumnZero && line.charCodeAt(0) === 0x7b /* { */) {
-      // A new record starts at column 0 while the previous one is unfinished:
-      // the previous line was truncated.
+    } else if (this.parts.length > 0 && !this.inString && opensAtOrLeftOf(line, this.startColumn)) {
+      // A new value opens no deeper than the unfinished one did: pretty-printed
+      // JSON indents nested values, so the unfinished one was truncated.
       out.push(this.abandon('truncated JSON value'));
     }
     this.scan(line, lineNo, out);
@@ -59,7 +60,7 @@ export class JsonStreamSplitter {
         }
         segmentStart = i;
         this.startLine = lineNo;
-        this.startedAtColumnZero = i === 0;
+        this.startColumn = i;
         this.depth = 0;
       } else if (segmentStart < 0) {
         segmentStart = i;
@@ -134,6 +135,13 @@ function tryWholeLine(line: string, lineNo: number): Piece | null {
   } catch {
     return null; // maybe concatenated objects on one line: let the scanner cut them
   }
+}
+
+function opensAtOrLeftOf(line: string, column: number): boolean {
+  let i = 0;
+  while (i < line.length && i <= column && isSpace(line.charCodeAt(i))) i++;
+  const ch = line.charCodeAt(i);
+  return i <= column && (ch === 0x7b || ch === 0x5b);
 }
 
 function isSpace(ch: number): boolean {
