@@ -235,3 +235,66 @@ describe('agent projector: the admin guide example', () => {
     expect(acw && (acw.end - acw.start) / 1000).toBe(5.005);
   });
 });
+
+describe('agent projector: impossible sequences are handled deterministically', () => {
+  it('given ENDED before CONNECTED, then the snapshots are followed as observed and the contact counts once', () => {
+    const { outputs } = fold(
+      agentEvent({ type: 'LOGIN', at: t(0), status: 'Available' }),
+      agentEvent({ type: 'STATE_CHANGE', at: t(10), contacts: [{ id: 'c1', state: 'ENDED' }] }),
+      agentEvent({ type: 'STATE_CHANGE', at: t(20), contacts: [{ id: 'c1', state: 'CONNECTED' }] }),
+      agentEvent({ type: 'STATE_CHANGE', at: t(30), contacts: [] }),
+    );
+    expect(pick(outputs.intervals, 'contact').map((i) => i.name)).toEqual(['ENDED', 'CONNECTED']);
+    expect(outputs.tallies.filter((x) => x.kind === 'handled').map((x) => x.at)).toEqual([t(10)]);
+  });
+
+  it('given LOGOUT twice, then the second changes nothing but the displayed status', () => {
+    const once = fold(agentEvent({ type: 'LOGIN', at: t(0), status: 'Available' }), agentEvent({ type: 'LOGOUT', at: t(100) }));
+    const twice = fold(
+      agentEvent({ type: 'LOGIN', at: t(0), status: 'Available' }),
+      agentEvent({ type: 'LOGOUT', at: t(100) }),
+      agentEvent({ type: 'LOGOUT', at: t(200) }),
+    );
+    expect(twice.outputs).toEqual(once.outputs);
+    expect(twice.state).toMatchObject({ loggedIn: false, status: { name: 'Offline', since: t(200) } });
+  });
+
+  it('given a STATE_CHANGE after LOGOUT showing activity, then it reopens the session (a missed LOGIN); an Offline one does not', () => {
+    const { outputs, state } = fold(
+      agentEvent({ type: 'LOGIN', at: t(0), status: 'Available' }),
+      agentEvent({ type: 'LOGOUT', at: t(100) }),
+      agentEvent({ type: 'STATE_CHANGE', at: t(150), status: 'Offline' }),
+      agentEvent({ type: 'STATE_CHANGE', at: t(200), status: 'Available' }),
+      agentEvent({ type: 'LOGOUT', at: t(300) }),
+    );
+    expect(pick(outputs.intervals, 'status')).toEqual([
+      { name: 'Available', contactId: null, start: 0, end: 100 },
+      { name: 'Available', contactId: null, start: 200, end: 300 },
+    ]);
+    expect(state?.loggedIn).toBe(false);
+  });
+
+  it('given StateStartTimestamp skewed from EventTimestamp, then boundaries still come from EventTimestamp', () => {
+    const skewed = agentEvent({ type: 'STATE_CHANGE', at: t(60), contacts: [{ id: 'c1', state: 'CONNECTED_ONHOLD' }] });
+    const snapshot = skewed.CurrentAgentSnapshot as { Contacts: Array<{ StateStartTimestamp: string }> };
+    snapshot.Contacts[0]!.StateStartTimestamp = new Date(t(-3600)).toISOString();
+    const { outputs } = fold(
+      agentEvent({ type: 'LOGIN', at: t(0), status: 'Available', contacts: [{ id: 'c1', state: 'CONNECTED' }] }),
+      skewed,
+      agentEvent({ type: 'STATE_CHANGE', at: t(90), contacts: [{ id: 'c1', state: 'CONNECTED' }] }),
+    );
+    expect(pick(outputs.intervals, 'contact')).toEqual([
+      { name: 'CONNECTED', contactId: 'c1', start: 0, end: 60 },
+      { name: 'CONNECTED_ONHOLD', contactId: 'c1', start: 60, end: 90 },
+    ]);
+  });
+
+  it('given two events with the same timestamp, then EventId breaks the tie whatever the delivery order', () => {
+    const a = agentEvent({ type: 'STATE_CHANGE', at: t(10), status: 'Break', eventId: 'e-a' });
+    const b = agentEvent({ type: 'STATE_CHANGE', at: t(10), status: 'Lunch', eventId: 'e-b' });
+    const login = agentEvent({ type: 'LOGIN', at: t(0), status: 'Available' });
+    const end = agentEvent({ type: 'LOGOUT', at: t(20) });
+    expect(fold(login, a, b, end)).toEqual(fold(end, b, login, a));
+    expect(fold(login, b, a, end).state?.status).toMatchObject({ name: 'Offline' });
+  });
+});
