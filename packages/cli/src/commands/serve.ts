@@ -110,7 +110,9 @@ export async function devCommand(options: DevOptions): Promise<void> {
         signal: abort.signal,
         checkpoints: loadCheckpoints(store, options.kinesisStream!),
         onBatch: async (candidates, checkpoint) => {
+          const arrivedAt = Date.now();
           await runtime.engine.ingestBatch(candidates);
+          runtime.latency.record(arrivedAt, candidates.length);
           store.setSetting(`kinesis.${options.kinesisStream}.${checkpoint.shardId}`, checkpoint.sequenceNumber);
         },
       })
@@ -138,16 +140,22 @@ async function feedSimulator(
 ): Promise<void> {
   const events = simulate({ agents: options.agents, seed: options.seed, hours: Infinity });
   let batch: Candidate[] = [];
+  let firstArrival = 0;
   let flushing: Promise<unknown> = Promise.resolve();
   const flush = () => {
     if (batch.length === 0) return;
     const candidates = batch;
+    const arrivedAt = firstArrival;
     batch = [];
-    flushing = flushing.then(() => runtime.engine.ingestBatch(candidates));
+    flushing = flushing.then(async () => {
+      await runtime.engine.ingestBatch(candidates);
+      runtime.latency.record(arrivedAt, candidates.length);
+    });
   };
   const timer = setInterval(flush, 100);
   try {
     for await (const event of paceLive(events, { speed: options.speed, origin: options.origin, signal: options.signal })) {
+      if (batch.length === 0) firstArrival = Date.now();
       batch.push(toCandidate(event));
       if (batch.length >= 500) flush();
     }

@@ -2,6 +2,7 @@ import { Engine, queryAgents, type AgentView, type EventClock, type Rules } from
 import type { SqliteStore } from '@switchboard/core/sqlite';
 import { startHttpServer } from './http.js';
 import { StreamHub } from './hub.js';
+import { LatencyStats } from './latency.js';
 
 export interface RuntimeOptions {
   store: SqliteStore;
@@ -22,6 +23,7 @@ export interface Runtime {
   url: string;
   engine: Engine;
   hub: StreamHub;
+  latency: LatencyStats;
   close(): Promise<void>;
 }
 
@@ -29,6 +31,7 @@ export interface Runtime {
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { store, rules } = options;
   const hub = new StreamHub(() => queryAgents(store));
+  const latency = new LatencyStats();
   const engine = new Engine(store, rules, {
     agents: (states) => hub.agents(states),
     alerts: (alerts) => hub.alerts(alerts),
@@ -40,7 +43,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     token: options.token,
     webRoot: options.webRoot,
     hub,
-    api: { projections: store, events: store, alerts: store, rules, clock: options.clock },
+    api: { projections: store, events: store, alerts: store, rules, clock: options.clock, health: () => ({ ingest: latency.summary() }) },
   });
 
   const timers: NodeJS.Timeout[] = [];
@@ -59,6 +62,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     url: http.url,
     engine,
     hub,
+    latency,
     close: async () => {
       for (const t of timers) clearInterval(t);
       await http.close();

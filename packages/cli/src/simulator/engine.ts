@@ -373,7 +373,7 @@ export class Simulation {
 
   private callArrives(): void {
     const c = this.newContact('VOICE', 'INBOUND');
-    c.customerNumber = this.instance.phones.customer();
+    c.customerNumber = this.instance.phones.customer(this.rng);
     c.systemNumber = this.rng.pick(this.instance.phones.systemNumbers);
     const ivr = runIvr(this.rng);
     c.attributes = ivr.attributes;

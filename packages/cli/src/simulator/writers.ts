@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { constants as zlib, createGzip } from 'node:zlib';
 import type { SimEvent } from './engine.js';
 import { payloadJson } from './json.js';
@@ -98,7 +99,13 @@ async function* chunks(events: Events, encoder: Encoder, result: WriteResult): A
     for (const e of events) {
       result.events++;
       const chunk = add(encoder.add(e));
-      if (chunk !== null) yield emit(chunk);
+      if (chunk !== null) {
+        yield emit(chunk);
+        // Let the event loop run between chunks: otherwise the stream reads ahead in one
+        // stretch of microtasks and gzip / the disk wait for their callbacks instead of
+        // working alongside the generator.
+        await nextTurn();
+      }
     }
   } else {
     for await (const e of events) {
@@ -120,34 +127,40 @@ function jsonLines(_result: WriteResult): Encoder {
 }
 
 function kinesisDocuments(result: WriteResult, perDocument: number, streamArn: string | undefined): Encoder {
-  let records: string[] = [];
+  let inDocument = 0;
   let sequence = FIRST_SEQUENCE;
   let arrival = 0;
   let envelope: { region: string; account: string; arn: string; role: string } | null = null;
-  const flush = (): string => {
-    if (records.length === 0) return '';
-    result.documents++;
-    const doc = `{"Records":[${records.join(',')}]}\n`;
-    records = [];
-    return doc;
-  };
   return {
+    // Each record is handed over as soon as it is encoded; documents are never held whole.
     add(e) {
       envelope ??= envelopeFor(e, streamArn);
       sequence += SEQUENCE_STEP;
       arrival = Math.max(arrival, e.at + ARRIVAL_LAG_MS);
       const seq = sequence.toString();
       const data = Buffer.from(payloadJson(e)).toString('base64');
+      const open = inDocument === 0 ? '{"Records":[' : ',';
+      inDocument++;
+      let close = '';
+      if (inDocument === perDocument) {
+        close = ']}\n';
+        inDocument = 0;
+        result.documents++;
+      }
       // Assembled by hand: JSON.stringify would scan the long base64 string for escapes.
-      records.push(
-        `{"kinesis":{"kinesisSchemaVersion":"1.0","partitionKey":${JSON.stringify(e.partitionKey)},"sequenceNumber":"${seq}",` +
-          `"data":"${data}","approximateArrivalTimestamp":${arrival / 1000}},"eventSource":"aws:kinesis","eventVersion":"1.0",` +
-          `"eventID":"${SHARD_ID}:${seq}","eventName":"aws:kinesis:record","invokeIdentityArn":${envelope.role},` +
-          `"awsRegion":${envelope.region},"eventSourceARN":${envelope.arn}}`,
+      return (
+        `${open}{"kinesis":{"kinesisSchemaVersion":"1.0","partitionKey":${JSON.stringify(e.partitionKey)},"sequenceNumber":"${seq}",` +
+        `"data":"${data}","approximateArrivalTimestamp":${arrival / 1000}},"eventSource":"aws:kinesis","eventVersion":"1.0",` +
+        `"eventID":"${SHARD_ID}:${seq}","eventName":"aws:kinesis:record","invokeIdentityArn":${envelope.role},` +
+        `"awsRegion":${envelope.region},"eventSourceARN":${envelope.arn}}${close}`
       );
-      return records.length >= perDocument ? flush() : '';
     },
-    end: flush,
+    end() {
+      if (inDocument === 0) return '';
+      inDocument = 0;
+      result.documents++;
+      return ']}\n';
+    },
   };
 }
 

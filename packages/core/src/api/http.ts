@@ -22,6 +22,8 @@ export interface ApiContext {
   rules: Rules;
   /** event time vs wall clock, when the simulator runs faster than real time */
   clock?: EventClock;
+  /** runtime figures added to /api/health */
+  health?: () => Pick<HealthView, 'ingest'>;
 }
 
 export interface ApiResponse {
@@ -70,6 +72,7 @@ export async function handleApi(ctx: ApiContext, method: string, path: string, q
           quarantined: counts.quarantined,
           lastEventAt: counts.lastEventAt === null ? null : formatUtc(counts.lastEventAt),
           stale: await isStale(ctx.projections, ctx.rules),
+          ...ctx.health?.(),
         };
         return ok(health);
       }

@@ -74,6 +74,8 @@ export interface HealthView {
   quarantined: number;
   lastEventAt: string | null;
   stale: boolean;
+  /** local runtime only: from an event reaching the runtime to its projection being committed */
+  ingest?: { batches: number; events: number; latencyMs: { p50: number; p99: number; max: number } };
 }
 
 /**

@@ -1,9 +1,11 @@
 import type { Alert } from '../api/views.js';
 import type { StoredEvent } from '../model.js';
 import { alertsForOutputs, sweepAlerts } from '../engine/alerts.js';
+import { toProjectable } from '../engine/facts.js';
 import { planProjection, type Plan } from '../engine/projector.js';
+import { newerContact, projectContact, type ContactProjection } from '../projectors/contacts.js';
 import { rulesHash, type Rules } from '../rules.js';
-import type { AlertLedger, EventStore, ProjectionReader, ProjectionStore } from '../store/ports.js';
+import { contactKey, type AlertLedger, type EventStore, type ProjectionReader, type ProjectionStore } from '../store/ports.js';
 
 export interface ProjectOutcome {
   plan: Plan | null;
@@ -18,7 +20,10 @@ export interface ProjectOutcome {
  * (the AWS project Lambda, fed by the table's stream): plan, commit, then
  * alerts for occurrences that ended over their thresholds, deduplicated
  * through the ledger. Delivering the same events again is harmless: the
- * planner re-folds the agents they touch.
+ * planner re-folds the agents they touch, and contact alerts are raised from
+ * every contact of the batch whose row is current (not only the rows that
+ * changed), so that a retry after a crash between commit and publishing still
+ * raises them; the ledger publishes each once.
  */
 export async function projectEvents(
   stores: { events: EventStore; projections: ProjectionStore; ledger?: AlertLedger },
@@ -31,7 +36,7 @@ export async function projectEvents(
   if (meta.rulesHash === null) await stores.projections.claimRules(hash);
   const plan = await planProjection(stores, rules, events.map((event) => ({ event })));
   await stores.projections.commit(plan.writes);
-  const candidates = alertsForOutputs(plan.intervals, plan.contacts, rules);
+  const candidates = alertsForOutputs(plan.intervals, await currentContacts(stores.projections, rules, events), rules);
   const alerts = candidates.length === 0 ? [] : stores.ledger ? await stores.ledger.recordAlerts(candidates) : candidates;
   return { plan, alerts, stale: meta.rulesHash !== null && meta.rulesHash !== hash };
 }
@@ -40,4 +45,20 @@ export async function projectEvents(
 export async function sweepOnce(projections: ProjectionReader, ledger: AlertLedger, rules: Rules, now: number): Promise<Alert[]> {
   const alerts = sweepAlerts(await projections.listAgents(), now, rules);
   return alerts.length === 0 ? [] : ledger.recordAlerts(alerts);
+}
+
+/** The contact rows of the batch that the store holds as the newest copy (after the commit). */
+async function currentContacts(projections: ProjectionReader, rules: Rules, events: readonly StoredEvent[]): Promise<ContactProjection[]> {
+  const rows = new Map<string, ContactProjection>();
+  for (const event of events) {
+    if (event.kind !== 'contact') continue;
+    const { contact } = toProjectable(event);
+    if (!contact) continue;
+    const row = projectContact(contact, rules);
+    const key = contactKey(row.instanceArn, row.contactId);
+    rows.set(key, newerContact(rows.get(key), row));
+  }
+  if (rows.size === 0) return [];
+  const versions = await projections.getContactVersions([...rows.values()]);
+  return [...rows.values()].filter((r) => versions.get(contactKey(r.instanceArn, r.contactId)) === r.updatedAt);
 }

@@ -27,7 +27,6 @@ import {
   mapLimit,
   queryAll,
   queryPages,
-  settleLimit,
   sleep,
   type Key,
   type RetryOptions,
@@ -243,7 +242,16 @@ export class DynamoStore implements EventStore, ProjectionStore, Rebuildable, Al
     const appended: StoredEvent[] = [];
     const failed: PartialAppendError['failed'] = [];
     let duplicates = 0;
-    const outcomes = await settleLimit(events, this.options.appendConcurrency ?? 32, async (e) => {
+    // Streams in parallel, each stream's events one after the other in sort-key
+    // order: the table's stream then hands an agent's events to the projector in
+    // order. After a failure the rest of that stream waits for the retry.
+    const byStream = new Map<string, NewEvent[]>();
+    for (const e of events) {
+      const list = byStream.get(e.streamId);
+      if (list) list.push(e);
+      else byStream.set(e.streamId, [e]);
+    }
+    const put = async (e: NewEvent): Promise<boolean> => {
       const item = eventItem(e, receivedAt, insertedAt);
       if (packedBytes(item) > MAX_PAYLOAD_BYTES) {
         throw new OversizeError(`event too large for a DynamoDB item (${e.raw.length} characters)`);
@@ -255,12 +263,24 @@ export class DynamoStore implements EventStore, ProjectionStore, Rebuildable, Al
         if (isConditionalCheckFailed(err)) return false;
         throw err;
       }
-    });
-    outcomes.forEach((o, i) => {
-      const e = events[i]!;
-      if (o.ok && o.value) appended.push({ ...e, receivedAt });
-      else if (o.ok) duplicates++;
-      else failed.push({ event: e, error: o.error, retryable: !(o.error instanceof OversizeError) });
+    };
+    await mapLimit([...byStream.values()], this.options.appendConcurrency ?? 32, async (list) => {
+      list.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+      let blocked: unknown = null;
+      for (const e of list) {
+        if (blocked !== null) {
+          failed.push({ event: e, error: new Error(`not appended: an earlier event of ${e.streamId} failed (${describeError(blocked)})`), retryable: true });
+          continue;
+        }
+        try {
+          if (await put(e)) appended.push({ ...e, receivedAt });
+          else duplicates++;
+        } catch (err) {
+          const retryable = !(err instanceof OversizeError);
+          failed.push({ event: e, error: err, retryable });
+          if (retryable) blocked = err;
+        }
+      }
     });
     if (appended.length > 0) {
       await this.bumpCounters({ events: appended.length }, Math.max(...appended.map((e) => e.occurredAt)));
@@ -587,6 +607,10 @@ export class DynamoStore implements EventStore, ProjectionStore, Rebuildable, Al
 
 class OversizeError extends Error {
   override name = 'OversizeError';
+}
+
+function describeError(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
 async function* decodePages(pages: AsyncIterable<Item[]>): AsyncGenerator<StoredEvent> {
