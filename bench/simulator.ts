@@ -1,12 +1,15 @@
 /**
  * Traffic simulator benchmark: generates N events (default 1,000,000) and
- * writes them as JSON Lines, gzip'd JSON Lines and gzip'd Kinesis documents.
+ * writes them as JSON Lines, gzip'd JSON Lines and gzip'd Kinesis documents
+ * (files in the temp directory, removed afterwards unless --keep).
  *
- * Run from the repository root (tsx is not installed; esbuild bundles it):
+ *   node scripts/bench.mjs simulator [--events 1000000] [--agents 250] [--keep]
+ *
+ * or, bundling by hand (tsx is not installed):
  *
  *   npx esbuild bench/simulator.ts --bundle --platform=node --format=esm \
  *     --external:@aws-sdk/* --external:@smithy/* --outfile=/tmp/bench-simulator.mjs \
- *     && node /tmp/bench-simulator.mjs [--events 1000000] [--agents 250] [--keep]
+ *     && node /tmp/bench-simulator.mjs
  *
  * Only relative imports here: the workspace packages export TypeScript sources.
  */
@@ -14,6 +17,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_START, simulate, writeSimulation, type SimEvent } from '../packages/cli/src/simulator/index.js';
+import { fmt, machine } from './machine.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -36,11 +40,22 @@ function* take(events: Iterable<SimEvent>, n: number): Generator<SimEvent> {
 /** A live-mode run from a fixed start: as long as needed for the event count, same output every time. */
 const traffic = () => take(simulate({ agents, hours: Infinity, seed: 1, start: DEFAULT_START }), total);
 
-const cpus = os.cpus();
-console.log(`machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
-console.log(`events: ${total.toLocaleString('en-US')}, agents: ${agents}`);
+console.log(`machine: ${machine()} (${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores)`);
+console.log(`events: ${fmt(total)}, agents: ${agents}`);
 
-const rows: { case: string; seconds: number; eventsPerSecond: number; megabytes: number | null }[] = [];
+// Peak resident memory while each case runs: writing streams, so it stays flat whatever the count.
+let peakRss = 0;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 50);
+sampler.unref();
+const peak = (): number => {
+  const p = Math.max(peakRss, process.memoryUsage().rss);
+  peakRss = 0;
+  return p / 1e6;
+};
+
+const rows: { case: string; seconds: number; eventsPerSecond: number; megabytes: number | null; rssMb: number }[] = [];
 const dir = mkdtempSync(join(os.tmpdir(), 'switchboard-bench-'));
 
 try {
@@ -55,7 +70,7 @@ try {
       if (n % 10 === 0) bytes += JSON.stringify(e.payload).length; // sample the size
     }
     const s = (performance.now() - t0) / 1000;
-    rows.push({ case: 'generate only', seconds: s, eventsPerSecond: n / s, megabytes: null });
+    rows.push({ case: 'generate only', seconds: s, eventsPerSecond: n / s, megabytes: null, rssMb: peak() });
     console.log(`simulated time: ${((last - DEFAULT_START) / 3_600_000).toFixed(1)} h, ~${Math.round((bytes * 10) / n)} bytes per event`);
   }
   for (const [label, file, format] of [
@@ -67,7 +82,7 @@ try {
     const t0 = performance.now();
     const result = await writeSimulation(traffic(), path, { format });
     const s = (performance.now() - t0) / 1000;
-    rows.push({ case: label, seconds: s, eventsPerSecond: result.events / s, megabytes: statSync(path).size / 1e6 });
+    rows.push({ case: label, seconds: s, eventsPerSecond: result.events / s, megabytes: statSync(path).size / 1e6, rssMb: peak() });
     if (!keep) rmSync(path);
   }
 } finally {
@@ -79,7 +94,9 @@ console.table(
   rows.map((r) => ({
     case: r.case,
     seconds: Number(r.seconds.toFixed(2)),
-    'events/s': Math.round(r.eventsPerSecond).toLocaleString('en-US'),
+    'events/s': fmt(r.eventsPerSecond),
     'file MB': r.megabytes === null ? '' : Number(r.megabytes.toFixed(1)),
+    'peak RSS MB': Math.round(r.rssMb),
   })),
 );
+clearInterval(sampler);

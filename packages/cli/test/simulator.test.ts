@@ -101,6 +101,29 @@ describe('simulator: given 4 simulated hours of a 12-agent centre', () => {
     expect(afterLogout).toBe(true);
   });
 
+  it('then a break asked for during a contact waits as NextAgentStatus and starts when the last contact is cleared', () => {
+    let deferred = 0;
+    for (const list of agents.values()) {
+      for (const e of list) {
+        const p = e.payload as Payload;
+        const before = p.PreviousAgentSnapshot.NextAgentStatus;
+        const after = p.CurrentAgentSnapshot.NextAgentStatus;
+        if (after && !before) {
+          // Set while busy: no new contacts until it takes effect.
+          expect(p.CurrentAgentSnapshot.Contacts.length).toBeGreaterThan(0);
+          expect(p.CurrentAgentSnapshot.AgentStatus.Name).toBe('Available');
+        }
+        if (before && !after) {
+          deferred++;
+          expect(p.CurrentAgentSnapshot.Contacts).toEqual([]);
+          expect(p.CurrentAgentSnapshot.AgentStatus.Name).toBe(before.Name);
+          expect(p.CurrentAgentSnapshot.AgentStatus.StartTimestamp).toBe(p.EventTimestamp);
+        }
+      }
+    }
+    expect(deferred).toBeGreaterThan(0);
+  });
+
   it('then a HEART_BEAT comes after every 120 s without another event, never sooner, with an unchanged snapshot', () => {
     for (const list of agents.values()) {
       const logout = list.findIndex((e) => e.payload.EventType === 'LOGOUT');
@@ -359,6 +382,25 @@ describe('simulator: given 4 simulated hours of a 12-agent centre', () => {
       expect(newer!.Attributes).not.toEqual(older!.Attributes);
       expect({ ...newer, Attributes: null, LastUpdateTimestamp: null }).toEqual({ ...older, Attributes: null, LastUpdateTimestamp: null });
     }
+  });
+});
+
+describe('simulator: a default-length shift', () => {
+  it('given 8 hours, then agents take two breaks and a lunch (custom statuses), staggered', () => {
+    const events = collect(simulate({ agents: 4, hours: 8, seed: 3 }));
+    const lunches = new Map<string, number>();
+    const breaks = new Map<string, number>();
+    for (const e of events) {
+      if (e.kind !== 'agent') continue;
+      const status = (e.payload as Payload).CurrentAgentSnapshot.AgentStatus;
+      const previous = (e.payload as Payload).PreviousAgentSnapshot.AgentStatus;
+      if (status.Name === 'Lunch' || status.Name === 'Break') expect(status.Type).toBe('CUSTOM');
+      if (status.Name === 'Lunch' && previous.Name !== 'Lunch') lunches.set(e.partitionKey, e.at);
+      if (status.Name === 'Break' && previous.Name !== 'Break') breaks.set(e.partitionKey, (breaks.get(e.partitionKey) ?? 0) + 1);
+    }
+    expect(lunches.size).toBe(4);
+    expect([...breaks.values()]).toEqual([2, 2, 2, 2]);
+    expect(new Set([...lunches.values()].map((t) => Math.floor(t / 60_000))).size).toBe(4);
   });
 });
 

@@ -6,7 +6,7 @@ import { CliError, dbPath, loadRules, openStore, warnIfStale, type GlobalOptions
 import { isLoopback } from '../server/auth.js';
 import { startRuntime, type Runtime } from '../server/runtime.js';
 import { tailKinesis } from '../sources/kinesis.js';
-import { paceLive, simulate, type SimEvent } from '../simulator/index.js';
+import { paceLive, payloadJson, simulate, type SimEvent } from '../simulator/index.js';
 
 export interface ServeOptions extends GlobalOptions {
   port?: string;
@@ -167,5 +167,5 @@ async function feedSimulator(
 }
 
 export function toCandidate(event: SimEvent): Candidate {
-  return { ok: true, value: event.payload, raw: JSON.stringify(event.payload), source: { origin: 'simulator', partitionKey: event.partitionKey } };
+  return { ok: true, value: event.payload, raw: payloadJson(event), source: { origin: 'simulator', partitionKey: event.partitionKey } };
 }

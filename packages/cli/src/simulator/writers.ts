@@ -56,15 +56,23 @@ export async function writeSimulation(events: Events, path: string, options: Wri
   const encoder = format === 'jsonl' ? jsonLines(result) : kinesisDocuments(result, perDocument, options.streamArn);
   const source = Readable.from(chunks(events, encoder, result), { objectMode: false, highWaterMark: HIGH_WATER_MARK });
   const sink: Writable = path === '-' ? nonClosing(process.stdout) : createWriteStream(path, { highWaterMark: HIGH_WATER_MARK });
-  if (path.endsWith('.gz')) {
-    // Large output chunks: deflate runs on the thread pool and calls back only once per chunk, so it
-    // keeps working while the main thread generates (with 16 KB it would mostly wait for callbacks).
-    const gzip = createGzip({ level: options.gzipLevel ?? zlib.Z_DEFAULT_COMPRESSION, chunkSize: GZIP_CHUNK_BYTES });
-    await pipeline(source, gzip, sink);
+  try {
+    await writeTo(source, sink, path.endsWith('.gz'), options.gzipLevel);
+  } catch (err) {
+    // The reader of standard output went away (`simulate | head`): not a failure.
+    if (path === '-' && (err as NodeJS.ErrnoException).code === 'EPIPE') return result;
+    throw err;
+  }
+  return result;
+}
+
+async function writeTo(source: Readable, sink: Writable, gzip: boolean, level: number | undefined): Promise<void> {
+  if (gzip) {
+    // Deflate runs on the thread pool; large output chunks mean fewer round trips to the main thread.
+    await pipeline(source, createGzip({ level: level ?? zlib.Z_DEFAULT_COMPRESSION, chunkSize: GZIP_CHUNK_BYTES }), sink);
   } else {
     await pipeline(source, sink);
   }
-  return result;
 }
 
 interface Encoder {
@@ -180,12 +188,24 @@ function envelopeFor(e: SimEvent, streamArn: string | undefined): { region: stri
   };
 }
 
-/** stdout must not be closed when the pipeline ends. */
+/**
+ * Standard output as the pipeline's end: not closed when the pipeline ends, and
+ * its errors (EPIPE when the reader goes away, as with `| head`) fail the
+ * pipeline instead of crashing the process.
+ */
 function nonClosing(out: NodeJS.WriteStream): Writable {
+  // Once per stream and for good: the socket reports EPIPE both to the write
+  // callback and, a tick later, as an 'error' event that would otherwise be fatal.
+  if (!guarded.has(out)) {
+    guarded.add(out);
+    out.on('error', () => {});
+  }
   return new Writable({
+    highWaterMark: HIGH_WATER_MARK,
     write(chunk: Buffer, _encoding, callback) {
-      if (out.write(chunk)) callback();
-      else out.once('drain', callback);
+      out.write(chunk, (err) => callback(err ?? null));
     },
   });
 }
+
+const guarded = new WeakSet<NodeJS.WriteStream>();
