@@ -10,7 +10,10 @@
  *        Unique per (streamId, dedupeKey): appends are conditional puts on it.
  *        Within a stream the items come back in time order; events of the same
  *        millisecond are put in sort-key order by the reader.
- *   GSI byShard: shard (= hash(streamId) mod EVENT_SHARDS) / ssk (= streamId NUL sk),
+ *   attributes: kind, at (occurredAt), rcv (receivedAt), ins (insertion time),
+ *        b (instance ARN, sort key, source and raw payload, deflated with a
+ *        preset dictionary of version v; see codec.ts)
+ *   GSI byShard: shard (= hash(streamId) mod EVENT_SHARDS) / ssk (= sha256(streamId)[22 chars] + sk),
  *        projecting `ins` (insertion time): scanAll reads it shard by shard, so
  *        every stream comes out whole and in order with bounded memory, and a
  *        rebuild finds the events inserted since its scan began.

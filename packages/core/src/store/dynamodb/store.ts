@@ -254,7 +254,7 @@ export class DynamoStore implements EventStore, ProjectionStore, Rebuildable, Al
     const put = async (e: NewEvent): Promise<boolean> => {
       const item = eventItem(e, receivedAt, insertedAt);
       if (packedBytes(item) > MAX_PAYLOAD_BYTES) {
-        throw new OversizeError(`event too large for a DynamoDB item (${e.raw.length} characters)`);
+        throw new OversizeError(`event too large for a DynamoDB item (${e.raw.length} characters, ${packedBytes(item)} bytes compressed)`);
       }
       try {
         await this.doc.send(new PutCommand({ TableName: this.tables.events, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));

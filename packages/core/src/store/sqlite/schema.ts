@@ -1,20 +1,30 @@
-/** Tables shared by every generation: the immutable event table and friends. */
+/** Bumped when the layout changes; a store of another version is refused with a clear error. */
+export const SCHEMA_VERSION = '2';
+
+/**
+ * Tables shared by every generation: the immutable event table and friends.
+ * Streams (agent ARNs, contact ids) are interned so that the event indexes
+ * carry short integer keys instead of 100-byte ARNs.
+ */
 export const BASE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS streams (
+  id           INTEGER PRIMARY KEY,
+  stream_id    TEXT NOT NULL UNIQUE,
+  kind         TEXT NOT NULL,
+  instance_arn TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS events (
   seq          INTEGER PRIMARY KEY,
-  stream_id    TEXT    NOT NULL,
+  stream       INTEGER NOT NULL REFERENCES streams (id),
   dedupe_key   TEXT    NOT NULL,
-  kind         TEXT    NOT NULL,
-  instance_arn TEXT    NOT NULL,
   occurred_at  INTEGER NOT NULL,
   sort_key     TEXT    NOT NULL,
   received_at  INTEGER NOT NULL,
   source       TEXT    NOT NULL,
   raw          TEXT    NOT NULL,
-  UNIQUE (stream_id, dedupe_key)
+  UNIQUE (stream, dedupe_key)
 );
-CREATE INDEX IF NOT EXISTS events_by_stream ON events (stream_id, sort_key);
-CREATE INDEX IF NOT EXISTS events_by_time ON events (occurred_at);
+CREATE INDEX IF NOT EXISTS events_by_stream ON events (stream, sort_key);
 CREATE TABLE IF NOT EXISTS quarantine (
   id          INTEGER PRIMARY KEY,
   received_at INTEGER NOT NULL,

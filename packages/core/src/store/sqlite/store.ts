@@ -17,10 +17,13 @@ import type {
   TallyQuery,
 } from '../ports.js';
 import { SqliteProjections } from './projections.js';
-import { BASE_SCHEMA, GENERATION_TABLES } from './schema.js';
+import { BASE_SCHEMA, GENERATION_TABLES, SCHEMA_VERSION } from './schema.js';
 
 type Row = Record<string, unknown>;
 const SCAN_PAGE = 5_000;
+const STREAM_CACHE = 100_000;
+const SELECT_EVENTS = `SELECT e.seq, e.stream, s.stream_id, s.kind, s.instance_arn, e.dedupe_key, e.occurred_at, e.sort_key, e.received_at, e.source, e.raw
+  FROM events e JOIN streams s ON s.id = e.stream`;
 
 export class StoreError extends Error {
   override name = 'StoreError';
@@ -33,6 +36,7 @@ export class StoreError extends Error {
 export class SqliteStore implements LocalStore {
   private current: SqliteProjections;
   private readonly stmts;
+  private readonly streamIds = new Map<string, number>();
 
   private constructor(readonly db: Database.Database) {
     // Raw Connect payloads are 3-5 KB: 16 KB pages pack them without overflow
@@ -43,19 +47,26 @@ export class SqliteStore implements LocalStore {
     db.pragma('busy_timeout = 10000');
     db.pragma('cache_size = -65536');
     db.pragma('temp_store = MEMORY');
+    const version = tableExists(db, 'meta') ? (db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).get() as Row | undefined)?.value : SCHEMA_VERSION;
+    if (version !== SCHEMA_VERSION) {
+      throw new Error(`it was created by another version of Switchboard (layout ${version ?? 1}, this one reads ${SCHEMA_VERSION}); ingest the inputs into a new store`);
+    }
     db.exec(BASE_SCHEMA);
+    db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)`).run(SCHEMA_VERSION);
     this.stmts = {
       append: db.prepare(
-        `INSERT INTO events (stream_id, dedupe_key, kind, instance_arn, occurred_at, sort_key, received_at, source, raw)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (stream_id, dedupe_key) DO NOTHING`,
+        `INSERT INTO events (stream, dedupe_key, occurred_at, sort_key, received_at, source, raw)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (stream, dedupe_key) DO NOTHING`,
       ),
+      findStream: db.prepare(`SELECT id FROM streams WHERE stream_id = ?`),
+      addStream: db.prepare(`INSERT INTO streams (stream_id, kind, instance_arn) VALUES (?, ?, ?) RETURNING id`),
       quarantine: db.prepare(`INSERT INTO quarantine (received_at, source, reason, raw) VALUES (?, ?, ?, ?)`),
-      readStream: db.prepare(`SELECT * FROM events WHERE stream_id = ? AND sort_key > ? ORDER BY sort_key`),
-      scanFirst: db.prepare(`SELECT * FROM events ORDER BY stream_id, sort_key LIMIT ${SCAN_PAGE}`),
+      readStream: db.prepare(`${SELECT_EVENTS} WHERE e.stream = ? AND e.sort_key > ? ORDER BY e.sort_key`),
+      scanFirst: db.prepare(`${SELECT_EVENTS} ORDER BY e.stream, e.sort_key LIMIT ${SCAN_PAGE}`),
       scanNext: db.prepare(
-        `SELECT * FROM events WHERE (stream_id, sort_key) > (?, ?) ORDER BY stream_id, sort_key LIMIT ${SCAN_PAGE}`,
+        `${SELECT_EVENTS} WHERE (e.stream, e.sort_key) > (?, ?) ORDER BY e.stream, e.sort_key LIMIT ${SCAN_PAGE}`,
       ),
-      afterSeq: db.prepare(`SELECT * FROM events WHERE seq > ? ORDER BY seq`),
+      afterSeq: db.prepare(`${SELECT_EVENTS} WHERE e.seq > ? ORDER BY e.seq`),
       maxSeq: db.prepare(`SELECT COALESCE(MAX(seq), 0) AS seq FROM events`),
       counts: db.prepare(
         `SELECT (SELECT COUNT(*) FROM events) AS events, (SELECT COUNT(*) FROM quarantine) AS quarantined,
@@ -128,6 +139,7 @@ export class SqliteStore implements LocalStore {
       return result;
     } catch (err) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      this.streamIds.clear(); // streams created by the rolled-back transaction are gone
       throw err;
     }
   }
@@ -140,10 +152,8 @@ export class SqliteStore implements LocalStore {
     const run = () => {
       for (const e of events) {
         const info = this.stmts.append.run(
-          e.streamId,
+          this.streamNumber(e),
           e.dedupeKey,
-          e.kind,
-          e.instanceArn,
           e.occurredAt,
           e.sortKey,
           receivedAt,
@@ -154,8 +164,13 @@ export class SqliteStore implements LocalStore {
         else duplicates++;
       }
     };
-    if (this.db.inTransaction) run();
-    else this.db.transaction(run)();
+    try {
+      if (this.db.inTransaction) run();
+      else this.db.transaction(run)();
+    } catch (err) {
+      this.streamIds.clear();
+      throw err;
+    }
     return { appended, duplicates };
   }
 
@@ -168,8 +183,21 @@ export class SqliteStore implements LocalStore {
   }
 
   async *readStream(streamId: string, afterSortKey = ''): AsyncIterable<StoredEvent> {
-    const rows = this.stmts.readStream.all(streamId, afterSortKey) as Row[];
+    const id = this.streamIds.get(streamId) ?? ((this.stmts.findStream.get(streamId) as Row | undefined)?.id as number | undefined);
+    if (id === undefined) return;
+    const rows = this.stmts.readStream.all(id, afterSortKey) as Row[];
     for (const r of rows) yield toStored(r);
+  }
+
+  /** The interned number of the event's stream, created on first sight (inside the append transaction). */
+  private streamNumber(e: NewEvent): number {
+    let id = this.streamIds.get(e.streamId);
+    if (id !== undefined) return id;
+    id = (this.stmts.findStream.get(e.streamId) as Row | undefined)?.id as number | undefined;
+    id ??= (this.stmts.addStream.get(e.streamId, e.kind, e.instanceArn) as Row).id as number;
+    if (this.streamIds.size >= STREAM_CACHE) this.streamIds.clear();
+    this.streamIds.set(e.streamId, id);
+    return id;
   }
 
   async *scanAll(): AsyncIterable<StoredEvent> {
@@ -178,7 +206,7 @@ export class SqliteStore implements LocalStore {
       for (const r of rows) yield toStored(r);
       if (rows.length < SCAN_PAGE) return;
       const last = rows[rows.length - 1]!;
-      rows = this.stmts.scanNext.all(last.stream_id, last.sort_key) as Row[];
+      rows = this.stmts.scanNext.all(last.stream, last.sort_key) as Row[];
     }
   }
 
@@ -286,6 +314,10 @@ export class SqliteStore implements LocalStore {
     for (const t of GENERATION_TABLES) this.db.exec(`DROP TABLE IF EXISTS g${generation}_${t}`);
     this.db.prepare(`DELETE FROM meta WHERE key LIKE ?`).run(`gen.${generation}.%`);
   }
+}
+
+function tableExists(db: Database.Database, name: string): boolean {
+  return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
 }
 
 function toStored(r: Row): StoredEvent {
