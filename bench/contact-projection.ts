@@ -1,9 +1,9 @@
 /** Cost of one contact row: libphonenumber and Luxon are the suspects. */
-import { formatLocal, localDate, nationalNumber, parseRecord, parseRules, projectContact } from '../packages/core/src/index.js';
+import { formatLocal, localDate, nationalNumber, parseRecord, parseRules, projectContact, type ContactRecordPayload } from '../packages/core/src/index.js';
 import { simulate } from '../packages/cli/src/simulator/index.js';
 
 const rules = parseRules({ timezone: 'Asia/Tokyo', phoneRegion: 'JP' });
-const ctrs = [];
+const ctrs: ContactRecordPayload[] = [];
 for (const e of simulate({ agents: 100, hours: 24, seed: 3 })) {
   if (e.kind !== 'contact') continue;
   const p = parseRecord(e.payload, JSON.stringify(e.payload), { origin: 'b' });

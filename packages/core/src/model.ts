@@ -69,6 +69,12 @@ export interface NewEvent {
   source: SourceRef;
   /** the payload, verbatim where the input allowed */
   raw: string;
+  /**
+   * What the projectors read from an agent event (AgentFacts as JSON, with the
+   * parser version `v`), so replays need not parse the raw payload again.
+   * Derived data: the raw payload stays the source of truth.
+   */
+  facts?: string;
 }
 
 export interface StoredEvent extends NewEvent {

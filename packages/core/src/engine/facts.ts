@@ -1,6 +1,6 @@
 import type { AgentFacts, StoredEvent } from '../model.js';
 import type { ContactRecordPayload } from '../parse/schemas.js';
-import { parseRecord } from '../parse/record.js';
+import { parseRecord, readFacts } from '../parse/record.js';
 
 /** A stored event together with what the projectors read from it. */
 export interface ProjectableEvent {
@@ -9,8 +9,10 @@ export interface ProjectableEvent {
   contact?: ContactRecordPayload;
 }
 
-/** Re-reads a stored event's payload (events in the table were valid when appended). */
+/** What a stored event tells the projectors: its stored facts, or its payload read again. */
 export function toProjectable(event: StoredEvent): ProjectableEvent {
+  const facts = event.kind === 'agent' ? readFacts(event.facts) : null;
+  if (facts) return { event, agent: facts };
   const parsed = parseRecord(JSON.parse(event.raw), event.raw, event.source);
   if (!parsed.ok) throw new Error(`stored event ${event.streamId}/${event.dedupeKey} no longer parses: ${parsed.reason}`);
   return parsed.agent ? { event, agent: parsed.agent } : { event, contact: parsed.contact };

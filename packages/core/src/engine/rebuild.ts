@@ -82,7 +82,7 @@ async function replayInto(
     if (pendingOutputs >= FLUSH_OUTPUTS || pendingAgents.length + pendingContacts.length >= 5_000) await flush();
   };
 
-  for await (const stored of store.scanAll() as AsyncIterable<StoredEvent>) {
+  for await (const stored of store.scanAll({ preferFacts: true }) as AsyncIterable<StoredEvent>) {
     if (stored.streamId !== streamId) {
       await closeStream();
       streamId = stored.streamId;

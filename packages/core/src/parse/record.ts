@@ -10,6 +10,20 @@ import {
   type ContactRecordPayload,
 } from './schemas.js';
 
+/**
+ * Version of the facts derived from agent events. Bump it when parseRecord
+ * derives AgentFacts differently: stored facts of another version are ignored
+ * and replays read the raw payload instead.
+ */
+export const FACTS_VERSION = 1;
+
+/** Stored facts of this parser version, or null when they must be derived again from the raw payload. */
+export function readFacts(json: string | undefined): AgentFacts | null {
+  if (!json) return null;
+  const facts = JSON.parse(json) as AgentFacts & { v?: number };
+  return facts.v === FACTS_VERSION ? facts : null;
+}
+
 export type ParsedRecord =
   | { ok: true; event: NewEvent; agent: AgentFacts; contact?: undefined }
   | { ok: true; event: NewEvent; contact: ContactRecordPayload; agent?: undefined }
@@ -78,6 +92,7 @@ function parseAgentEvent(value: unknown, raw: string, source: SourceRef): Parsed
       sortKey: agentSortKey(at, source.sequenceNumber, e.EventId),
       source,
       raw,
+      facts: JSON.stringify({ v: FACTS_VERSION, ...agent }),
     },
   };
 }

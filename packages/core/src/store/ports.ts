@@ -75,8 +75,13 @@ export interface EventStore {
   quarantine(rejections: readonly Rejection[], receivedAt: number): Promise<void>;
   /** One stream in sort-key order, optionally after a sort key. */
   readStream(streamId: string, afterSortKey?: string): AsyncIterable<StoredEvent>;
-  /** Every event, grouped by stream and in sort-key order within a stream; bounded memory. */
-  scanAll(): AsyncIterable<StoredEvent>;
+  /**
+   * Every event, grouped by stream and in sort-key order within a stream;
+   * bounded memory. With `preferFacts`, events whose stored facts are of the
+   * current parser version may come without their raw payload (raw = ''):
+   * replays read the facts and skip parsing kilobytes of JSON.
+   */
+  scanAll(options?: { preferFacts?: boolean }): AsyncIterable<StoredEvent>;
   counts(): Promise<{ events: number; quarantined: number; lastEventAt: number | null }>;
   listQuarantine(limit: number): Promise<Array<Rejection & { receivedAt: number }>>;
 }

@@ -1,5 +1,5 @@
 /** Bumped when the layout changes; a store of another version is refused with a clear error. */
-export const SCHEMA_VERSION = '2';
+export const SCHEMA_VERSION = '3';
 
 /**
  * Tables shared by every generation: the immutable event table and friends.
@@ -22,6 +22,8 @@ CREATE TABLE IF NOT EXISTS events (
   received_at  INTEGER NOT NULL,
   source       TEXT    NOT NULL,
   raw          TEXT    NOT NULL,
+  facts        TEXT,
+  facts_v      INTEGER,
   UNIQUE (stream, dedupe_key)
 );
 CREATE INDEX IF NOT EXISTS events_by_stream ON events (stream, sort_key);

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Alert } from '../../api/views.js';
 import type { NewEvent, Rejection, SourceRef, StoredEvent } from '../../model.js';
+import { FACTS_VERSION } from '../../parse/record.js';
 import type { AgentState, Interval, Tally } from '../../projectors/agent.js';
 import type { ContactProjection } from '../../projectors/contacts.js';
 import type {
@@ -22,7 +23,10 @@ import { BASE_SCHEMA, GENERATION_TABLES, SCHEMA_VERSION } from './schema.js';
 type Row = Record<string, unknown>;
 const SCAN_PAGE = 5_000;
 const STREAM_CACHE = 100_000;
-const SELECT_EVENTS = `SELECT e.seq, e.stream, s.stream_id, s.kind, s.instance_arn, e.dedupe_key, e.occurred_at, e.sort_key, e.received_at, e.source, e.raw
+const COLUMNS = 'e.seq, e.stream, s.stream_id, s.kind, s.instance_arn, e.dedupe_key, e.occurred_at, e.sort_key, e.received_at, e.source, e.facts';
+const SELECT_EVENTS = `SELECT ${COLUMNS}, e.raw FROM events e JOIN streams s ON s.id = e.stream`;
+/** The raw payload only where the stored facts cannot stand in for it. */
+const SELECT_FACTS = `SELECT ${COLUMNS}, CASE WHEN e.facts_v = ${FACTS_VERSION} THEN '' ELSE e.raw END AS raw
   FROM events e JOIN streams s ON s.id = e.stream`;
 
 export class StoreError extends Error {
@@ -55,8 +59,8 @@ export class SqliteStore implements LocalStore {
     db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)`).run(SCHEMA_VERSION);
     this.stmts = {
       append: db.prepare(
-        `INSERT INTO events (stream, dedupe_key, occurred_at, sort_key, received_at, source, raw)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (stream, dedupe_key) DO NOTHING`,
+        `INSERT INTO events (stream, dedupe_key, occurred_at, sort_key, received_at, source, raw, facts, facts_v)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (stream, dedupe_key) DO NOTHING`,
       ),
       findStream: db.prepare(`SELECT id FROM streams WHERE stream_id = ?`),
       addStream: db.prepare(`INSERT INTO streams (stream_id, kind, instance_arn) VALUES (?, ?, ?) RETURNING id`),
@@ -65,6 +69,10 @@ export class SqliteStore implements LocalStore {
       scanFirst: db.prepare(`${SELECT_EVENTS} ORDER BY e.stream, e.sort_key LIMIT ${SCAN_PAGE}`),
       scanNext: db.prepare(
         `${SELECT_EVENTS} WHERE (e.stream, e.sort_key) > (?, ?) ORDER BY e.stream, e.sort_key LIMIT ${SCAN_PAGE}`,
+      ),
+      factsFirst: db.prepare(`${SELECT_FACTS} ORDER BY e.stream, e.sort_key LIMIT ${SCAN_PAGE}`),
+      factsNext: db.prepare(
+        `${SELECT_FACTS} WHERE (e.stream, e.sort_key) > (?, ?) ORDER BY e.stream, e.sort_key LIMIT ${SCAN_PAGE}`,
       ),
       afterSeq: db.prepare(`${SELECT_EVENTS} WHERE e.seq > ? ORDER BY e.seq`),
       maxSeq: db.prepare(`SELECT COALESCE(MAX(seq), 0) AS seq FROM events`),
@@ -159,6 +167,8 @@ export class SqliteStore implements LocalStore {
           receivedAt,
           JSON.stringify(e.source),
           e.raw,
+          e.facts ?? null,
+          e.facts ? FACTS_VERSION : null,
         );
         if (info.changes === 1) appended.push({ ...e, receivedAt });
         else duplicates++;
@@ -200,13 +210,14 @@ export class SqliteStore implements LocalStore {
     return id;
   }
 
-  async *scanAll(): AsyncIterable<StoredEvent> {
-    let rows = this.stmts.scanFirst.all() as Row[];
+  async *scanAll(options: { preferFacts?: boolean } = {}): AsyncIterable<StoredEvent> {
+    const [first, next] = options.preferFacts ? [this.stmts.factsFirst, this.stmts.factsNext] : [this.stmts.scanFirst, this.stmts.scanNext];
+    let rows = first.all() as Row[];
     while (rows.length > 0) {
       for (const r of rows) yield toStored(r);
       if (rows.length < SCAN_PAGE) return;
       const last = rows[rows.length - 1]!;
-      rows = this.stmts.scanNext.all(last.stream, last.sort_key) as Row[];
+      rows = next.all(last.stream, last.sort_key) as Row[];
     }
   }
 
@@ -331,5 +342,6 @@ function toStored(r: Row): StoredEvent {
     receivedAt: r.received_at as number,
     source: JSON.parse(r.source as string) as SourceRef,
     raw: r.raw as string,
+    ...(r.facts ? { facts: r.facts as string } : {}),
   };
 }

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { FACTS_VERSION, parseRules, rebuildProjections } from '@switchboard/core';
+import { SqliteStore } from '@switchboard/core/sqlite';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { agentEvent } from './builders.js';
+import { candidate, localEngine, projectionSnapshot } from './harness.js';
+
+describe('embedded store specifics', () => {
+  const morning = [
+    agentEvent({ type: 'LOGIN', at: '2024-04-18T00:00:00.000Z', status: 'Available' }),
+    agentEvent({ type: 'STATE_CHANGE', at: '2024-04-18T00:01:00.000Z', contacts: [{ id: 'c1', state: 'CONNECTED' }] }),
+    agentEvent({ type: 'STATE_CHANGE', at: '2024-04-18T00:05:00.000Z', contacts: [] }),
+    agentEvent({ type: 'LOGOUT', at: '2024-04-18T00:06:00.000Z' }),
+  ];
+
+  it('given stored facts of another parser version, then a rebuild reads the raw payloads instead', async () => {
+    const { store, engine } = localEngine();
+    await engine.ingestBatch(morning.map((e) => candidate(e)));
+    const before = await projectionSnapshot(store);
+    // facts written by an older parser: wrong on purpose, and marked with another version
+    store.db.prepare(`UPDATE events SET facts = '{"v":0,"eventType":"LOGOUT"}', facts_v = ?`).run(FACTS_VERSION - 1);
+    await rebuildProjections(store, parseRules({}));
+    expect(await projectionSnapshot(store)).toEqual(before);
+  });
+
+  it('given stored facts of the current version, then a rebuild uses them without the raw payload', async () => {
+    const { store, engine } = localEngine();
+    await engine.ingestBatch(morning.map((e) => candidate(e)));
+    const scanned = [];
+    for await (const e of store.scanAll({ preferFacts: true })) scanned.push(e);
+    expect(scanned.every((e) => e.raw === '' && e.facts)).toBe(true);
+    const full = [];
+    for await (const e of store.scanAll()) full.push(e);
+    expect(full.every((e) => e.raw.length > 100)).toBe(true);
+  });
+
+  it('given a store written by another layout, then opening it fails with a clear message', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'sb-')), 'old.db');
+    const db = new Database(path);
+    db.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema', '1')`);
+    db.close();
+    expect(() => SqliteStore.open(path)).toThrow(/created by another version of Switchboard/);
+  });
+});
