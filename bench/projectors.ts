@@ -59,8 +59,7 @@ while (agentEvents < target) {
   chunk.push(line);
   agentEvents++;
   if (chunk.length === CHUNK || agentEvents === target) {
-    globalThis.gc?.();
-    const b = timeBaseline(chunk);
+        const b = timeBaseline(chunk);
     const p = timeProject(chunk);
     baselineMs += b;
     projectMs += p;

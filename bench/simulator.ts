@@ -3,7 +3,7 @@
  * writes them as JSON Lines, gzip'd JSON Lines and gzip'd Kinesis documents
  * (files in the temp directory, removed afterwards unless --keep).
  *
- *   node scripts/bench.mjs simulator [--events 1000000] [--agents 250] [--keep]
+ *   npm run bench:simulator -- [--events 1000000] [--agents 250] [--keep]
  *
  * or, bundling by hand (tsx is not installed):
  *

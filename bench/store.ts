@@ -46,7 +46,8 @@ async function worker(mode: string, file: string, db: string): Promise<Measure> 
 
 function run(mode: string, file: string, db: string): Measure {
   const self = fileURLToPath(import.meta.url);
-  const r = spawnSync(process.execPath, [self, '--worker', mode, '--file', file, '--db', db, ...(args.has('batch') ? ['--batch', args.get('batch')!] : [])], {
+  const runner = fileURLToPath(new URL('../scripts/run-ts.mjs', import.meta.url));
+  const r = spawnSync(process.execPath, [runner, self, '--worker', mode, '--file', file, '--db', db, ...(args.has('batch') ? ['--batch', args.get('batch')!] : [])], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });

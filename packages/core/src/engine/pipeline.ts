@@ -113,7 +113,9 @@ export class Engine {
     summary.errors = rejections.map((r) => ({ source: describeSource(r.source), reason: r.reason }));
 
     const receivedAt = this.now();
-    const plan = await this.store.transaction(async () => {
+    // Events, projections and the alerts they raise commit together: a crash
+    // loses none of them (the dashboard reads recent alerts from the ledger).
+    const result = await this.store.transaction(async () => {
       if (rejections.length > 0) await this.store.quarantine(rejections, receivedAt);
       const { appended, duplicates } = await this.store.append(accepted, receivedAt);
       summary.appended = appended.length;
@@ -124,15 +126,17 @@ export class Engine {
       const projectable = appended.map((event) => ({ event, ...facts.get(eventKey(event)) }));
       const plan = await planProjection({ events: this.store, projections: this.store }, this.rules, projectable, this.planOptions);
       await this.store.commit(plan.writes);
-      return plan;
+      const alerts = await this.store.recordAlerts(alertsForOutputs(plan.intervals, plan.contacts, this.rules));
+      return { plan, alerts };
     });
 
-    if (plan) {
+    if (result) {
+      const { plan, alerts } = result;
       if (plan.agents.length > 0) this.listeners.agents?.(plan.agents);
       if (plan.intervals.length > 0 || plan.tallies.length > 0 || plan.contacts.length > 0) {
         this.listeners.projections?.({ intervals: plan.intervals.length + plan.tallies.length > 0, contacts: plan.contacts.length > 0 });
       }
-      await this.raise(alertsForOutputs(plan.intervals, plan.contacts, this.rules));
+      if (alerts.length > 0) this.listeners.alerts?.(alerts);
     }
     return summary;
   }

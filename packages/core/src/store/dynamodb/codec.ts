@@ -87,13 +87,14 @@ export function timePrefix(sortKey: string): string | null {
 
 /**
  * An event item. Keys and the few attributes the indexes and readers need are
- * plain; the instance ARN, sort key, source and raw payload travel in `b`, one
- * blob deflated with a preset dictionary (version in `v`): about 0.8 KB per
- * agent event, one write unit.
+ * plain; the instance ARN, sort key, source, raw payload and (agent events)
+ * the parser's facts travel in `b`, one blob deflated with a preset
+ * dictionary (version in `v`): about 0.9 KB per agent event, one write unit.
+ * Blob: JSON [instanceArn, sortKey, source, raw length] NL raw facts.
  */
 export function eventItem(e: NewEvent, receivedAt: number, insertedAt: number): Item {
   const sk = eventSk(e.occurredAt, e.dedupeKey);
-  const header = JSON.stringify([e.instanceArn, e.sortKey, e.source]);
+  const header = JSON.stringify([e.instanceArn, e.sortKey, e.source, e.raw.length]);
   return {
     pk: e.streamId,
     sk,
@@ -104,7 +105,7 @@ export function eventItem(e: NewEvent, receivedAt: number, insertedAt: number): 
     rcv: receivedAt,
     ins: insertedAt,
     v: CURRENT_DICTIONARY,
-    b: deflateRawSync(`${header}\n${e.raw}`, { dictionary: DICTIONARIES[CURRENT_DICTIONARY]!, level: 9 }),
+    b: deflateRawSync(`${header}\n${e.raw}${e.facts ?? ''}`, { dictionary: DICTIONARIES[CURRENT_DICTIONARY]!, level: 9 }),
   };
 }
 
@@ -113,7 +114,9 @@ export function storedEventFromItem(item: Item): StoredEvent {
   if (!dictionary) throw new Error(`event item ${String(item.pk)}/${String(item.sk)}: unknown dictionary version ${String(item.v)}`);
   const text = inflateRawSync(toBytes(item.b), { dictionary }).toString('utf8');
   const newline = text.indexOf('\n');
-  const [instanceArn, sortKey, source] = JSON.parse(text.slice(0, newline)) as [string, string, SourceRef];
+  const [instanceArn, sortKey, source, rawLength] = JSON.parse(text.slice(0, newline)) as [string, string, SourceRef, number];
+  const raw = text.slice(newline + 1, newline + 1 + rawLength);
+  const facts = text.slice(newline + 1 + rawLength);
   const sk = item.sk as string;
   return {
     kind: item.kind as EventKind,
@@ -124,7 +127,8 @@ export function storedEventFromItem(item: Item): StoredEvent {
     sortKey,
     receivedAt: Number(item.rcv),
     source,
-    raw: text.slice(newline + 1),
+    raw,
+    ...(facts ? { facts } : {}),
   };
 }
 

@@ -233,7 +233,8 @@ export class DynamoProjections implements ProjectionStore {
   }
 
   async *contacts(query: ContactQuery): AsyncIterable<ContactProjection> {
-    const range = await this.loadContactRange();
+    // fresh: other writers (another Lambda) extend the range
+    const range = await this.loadContactRange(true);
     if (!range) return;
     const from = Math.max(query.from ?? -Infinity, range.min);
     const to = Math.min(query.to ?? Infinity, range.max + 1);
@@ -259,8 +260,8 @@ export class DynamoProjections implements ProjectionStore {
     }
   }
 
-  private async loadContactRange(): Promise<{ min: number; max: number } | null> {
-    if (this.contactRange === undefined) {
+  private async loadContactRange(fresh = false): Promise<{ min: number; max: number } | null> {
+    if (fresh || this.contactRange === undefined) {
       const item = await this.genItem();
       this.contactRange =
         typeof item?.minStart === 'number' && typeof item.maxStart === 'number' ? { min: item.minStart, max: item.maxStart } : null;

@@ -118,10 +118,11 @@ export class DynamoStore implements EventStore, ProjectionStore, Rebuildable, Al
    */
   async current(): Promise<DynamoProjections> {
     const maxAge = this.options.generationCacheMs ?? 1000;
-    if (this.cached && this.now() - this.cached.at < maxAge) return this.cached.projections;
+    // real time, not the store's (injectable) clock
+    if (this.cached && Date.now() - this.cached.at < maxAge) return this.cached.projections;
     const generation = await this.currentGeneration();
     const projections = this.cached?.projections.generation === generation ? this.cached.projections : new DynamoProjections(this.ctx, generation);
-    this.cached = { projections, at: this.now() };
+    this.cached = { projections, at: Date.now() };
     return projections;
   }
 
@@ -188,7 +189,7 @@ export class DynamoStore implements EventStore, ProjectionStore, Rebuildable, Al
     );
     target.conditional = true;
     this.building.delete(generation);
-    this.cached = { projections: target, at: this.now() };
+    this.cached = { projections: target, at: Date.now() };
 
     await sleep(this.options.settleMs ?? 5000);
     await this.catchUpSince(pass1 - this.margin(), catchUp, true);
@@ -365,8 +366,12 @@ export class DynamoStore implements EventStore, ProjectionStore, Rebuildable, Al
     for await (const e of orderedWithinTime(decodePages(pages))) if (e.sortKey > afterSortKey) yield e;
   }
 
-  /** Every event, shard by shard of the byShard index: streams whole and in order, one index page in memory. */
-  scanAll(): AsyncIterable<StoredEvent> {
+  /**
+   * Every event, shard by shard of the byShard index: streams whole and in
+   * order, one index page in memory. Events always come with their raw payload
+   * (the item holds it anyway); `preferFacts` changes nothing here.
+   */
+  scanAll(_options: { preferFacts?: boolean } = {}): AsyncIterable<StoredEvent> {
     return orderedWithinTime(this.indexedEvents({}));
   }
 

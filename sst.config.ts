@@ -1,0 +1,39 @@
+/// <reference path="./.sst/platform/config.d.ts" />
+
+/**
+ * Switchboard on AWS (SST v4): Kinesis -> ingest Lambda -> DynamoDB event table
+ * -> stream -> project Lambda -> projections, alerts on EventBridge, sweep
+ * every minute, read-only API on a Function URL, dashboard on CloudFront,
+ * optional Timestream sink. Deploy: docs/deploy-aws.md.
+ */
+export default $config({
+  app(input) {
+    return {
+      name: 'switchboard',
+      // resources are named switchboard-<stage>-...; production keeps its data when removed
+      removal: input?.stage === 'production' ? 'retain' : 'remove',
+      protect: input?.stage === 'production',
+      home: 'aws',
+    };
+  },
+  async run() {
+    const { settings } = await import('./stacks/settings');
+    const storage = await import('./stacks/storage');
+    const streams = await import('./stacks/streams');
+    const alerts = await import('./stacks/alerts');
+    const functions = await import('./stacks/functions');
+    const { api } = await import('./stacks/api');
+    const { dashboard } = await import('./stacks/web');
+    return {
+      api: api.url,
+      apiAuth: settings.apiAuth,
+      dashboard: dashboard?.url ?? 'not deployed (SWITCHBOARD_API_AUTH=token deploys it)',
+      agentEventsStream: streams.agentStreamArn,
+      contactRecordsStream: streams.contactStreamArn,
+      alertBus: alerts.bus.name,
+      eventTable: storage.eventsTable.name,
+      rebuildFunction: functions.rebuild.name,
+      timestream: functions.timestreamTable ? $interpolate`${functions.timestreamTable.database}/${functions.timestreamTable.table}` : 'off',
+    };
+  },
+});

@@ -1,0 +1,157 @@
+/**
+ * Counts DynamoDB write requests per ingested event on DynamoDB Local:
+ * simulated Connect traffic through the real ingest and project handlers
+ * (Kinesis batches in, the event table's stream out), SDK middleware counting
+ * every write call, item and reported capacity unit. Used by
+ * bench/dynamodb-writes.ts and test/aws/writes.test.ts.
+ */
+import type { DynamoDBStreamEvent, KinesisStreamEvent } from 'aws-lambda';
+import { eventStreamArn } from '@switchboard/core/dynamodb';
+import { parseRules } from '@switchboard/core';
+import { simulate } from '../../packages/cli/src/simulator/index.js';
+import { startDynamoLocal, type DynamoLocal } from './dynamo-local.js';
+import { countWrites, lambdaContext, StreamReader, streamEvents, type WriteCounts } from './lambda.js';
+import { kinesisEvent } from './payloads.js';
+
+export interface WriteBenchOptions {
+  events?: number;
+  agents?: number;
+  seed?: number;
+  /** records per ingest invocation (the Kinesis event source mapping's batch size) */
+  ingestBatch?: number;
+  /** records per project invocation (the DynamoDB stream mapping's batch size) */
+  streamBatch?: number;
+}
+
+export interface PhaseResult {
+  calls: number;
+  items: number;
+  capacity: number;
+  attempts: number;
+  callsPerEvent: number;
+  itemsPerEvent: number;
+  capacityPerEvent: number;
+  readCallsPerEvent: number;
+  readCapacityPerEvent: number;
+  byCommand: WriteCounts['byCommand'];
+}
+
+export interface WriteBenchResult {
+  events: number;
+  agentEvents: number;
+  contactRecords: number;
+  agents: number;
+  ingestBatch: number;
+  streamBatch: number;
+  ingest: PhaseResult;
+  project: PhaseResult;
+  total: PhaseResult;
+}
+
+function phase(c: WriteCounts, events: number): PhaseResult {
+  const r = (n: number) => Math.round((n / events) * 1000) / 1000;
+  return {
+    calls: c.calls,
+    items: c.items,
+    capacity: c.capacity,
+    attempts: c.attempts,
+    callsPerEvent: r(c.calls),
+    itemsPerEvent: r(c.items),
+    capacityPerEvent: r(c.capacity),
+    readCallsPerEvent: r(c.reads.calls),
+    readCapacityPerEvent: r(c.reads.capacity),
+    byCommand: structuredClone(c.byCommand),
+  };
+}
+
+function add(a: WriteCounts, b: WriteCounts): WriteCounts {
+  const byCommand: WriteCounts['byCommand'] = structuredClone(a.byCommand);
+  for (const [k, v] of Object.entries(b.byCommand)) {
+    const e = (byCommand[k] ??= { calls: 0, items: 0, capacity: 0 });
+    e.calls += v.calls;
+    e.items += v.items;
+    e.capacity += v.capacity;
+  }
+  return {
+    calls: a.calls + b.calls,
+    items: a.items + b.items,
+    capacity: a.capacity + b.capacity,
+    attempts: a.attempts + b.attempts,
+    reads: { calls: a.reads.calls + b.reads.calls, capacity: a.reads.capacity + b.reads.capacity },
+    byCommand,
+  };
+}
+
+/** Runs the measurement against a started DynamoDB Local. */
+export async function measureWrites(local: DynamoLocal, options: WriteBenchOptions = {}): Promise<WriteBenchResult> {
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+  process.env.SWITCHBOARD_TABLE_PREFIX ??= 'unused-';
+  const { handler: ingest } = await import('../../packages/functions/src/ingest.js');
+  const { handler: project } = await import('../../packages/functions/src/project.js');
+  const { configureRuntime } = await import('../../packages/functions/src/shared/runtime.js');
+
+  const n = options.events ?? 10_000;
+  const ingestBatch = options.ingestBatch ?? 100;
+  const streamBatch = options.streamBatch ?? 100;
+  const agents = options.agents ?? 25;
+  const sim = [];
+  for (const e of simulate({ agents, hours: 24, seed: options.seed ?? 1 })) {
+    sim.push(e);
+    if (sim.length >= n) break;
+  }
+  const tables = await local.createTables();
+  const ingestClient = local.client();
+  const projectClient = local.client();
+  const ingestCount = countWrites(ingestClient);
+  const projectCount = countWrites(projectClient);
+  const reader = new StreamReader(local.streams(), await eventStreamArn(ingestClient, tables));
+  const rules = parseRules({ timezone: 'Asia/Tokyo', phoneRegion: 'JP', alerts: { holdSeconds: 60, afterContactWorkSeconds: 120 } });
+  const config = { tables, rules, busName: null, timestream: null };
+  const ingestRuntime = () => configureRuntime({ dynamo: ingestClient, config, store: { generationCacheMs: 60_000 } });
+  const projectRuntime = () => configureRuntime({ dynamo: projectClient, config, store: { generationCacheMs: 60_000 } });
+
+  for (let i = 0; i < sim.length; i += ingestBatch) {
+    const batch: KinesisStreamEvent = kinesisEvent(
+      sim.slice(i, i + ingestBatch).map((e) => e.payload),
+      { firstSequence: 49_000_000_000_000_000_000n + BigInt(i) },
+    );
+    ingestRuntime();
+    const res = await ingest(batch, lambdaContext('ingest'));
+    if (res.batchItemFailures.length > 0) throw new Error(`ingest reported failures: ${JSON.stringify(res.batchItemFailures)}`);
+    projectRuntime();
+    const records = await reader.read();
+    for (const event of streamEvents(records, streamBatch) as DynamoDBStreamEvent[]) await project(event, lambdaContext('project'));
+  }
+  const events = sim.length;
+  return {
+    events,
+    agentEvents: sim.filter((e) => e.kind === 'agent').length,
+    contactRecords: sim.filter((e) => e.kind === 'contact').length,
+    agents,
+    ingestBatch,
+    streamBatch,
+    ingest: phase(ingestCount.counts, events),
+    project: phase(projectCount.counts, events),
+    total: phase(add(ingestCount.counts, projectCount.counts), events),
+  };
+}
+
+export function report(r: WriteBenchResult): string {
+  const lines = [
+    `DynamoDB writes for ${r.events} events (${r.agentEvents} agent events, ${r.contactRecords} contact records; ${r.agents} agents;`,
+    `Kinesis batches of ${r.ingestBatch}, stream batches of ${r.streamBatch}):`,
+    '',
+    '          ---------- writes per event ----------   ---- reads per event ----',
+    'phase     calls  items (write requests)  write units   calls  read units',
+  ];
+  for (const [name, p] of [['ingest', r.ingest], ['project', r.project], ['total', r.total]] as const) {
+    lines.push(
+      `${name.padEnd(9)} ${String(p.callsPerEvent).padStart(5)}  ${String(p.itemsPerEvent).padStart(22)}  ${String(p.capacityPerEvent).padStart(11)}   ${String(p.readCallsPerEvent).padStart(5)}  ${String(p.readCapacityPerEvent).padStart(10)}`,
+    );
+  }
+  lines.push('', 'by command (calls / items / capacity):');
+  for (const [k, v] of Object.entries(r.total.byCommand)) lines.push(`  ${k.padEnd(16)} ${v.calls} / ${v.items} / ${v.capacity}`);
+  return lines.join('\n');
+}
+
