@@ -19,6 +19,7 @@ export * from './api/params.js';
 export * from './api/http.js';
 export * from './store/ports.js';
 export * from './engine/facts.js';
+export * from './engine/classify.js';
 export * from './engine/projector.js';
 export * from './engine/alerts.js';
 export * from './engine/pipeline.js';

@@ -1,13 +1,11 @@
 import type { Alert } from '../api/views.js';
-import type { NewEvent, Rejection } from '../model.js';
 import { describeSource } from '../model.js';
 import type { Candidate } from '../parse/envelope.js';
-import { parseRecord } from '../parse/record.js';
 import type { AgentState } from '../projectors/agent.js';
 import { rulesHash, type Rules } from '../rules.js';
 import type { LocalStore } from '../store/ports.js';
 import { alertsForOutputs, sweepAlerts } from './alerts.js';
-import type { ProjectableEvent } from './facts.js';
+import { classifyCandidates, eventKey } from './classify.js';
 import { planProjection, type PlanOptions } from './projector.js';
 
 export interface IngestSummary {
@@ -91,24 +89,10 @@ export class Engine {
   }
 
   private async ingestNow(candidates: readonly Candidate[]): Promise<IngestSummary> {
+    const batch = classifyCandidates(candidates);
+    const rejections = batch.rejected.map((r) => r.rejection);
     const summary = emptySummary();
-    const rejections: Rejection[] = [];
-    const accepted: NewEvent[] = [];
-    const facts = new Map<string, Omit<ProjectableEvent, 'event'>>();
-    for (const c of candidates) {
-      summary.read++;
-      if (!c.ok) {
-        rejections.push({ source: c.source, reason: c.reason, raw: c.raw });
-        continue;
-      }
-      const parsed = parseRecord(c.value, c.raw, c.source);
-      if (!parsed.ok) {
-        rejections.push({ source: c.source, reason: parsed.reason, raw: c.raw });
-        continue;
-      }
-      accepted.push(parsed.event);
-      facts.set(eventKey(parsed.event), parsed.agent ? { agent: parsed.agent } : { contact: parsed.contact });
-    }
+    summary.read = batch.read;
     summary.rejected = rejections.length;
     summary.errors = rejections.map((r) => ({ source: describeSource(r.source), reason: r.reason }));
 
@@ -117,13 +101,19 @@ export class Engine {
     // loses none of them (the dashboard reads recent alerts from the ledger).
     const result = await this.store.transaction(async () => {
       if (rejections.length > 0) await this.store.quarantine(rejections, receivedAt);
-      const { appended, duplicates } = await this.store.append(accepted, receivedAt);
+      const { appended, duplicates } = await this.store.append(
+        [...batch.accepted.values()].map((a) => a.event),
+        receivedAt,
+      );
       summary.appended = appended.length;
-      summary.duplicates = duplicates;
+      summary.duplicates = batch.duplicates + duplicates;
       if (appended.length === 0) return null;
       const meta = await this.store.meta();
       if (meta.rulesHash === null) await this.store.claimRules(this.rulesHash);
-      const projectable = appended.map((event) => ({ event, ...facts.get(eventKey(event)) }));
+      const projectable = appended.map((event) => {
+        const { agent, contact } = batch.accepted.get(eventKey(event))!;
+        return { event, agent, contact };
+      });
       const plan = await planProjection({ events: this.store, projections: this.store }, this.rules, projectable, this.planOptions);
       await this.store.commit(plan.writes);
       const alerts = await this.store.recordAlerts(alertsForOutputs(plan.intervals, plan.contacts, this.rules));
@@ -155,6 +145,3 @@ export class Engine {
   }
 }
 
-function eventKey(e: { streamId: string; dedupeKey: string }): string {
-  return `${e.streamId}\u0000${e.dedupeKey}`;
-}

@@ -1,7 +1,7 @@
-import type { NewEvent, Rejection, StoredEvent } from '../model.js';
+import type { StoredEvent } from '../model.js';
 import { describeSource } from '../model.js';
 import type { Candidate } from '../parse/envelope.js';
-import { parseRecord } from '../parse/record.js';
+import { classifyCandidates, eventKey } from '../engine/classify.js';
 import { emptySummary, type IngestSummary } from '../engine/pipeline.js';
 import { PartialAppendError } from '../store/errors.js';
 import type { EventStore } from '../store/ports.js';
@@ -14,8 +14,6 @@ export interface IngestOutcome {
   failed: Array<{ candidate: Candidate; error: unknown }>;
 }
 
-const keyOf = (e: { streamId: string; dedupeKey: string }) => `${e.streamId}\u0000${e.dedupeKey}`;
-
 /**
  * Appends a batch of candidates to the event table without projecting (the
  * AWS ingest Lambda; projections follow from the table's stream). Inputs that
@@ -26,27 +24,11 @@ const keyOf = (e: { streamId: string; dedupeKey: string }) => `${e.streamId}\u00
 export async function ingestCandidates(store: EventStore, candidates: readonly Candidate[], receivedAt: number): Promise<IngestOutcome> {
   const summary = emptySummary();
   const failed: IngestOutcome['failed'] = [];
-  const rejected: Array<{ candidate: Candidate; rejection: Rejection }> = [];
-  const accepted = new Map<string, { event: NewEvent; candidates: Candidate[] }>();
-
-  for (const c of candidates) {
-    summary.read++;
-    if (!c.ok) {
-      rejected.push({ candidate: c, rejection: { source: c.source, reason: c.reason, raw: c.raw } });
-      continue;
-    }
-    const parsed = parseRecord(c.value, c.raw, c.source);
-    if (!parsed.ok) {
-      rejected.push({ candidate: c, rejection: { source: c.source, reason: parsed.reason, raw: c.raw } });
-      continue;
-    }
-    const key = keyOf(parsed.event);
-    const seen = accepted.get(key);
-    if (seen) {
-      seen.candidates.push(c); // the same event twice in one batch: a duplicate
-      summary.duplicates++;
-    } else accepted.set(key, { event: parsed.event, candidates: [c] });
-  }
+  const batch = classifyCandidates(candidates);
+  const rejected = batch.rejected;
+  const accepted = batch.accepted;
+  summary.read = batch.read;
+  summary.duplicates = batch.duplicates;
 
   let appended: StoredEvent[] = [];
   if (accepted.size > 0) {
@@ -60,7 +42,7 @@ export async function ingestCandidates(store: EventStore, candidates: readonly C
         appended = err.appended;
         summary.duplicates += err.duplicates;
         for (const f of err.failed) {
-          const entry = accepted.get(keyOf(f.event))!;
+          const entry = accepted.get(eventKey(f.event))!;
           if (f.retryable) for (const candidate of entry.candidates) failed.push({ candidate, error: f.error });
           else {
             const c = entry.candidates[0]!;
