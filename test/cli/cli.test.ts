@@ -247,3 +247,30 @@ describe('switchboard CLI, errors are one clear line', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('switchboard prune', () => {
+  it('deletes events and projections older than the retention, counting first with --dry-run', () => {
+    const dir = tempDir();
+    const old = morning();
+    const recent = agentEvent({ type: 'LOGIN', at: Date.now() - 3_600_000, agent: 'new-agent', username: 'new' });
+    writeFileSync(join(dir, 'all.jsonl'), jsonl([...old.agentEvents, ...old.contactRecords, recent]));
+    writeFileSync(join(dir, 'switchboard.config.json'), JSON.stringify({ retention: { eventDays: 30, projectionDays: 30 } }));
+    expect(json(runCli(['ingest', 'all.jsonl', '--json'], { cwd: dir }))).toMatchObject({ appended: 15 });
+
+    const dry = json<{ deleted: Record<string, number> }>(runCli(['prune', '--dry-run', '--json'], { cwd: dir }));
+    expect(dry.deleted).toMatchObject({ events: 14, contacts: 3 });
+    expect(json<unknown[]>(runCli(['contacts', '--json'], { cwd: dir }))).toHaveLength(3);
+
+    expect(runCli(['prune'], { cwd: dir }).stdout).toMatch(/^deleted 14 events, 0 quarantined, \d+ intervals, \d+ tallies, 3 contacts, \d+ alerts/);
+    expect(json<unknown[]>(runCli(['contacts', '--json'], { cwd: dir }))).toEqual([]);
+    expect(json<unknown[]>(runCli(['intervals', '--json'], { cwd: dir }))).toEqual([]);
+    // the present stays: both agents' current state
+    expect(json<unknown[]>(runCli(['agents', '--json'], { cwd: dir }))).toHaveLength(2);
+  });
+
+  it('refuses to run without a retention', () => {
+    const r = runCli(['prune'], { cwd: tempDir() });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/nothing to prune/);
+  });
+});

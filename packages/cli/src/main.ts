@@ -3,6 +3,7 @@ import { ParamError, UnknownAgentError } from '@switchboard/core';
 import { CliError } from './context.js';
 import { ingestCommand } from './commands/ingest.js';
 import { rebuildCommand } from './commands/rebuild.js';
+import { pruneCommand } from './commands/prune.js';
 import {
   agentsCommand,
   contactsCommand,
@@ -97,6 +98,14 @@ program
   .description('inputs that were rejected, with the reason')
   .option('--limit <n>', 'how many, newest first', '50')
   .action(run(quarantineCommand));
+
+program
+  .command('prune')
+  .description('delete events and projections older than the retention of the rules (retention.eventDays / projectionDays)')
+  .option('--event-days <n>', 'keep events of the last n days')
+  .option('--projection-days <n>', 'keep intervals, contact rows and alerts of the last n days')
+  .option('--dry-run', 'count only')
+  .action(run(pruneCommand));
 
 program
   .command('simulate')

@@ -35,6 +35,12 @@ const rulesSchema = z.strictObject({
       statusSeconds: z.record(z.string(), seconds).default({}),
     })
     .prefault({}),
+  retention: z
+    .strictObject({
+      eventDays: z.number().int().positive().optional(),
+      projectionDays: z.number().int().positive().optional(),
+    })
+    .prefault({}),
   privacy: z
     .strictObject({
       customerNumbers: z.enum(PRIVACY_MODES).default('keep'),

@@ -10,6 +10,7 @@ describe('rules', () => {
       flow: { exitAttribute: 'call_route', completedAttribute: 'call_completed' },
       alerts: { statusSeconds: {} },
       privacy: { customerNumbers: 'keep', agentNames: 'keep' },
+      retention: {},
     });
   });
 
@@ -32,6 +33,7 @@ describe('rules', () => {
     [{ flow: { exitAttribute: '' } }, 'invalid rules: flow.exitAttribute: Too small: expected string to have >=1 characters'],
     [{ timezon: 'UTC' }, 'invalid rules: (root): Unrecognized key: "timezon"'],
     [{ privacy: { customerNumbers: 'hash' } }, 'invalid rules: privacy: "hash" needs privacy.hashKey (or SWITCHBOARD_HASH_KEY)'],
+    [{ retention: { eventDays: 0.5 } }, 'invalid rules: retention.eventDays: Invalid input: expected int, received number'],
     [{ privacy: { agentNames: 'blur' } }, 'invalid rules: privacy.agentNames: Invalid option: expected one of "keep"|"mask"|"hash"'],
   ])('given %j, then a clear error names the key', (input, message) => {
     expect(() => parseRules(input)).toThrow(new RulesError(message));

@@ -42,7 +42,14 @@ export function runtime(): Runtime {
   current = {
     config,
     now,
-    store: openDynamoStore({ tables: config.tables, client: dynamo, now, ...overrides.store }),
+    store: openDynamoStore({
+      tables: config.tables,
+      client: dynamo,
+      now,
+      eventRetentionDays: config.rules.retention.eventDays,
+      projectionRetentionDays: config.rules.retention.projectionDays,
+      ...overrides.store,
+    }),
     eventBridge: overrides.eventBridge ?? new EventBridgeClient({}),
     timestream: overrides.timestream ?? new TimestreamWriteClient({}),
   };

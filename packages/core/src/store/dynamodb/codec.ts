@@ -3,7 +3,7 @@ import { deflateRawSync, gunzipSync, gzipSync, inflateRawSync } from 'node:zlib'
 import type { EventKind, NewEvent, SourceRef, StoredEvent } from '../../model.js';
 import { padTime } from '../../parse/record.js';
 import { EVENT_DICTIONARY_V1 } from './dictionary.js';
-import { EVENT_SHARDS } from './schema.js';
+import { EVENT_SHARDS, TTL_ATTRIBUTE } from './schema.js';
 
 /** A DynamoDB item as the document client reads and writes it. */
 export type Item = Record<string, unknown>;
@@ -92,7 +92,7 @@ export function timePrefix(sortKey: string): string | null {
  * dictionary (version in `v`): about 0.9 KB per agent event, one write unit.
  * Blob: JSON [instanceArn, sortKey, source, raw length] NL raw facts.
  */
-export function eventItem(e: NewEvent, receivedAt: number, insertedAt: number): Item {
+export function eventItem(e: NewEvent, receivedAt: number, insertedAt: number, retentionDays?: number): Item {
   const sk = eventSk(e.occurredAt, e.dedupeKey);
   const header = JSON.stringify([e.instanceArn, e.sortKey, e.source, e.raw.length]);
   return {
@@ -106,6 +106,7 @@ export function eventItem(e: NewEvent, receivedAt: number, insertedAt: number): 
     ins: insertedAt,
     v: CURRENT_DICTIONARY,
     b: deflateRawSync(`${header}\n${e.raw}${e.facts ?? ''}`, { dictionary: DICTIONARIES[CURRENT_DICTIONARY]!, level: 9 }),
+    ...(retentionDays ? { [TTL_ATTRIBUTE]: Math.floor(e.occurredAt / 1000) + retentionDays * 86_400 } : {}),
   };
 }
 

@@ -29,13 +29,15 @@ import {
   type WriteRequest,
 } from './batch.js';
 import { packJson, shardOf, unpackJson, type Item } from './codec.js';
-import { AGENT_SHARDS, CONTACT_SHARDS, INDEX_BY_DAY, type TableNames } from './schema.js';
+import { AGENT_SHARDS, CONTACT_SHARDS, INDEX_BY_DAY, TTL_ATTRIBUTE, type TableNames } from './schema.js';
 
 /** What a generation's projections need from the store. */
 export interface ProjectionContext {
   doc: DynamoDBDocumentClient;
   tables: TableNames;
   retry: RetryOptions;
+  /** projection items expire (DynamoDB TTL) this many days after their time */
+  projectionDays?: number;
 }
 
 /** A chunk of outputs is cut at about this many bytes of JSON (before gzip). */
@@ -344,7 +346,15 @@ export class DynamoProjections implements ProjectionStore {
   }
 
   private chunkItem(agentArn: string, chunk: Chunk): Item & Key {
-    return { pk: this.outPk(agentArn), sk: chunk.groups.at(-1)![0], first: chunk.groups[0]![0], ...packJson('o', { u: chunk.u, g: chunk.groups }) };
+    const sk = chunk.groups.at(-1)![0];
+    // the emit key starts with the zero-padded time of the event that closed the intervals
+    return { pk: this.outPk(agentArn), sk, first: chunk.groups[0]![0], ...packJson('o', { u: chunk.u, g: chunk.groups }), ...this.expiry(Number(sk.slice(0, 15))) };
+  }
+
+  /** The TTL attribute for an item about time `ms`, when projections have a retention. */
+  private expiry(ms: number): Item {
+    const days = this.ctx.projectionDays;
+    return days && Number.isFinite(ms) ? { [TTL_ATTRIBUTE]: Math.floor(ms / 1000) + days * 86_400 } : {};
   }
 
   private async writeContacts(contacts: readonly ContactProjection[]): Promise<void> {
@@ -357,6 +367,7 @@ export class DynamoProjections implements ProjectionStore {
             TableName: this.table,
             Item: {
               ...this.contactItemKey(ck),
+              ...this.expiry(c.startedAt),
               ia: c.instanceArn,
               cid: c.contactId,
               upd: c.updatedAt,

@@ -27,7 +27,10 @@
  *   g<N>#contact#<0..CONTACT_SHARDS-1> / <contactKey>   contact row
  *   GSI byDay (sparse, contacts only): day (= g<N>#<UTC date of startedAt>) / dsk (= <startedAt>|<contactKey>)
  *
- * ledger (not generation-scoped; TTL attribute `expiresAt`)
+ * ledger (not generation-scoped)
+ *
+ * Every table has the TTL attribute `expiresAt`: ledger claims and alert logs
+ * always; events and projection items when rules.retention sets a number of days.
  *   counter / <0..COUNTER_SHARDS-1>      events, quarantined, lastAt
  *   quarantine / <arrival>|<id>          rejected input with raw bytes and reason
  *   alert / <alert id>                   an occurrence claimed for publishing (pending | published)
@@ -68,11 +71,14 @@ export const TABLE_SPECS: Record<TableKind, TableSpec> = {
     primaryIndex: { hashKey: 'pk', rangeKey: 'sk' },
     globalIndexes: { [INDEX_BY_SHARD]: { hashKey: 'shard', rangeKey: 'ssk', projection: ['ins'] } },
     stream: 'new-image',
+    // set only when rules.retention.eventDays is (docs/deploy-aws.md "Data retention")
+    ttl: TTL_ATTRIBUTE,
   },
   projections: {
     fields: { pk: 'string', sk: 'string', day: 'string', dsk: 'string' },
     primaryIndex: { hashKey: 'pk', rangeKey: 'sk' },
     globalIndexes: { [INDEX_BY_DAY]: { hashKey: 'day', rangeKey: 'dsk', projection: 'all' } },
+    ttl: TTL_ATTRIBUTE,
   },
   ledger: {
     fields: { pk: 'string', sk: 'string' },

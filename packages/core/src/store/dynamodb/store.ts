@@ -70,6 +70,10 @@ export interface DynamoStoreOptions {
   alertLeaseMs?: number;
   /** alerts are remembered (deduplicated) this long; default 90 days */
   alertRetentionDays?: number;
+  /** events expire (DynamoDB TTL) this many days after they occurred; default: kept */
+  eventRetentionDays?: number;
+  /** interval chunks and contact rows expire this many days after their time; default: kept */
+  projectionRetentionDays?: number;
 }
 
 const ALERT_LOG_DAYS_SCANNED = 35;
@@ -101,7 +105,7 @@ export class DynamoStore implements EventStore, ProjectionStore, Rebuildable, Al
   }
 
   private get ctx() {
-    return { doc: this.doc, tables: this.tables, retry: this.retry };
+    return { doc: this.doc, tables: this.tables, retry: this.retry, projectionDays: this.options.projectionRetentionDays };
   }
 
   // ---- generations ----
@@ -253,7 +257,7 @@ export class DynamoStore implements EventStore, ProjectionStore, Rebuildable, Al
       else byStream.set(e.streamId, [e]);
     }
     const put = async (e: NewEvent): Promise<boolean> => {
-      const item = eventItem(e, receivedAt, insertedAt);
+      const item = eventItem(e, receivedAt, insertedAt, this.options.eventRetentionDays);
       if (packedBytes(item) > MAX_PAYLOAD_BYTES) {
         throw new OversizeError(`event too large for a DynamoDB item (${e.raw.length} characters, ${packedBytes(item)} bytes compressed)`);
       }

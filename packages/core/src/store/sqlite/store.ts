@@ -235,6 +235,37 @@ export class SqliteStore implements LocalStore {
     }));
   }
 
+  // ---- retention ----
+
+  /**
+   * Deletes what is older than the cutoffs (ms since the epoch): events and
+   * quarantined inputs before `eventsBefore`; intervals, tallies, contact rows
+   * and alerts of the current projections before `projectionsBefore`. Agent
+   * states and snapshots stay (they are the present). With `dryRun`, counts
+   * only. A later rebuild replays only the events that remain.
+   */
+  prune(cutoffs: { eventsBefore?: number; projectionsBefore?: number }, dryRun = false): Record<string, number> {
+    const g = `g${this.projections().generation}_`;
+    const targets: Array<[string, string, number | undefined]> = [
+      ['events', 'events WHERE occurred_at < ?', cutoffs.eventsBefore],
+      ['quarantined', 'quarantine WHERE received_at < ?', cutoffs.eventsBefore],
+      ['intervals', `${g}intervals WHERE end_ms < ?`, cutoffs.projectionsBefore],
+      ['tallies', `${g}tallies WHERE at_ms < ?`, cutoffs.projectionsBefore],
+      ['contacts', `${g}contacts WHERE started_at < ?`, cutoffs.projectionsBefore],
+      ['alerts', 'alerts WHERE raised_at < ?', cutoffs.projectionsBefore],
+    ];
+    const counts: Record<string, number> = {};
+    this.db.transaction(() => {
+      for (const [name, from, cutoff] of targets) {
+        if (cutoff === undefined) continue;
+        counts[name] = dryRun
+          ? ((this.db.prepare(`SELECT COUNT(*) AS n FROM ${from}`).get(cutoff) as Row).n as number)
+          : this.db.prepare(`DELETE FROM ${from}`).run(cutoff).changes;
+      }
+    })();
+    return counts;
+  }
+
   // ---- alert ledger ----
 
   async recordAlerts(alerts: readonly Alert[]): Promise<Alert[]> {
