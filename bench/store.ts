@@ -32,7 +32,7 @@ async function worker(mode: string, file: string, db: string): Promise<Measure> 
   } else if (mode === 'ingest') {
     const store = SqliteStore.open(db);
     const summary = await new Engine(store, rules).ingest(readInput(createReadStream(file, { highWaterMark: 1 << 20 }), file), {
-      batchSize: Number(args.get('batch') ?? 5000),
+      batchSize: Number(args.get('batch') ?? 2000), // what `switchboard ingest` uses
     });
     events = summary.read;
     store.close();

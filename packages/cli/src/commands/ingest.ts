@@ -9,6 +9,8 @@ export interface IngestOptions extends GlobalOptions {
 }
 
 const SHOWN_ERRORS = 20;
+/** Records per transaction: larger batches commit less often but hold more parsed JSON in memory. */
+const BATCH = 2000;
 
 export async function ingestCommand(files: string[], options: IngestOptions): Promise<void> {
   if (files.length === 0) throw new CliError('ingest needs at least one FILE (- reads standard input)', 2);
@@ -30,6 +32,7 @@ export async function ingestCommand(files: string[], options: IngestOptions): Pr
         });
         const before = { ...total };
         const summary = await engine.ingest(readInput(input, file === '-' ? 'stdin' : file), {
+          batchSize: BATCH,
           onProgress: (s) => progress.update(bytesDone + bytes, before.read + s.read),
         });
         bytesDone += bytes;
