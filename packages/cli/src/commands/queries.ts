@@ -1,4 +1,7 @@
 import {
+  CONTACT_FIELDS,
+  REPORT_CSV_COLUMNS,
+  REPORT_METRICS,
   formatLocal,
   parseBucket,
   parseOutcome,
@@ -82,17 +85,7 @@ export interface ReportOptions extends IntervalsOptions {
   open?: boolean;
 }
 
-const REPORT_FIELDS = [
-  'onlineSeconds',
-  'idleSeconds',
-  'nonProductiveSeconds',
-  'onContactSeconds',
-  'holdSeconds',
-  'afterContactWorkSeconds',
-  'errorSeconds',
-  'holds',
-  'contactsHandled',
-] as const;
+
 
 export async function reportCommand(options: ReportOptions): Promise<void> {
   const range = parseTimeRange(options.from, options.to);
@@ -105,13 +98,13 @@ export async function reportCommand(options: ReportOptions): Promise<void> {
       const statuses = [...new Set(rows.flatMap((r) => Object.keys(r.statusSeconds)))].sort();
       const activities = [...new Set(rows.flatMap((r) => Object.keys(r.activitySeconds)))].sort();
       return printCsv(
-        ['agentArn', 'username', 'bucketStart', 'bucketEnd', ...REPORT_FIELDS, ...statuses.map((s) => `status:${s}`), ...activities.map((a) => `activity:${a}`)],
+        [...REPORT_CSV_COLUMNS, ...statuses.map((s) => `status:${s}`), ...activities.map((a) => `activity:${a}`)],
         rows.map((r) => [
           r.agentArn,
           r.username,
           r.bucketStart,
           r.bucketEnd,
-          ...REPORT_FIELDS.map((f) => r[f]),
+          ...REPORT_METRICS.map((f) => r[f]),
           ...statuses.map((s) => r.statusSeconds[s] ?? 0),
           ...activities.map((a) => r.activitySeconds[a] ?? 0),
         ]),
@@ -144,28 +137,7 @@ export interface ContactsOptions extends GlobalOptions {
   csv?: boolean;
 }
 
-const CONTACT_FIELDS = [
-  'contactId',
-  'initialContactId',
-  'channel',
-  'initiationMethod',
-  'startedAt',
-  'startedAtLocal',
-  'endedAt',
-  'durationSeconds',
-  'customerNumber',
-  'customerNumberNational',
-  'exitPoint',
-  'completed',
-  'outcome',
-  'disconnectReason',
-  'queueName',
-  'queueSeconds',
-  'agentUsername',
-  'holdSeconds',
-  'afterContactWorkSeconds',
-  'lastUpdatedAt',
-] as const;
+
 
 export async function contactsCommand(options: ContactsOptions): Promise<void> {
   const outcome = parseOutcome(options.outcome);

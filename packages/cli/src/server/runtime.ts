@@ -72,16 +72,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
 /** Another process (e.g. `switchboard ingest`) may write the store: push what changed. */
 function watchForeignWrites(store: SqliteStore, hub: StreamHub): NodeJS.Timeout {
-  let lastCount = -1;
+  let lastVersion = -1;
   let known = new Map<string, string>();
   let busy = false;
   return setInterval(async () => {
     if (busy) return;
     busy = true;
     try {
-      const { events } = await store.counts();
-      if (events === lastCount) return;
-      lastCount = events;
+      const version = store.foreignChanges();
+      if (version === lastVersion) return;
+      lastVersion = version;
       const views: AgentView[] = await queryAgents(store);
       const next = new Map(views.map((v) => [v.agentArn, JSON.stringify(v)]));
       const changed = views.filter((v) => known.get(v.agentArn) !== next.get(v.agentArn));

@@ -3,10 +3,51 @@
  * "The switchboard command"). Times are ISO-8601 UTC unless named *Local or
  * bucket*, which carry the configured zone's offset.
  */
+// Types and constants only: the dashboard imports this module in the browser.
 import type { ReportRow } from '../projectors/report.js';
 import type { ContactRow, FunnelRow } from '../projectors/contacts.js';
 
 export type { ReportRow, ContactRow, FunnelRow };
+
+/** The numeric fields of a report row, in the order of the API (CSV columns after agent and bucket). */
+export const REPORT_METRICS = [
+  'onlineSeconds',
+  'idleSeconds',
+  'nonProductiveSeconds',
+  'onContactSeconds',
+  'holdSeconds',
+  'afterContactWorkSeconds',
+  'errorSeconds',
+  'holds',
+  'contactsHandled',
+] as const satisfies ReadonlyArray<keyof ReportRow>;
+
+/** A report row's fields as CSV columns (statusSeconds/activitySeconds are spread after them). */
+export const REPORT_CSV_COLUMNS = ['agentArn', 'username', 'bucketStart', 'bucketEnd', ...REPORT_METRICS] as const;
+
+/** A contact row's fields, in the order of the API (CSV columns). */
+export const CONTACT_FIELDS = [
+  'contactId',
+  'initialContactId',
+  'channel',
+  'initiationMethod',
+  'startedAt',
+  'startedAtLocal',
+  'endedAt',
+  'durationSeconds',
+  'customerNumber',
+  'customerNumberNational',
+  'exitPoint',
+  'completed',
+  'outcome',
+  'disconnectReason',
+  'queueName',
+  'queueSeconds',
+  'agentUsername',
+  'holdSeconds',
+  'afterContactWorkSeconds',
+  'lastUpdatedAt',
+] as const satisfies ReadonlyArray<keyof ContactRow>;
 
 export interface AgentView {
   agentArn: string;

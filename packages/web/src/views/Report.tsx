@@ -1,3 +1,4 @@
+import { REPORT_CSV_COLUMNS } from '@switchboard/core/views';
 import { useMemo, useState } from 'preact/hooks';
 import { activityColour, activityLabel, sortActivities } from '../activity.js';
 import { getJson } from '../api.js';
@@ -32,22 +33,8 @@ const COLUMNS: Array<{ key: NumKey; label: string; count?: boolean }> = [
   { key: 'contactsHandled', label: 'Contacts handled', count: true },
 ];
 
-/** CSV columns: the JSON field names of a report row, in the API's order. */
-export const REPORT_CSV_HEADER = [
-  'agentArn',
-  'username',
-  'bucketStart',
-  'bucketEnd',
-  'onlineSeconds',
-  'idleSeconds',
-  'nonProductiveSeconds',
-  'onContactSeconds',
-  'holdSeconds',
-  'afterContactWorkSeconds',
-  'errorSeconds',
-  'holds',
-  'contactsHandled',
-] as const;
+/** CSV columns: the JSON field names of a report row, in the API's order (shared with the CLI). */
+export const REPORT_CSV_HEADER = REPORT_CSV_COLUMNS;
 
 const agentName = (r: ReportRow) => r.username ?? r.agentArn.split('/').pop() ?? r.agentArn;
 

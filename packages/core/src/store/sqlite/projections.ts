@@ -121,21 +121,10 @@ export class SqliteProjections implements ProjectionStore {
   }
 
   async *intervals(query: IntervalQuery): AsyncIterable<Interval> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (query.agentArns) {
-      if (query.agentArns.length === 0) return;
-      where.push(`agent_arn IN (${query.agentArns.map(() => '?').join(',')})`);
-      params.push(...query.agentArns);
-    }
-    if (query.to !== undefined) {
-      where.push('start_ms < ?');
-      params.push(query.to);
-    }
-    if (query.from !== undefined) {
-      where.push('end_ms > ?');
-      params.push(query.from);
-    }
+    // overlapping [from, to)
+    const filter = agentTimeFilter(query.agentArns, query.from === undefined ? [] : [['end_ms > ?', query.from]], query.to === undefined ? [] : [['start_ms < ?', query.to]]);
+    if (!filter) return;
+    const { where, params } = filter;
     for (const r of this.paged('intervals', where, params)) {
       yield {
         agentArn: r.agent_arn as string,
@@ -151,21 +140,10 @@ export class SqliteProjections implements ProjectionStore {
   }
 
   async *tallies(query: TallyQuery): AsyncIterable<Tally> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (query.agentArns) {
-      if (query.agentArns.length === 0) return;
-      where.push(`agent_arn IN (${query.agentArns.map(() => '?').join(',')})`);
-      params.push(...query.agentArns);
-    }
-    if (query.from !== undefined) {
-      where.push('at_ms >= ?');
-      params.push(query.from);
-    }
-    if (query.to !== undefined) {
-      where.push('at_ms < ?');
-      params.push(query.to);
-    }
+    // at in [from, to)
+    const filter = agentTimeFilter(query.agentArns, query.from === undefined ? [] : [['at_ms >= ?', query.from]], query.to === undefined ? [] : [['at_ms < ?', query.to]]);
+    if (!filter) return;
+    const { where, params } = filter;
     for (const r of this.paged('tallies', where, params)) {
       yield { agentArn: r.agent_arn as string, kind: r.kind as Tally['kind'], contactId: r.contact_id as string, at: r.at_ms as number };
     }
@@ -249,4 +227,23 @@ export class SqliteProjections implements ProjectionStore {
     if (this.db.inTransaction) apply();
     else this.db.transaction(apply)();
   }
+}
+
+/** WHERE terms for an optional agent list and time bounds; null when the agent list is empty (no rows). */
+function agentTimeFilter(
+  agentArns: readonly string[] | undefined,
+  ...bounds: Array<Array<[string, number]>>
+): { where: string[]; params: unknown[] } | null {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (agentArns) {
+    if (agentArns.length === 0) return null;
+    where.push(`agent_arn IN (${agentArns.map(() => '?').join(',')})`);
+    params.push(...agentArns);
+  }
+  for (const [term, value] of bounds.flat()) {
+    where.push(term);
+    params.push(value);
+  }
+  return { where, params };
 }

@@ -118,6 +118,11 @@ export class SqliteStore implements LocalStore {
     this.db.close();
   }
 
+  /** Changes whenever another connection (e.g. another process) commits to the store. */
+  foreignChanges(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
+  }
+
   /** A small persistent setting, e.g. a Kinesis checkpoint. */
   getSetting(key: string): string | undefined {
     return this.metaValue(`setting.${key}`);
