@@ -79,7 +79,18 @@ for (const s of ['', '-wal', '-shm']) rmSync(db + s, { force: true });
 const sorted = [...push].sort((a, b) => a - b);
 const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 const steady = rss.filter((r) => r.minute * 60_000 >= warmupMs);
-const slope = steady.length > 1 ? (steady.at(-1)!.mb - steady[0]!.mb) / (steady.at(-1)!.minute - steady[0]!.minute) : 0;
+/** Least squares over the steady samples: one GC spike at either end does not decide it. */
+function slopeOf(points: Array<{ minute: number; mb: number }>): number {
+  const n = points.length;
+  if (n < 2) return 0;
+  const sx = points.reduce((a, p) => a + p.minute, 0);
+  const sy = points.reduce((a, p) => a + p.mb, 0);
+  const sxx = points.reduce((a, p) => a + p.minute * p.minute, 0);
+  const sxy = points.reduce((a, p) => a + p.minute * p.mb, 0);
+  return (n * sxy - sx * sy) / (n * sxx - sx * sx);
+}
+const slope = slopeOf(steady);
+const third = Math.max(1, Math.floor(steady.length / 3));
 const result = {
   bench: 'soak',
   date: new Date().toISOString(),
@@ -91,8 +102,15 @@ const result = {
   eventsPerSecond: Math.round(health.events / (minutes * 60)),
   eventToProjectionMs: health.ingest?.latencyMs,
   dashboardPushMs: { p50: Math.round(q(0.5)), p99: Math.round(q(0.99)), samples: sorted.length },
-  rssMb: { afterWarmup: steady[0]?.mb, end: steady.at(-1)?.mb, medianSteady: median(steady.map((r) => r.mb)), slopeMbPerMinute: Number(slope.toFixed(2)) },
+  rssMb: {
+    afterWarmup: steady[0]?.mb,
+    end: steady.at(-1)?.mb,
+    max: Math.max(...steady.map((r) => r.mb)),
+    medianFirstThird: median(steady.slice(0, third).map((r) => r.mb)),
+    medianLastThird: median(steady.slice(-third).map((r) => r.mb)),
+    slopeMbPerMinute: Number(slope.toFixed(2)),
+  },
 };
 console.log(JSON.stringify(result, null, 2));
-console.log(`\n${fmt(agents)} agents at ${speed}x for ${minutes} min: ${fmt(result.eventsPerSecond)} events/s; event->projection p50 ${result.eventToProjectionMs?.p50} ms p99 ${result.eventToProjectionMs?.p99} ms; push p50 ${result.dashboardPushMs.p50} ms p99 ${result.dashboardPushMs.p99} ms; RSS ${result.rssMb.afterWarmup} -> ${result.rssMb.end} MB`);
+console.log(`\n${fmt(agents)} agents at ${speed}x for ${minutes} min: ${fmt(result.eventsPerSecond)} events/s; event->projection p50 ${result.eventToProjectionMs?.p50} ms p99 ${result.eventToProjectionMs?.p99} ms; push p50 ${result.dashboardPushMs.p50} ms p99 ${result.dashboardPushMs.p99} ms; RSS median ${result.rssMb.medianFirstThird} MB (first third) -> ${result.rssMb.medianLastThird} MB (last third), slope ${result.rssMb.slopeMbPerMinute} MB/min`);
 process.exit(0);

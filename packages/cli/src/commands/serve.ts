@@ -57,12 +57,13 @@ async function start(store: SqliteStore, options: ServeOptions, watchStore: bool
   }
 }
 
-function untilStopped(runtime: Runtime, store: SqliteStore, onStop?: () => void): Promise<void> {
+/** Waits for Ctrl+C or SIGTERM, then stops the source first and closes the store last. */
+function untilStopped(runtime: Runtime, store: SqliteStore, onStop?: () => Promise<unknown>): Promise<void> {
   return new Promise((done) => {
     const stop = () => {
-      onStop?.();
-      runtime
-        .close()
+      Promise.resolve(onStop?.())
+        .catch(() => undefined)
+        .then(() => runtime.close())
         .catch(() => undefined)
         .finally(() => {
           store.close();
@@ -118,10 +119,13 @@ export async function devCommand(options: DevOptions): Promise<void> {
       })
     : feedSimulator(runtime, { agents, speed, seed, origin: wallStart, signal: abort.signal });
 
-  feeding.catch((err: Error) => {
-    process.stderr.write(`switchboard: ${tailing ? 'Kinesis tail' : 'simulator'} stopped: ${err.message}\n`);
+  const fed = feeding.catch((err: Error) => {
+    if (!abort.signal.aborted) process.stderr.write(`switchboard: ${tailing ? 'Kinesis tail' : 'simulator'} stopped: ${err.message}\n`);
   });
-  await untilStopped(runtime, store, () => abort.abort());
+  await untilStopped(runtime, store, () => {
+    abort.abort();
+    return fed; // its last batch commits before the store closes
+  });
 }
 
 function loadCheckpoints(store: SqliteStore, stream: string): Map<string, string> {
