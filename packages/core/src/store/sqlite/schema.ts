@@ -1,5 +1,5 @@
 /** Bumped when the layout changes; a store of another version is refused with a clear error. */
-export const SCHEMA_VERSION = '4';
+export const SCHEMA_VERSION = '3';
 
 /**
  * Tables shared by every generation: the immutable event table and friends.
@@ -21,17 +21,12 @@ CREATE TABLE IF NOT EXISTS events (
   sort_key     TEXT    NOT NULL,
   received_at  INTEGER NOT NULL,
   source       TEXT    NOT NULL,
+  raw          TEXT    NOT NULL,
   facts        TEXT,
   facts_v      INTEGER,
   UNIQUE (stream, dedupe_key)
 );
 CREATE INDEX IF NOT EXISTS events_by_stream ON events (stream, sort_key);
--- The raw payloads (kilobytes each) live apart from the event rows, so that
--- replays, which read the facts, scan a few hundred bytes per event.
-CREATE TABLE IF NOT EXISTS payloads (
-  seq INTEGER PRIMARY KEY,
-  raw TEXT NOT NULL
-);
 CREATE TABLE IF NOT EXISTS quarantine (
   id          INTEGER PRIMARY KEY,
   received_at INTEGER NOT NULL,

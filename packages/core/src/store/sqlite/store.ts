@@ -24,10 +24,9 @@ type Row = Record<string, unknown>;
 const SCAN_PAGE = 5_000;
 const STREAM_CACHE = 100_000;
 const COLUMNS = 'e.seq, e.stream, s.stream_id, s.kind, s.instance_arn, e.dedupe_key, e.occurred_at, e.sort_key, e.received_at, e.source, e.facts';
-const SELECT_EVENTS = `SELECT ${COLUMNS}, p.raw FROM events e JOIN streams s ON s.id = e.stream JOIN payloads p ON p.seq = e.seq`;
-/** The raw payload only where the stored facts cannot stand in for it (the join is skipped otherwise). */
-const SELECT_FACTS = `SELECT ${COLUMNS},
-    CASE WHEN e.facts_v = ${FACTS_VERSION} THEN '' ELSE (SELECT p.raw FROM payloads p WHERE p.seq = e.seq) END AS raw
+const SELECT_EVENTS = `SELECT ${COLUMNS}, e.raw FROM events e JOIN streams s ON s.id = e.stream`;
+/** The raw payload only where the stored facts cannot stand in for it. */
+const SELECT_FACTS = `SELECT ${COLUMNS}, CASE WHEN e.facts_v = ${FACTS_VERSION} THEN '' ELSE e.raw END AS raw
   FROM events e JOIN streams s ON s.id = e.stream`;
 
 export class StoreError extends Error {
@@ -60,10 +59,9 @@ export class SqliteStore implements LocalStore {
     db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)`).run(SCHEMA_VERSION);
     this.stmts = {
       append: db.prepare(
-        `INSERT INTO events (stream, dedupe_key, occurred_at, sort_key, received_at, source, facts, facts_v)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (stream, dedupe_key) DO NOTHING`,
+        `INSERT INTO events (stream, dedupe_key, occurred_at, sort_key, received_at, source, raw, facts, facts_v)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (stream, dedupe_key) DO NOTHING`,
       ),
-      appendPayload: db.prepare(`INSERT INTO payloads (seq, raw) VALUES (?, ?)`),
       findStream: db.prepare(`SELECT id FROM streams WHERE stream_id = ?`),
       addStream: db.prepare(`INSERT INTO streams (stream_id, kind, instance_arn) VALUES (?, ?, ?) RETURNING id`),
       quarantine: db.prepare(`INSERT INTO quarantine (received_at, source, reason, raw) VALUES (?, ?, ?, ?)`),
@@ -173,13 +171,12 @@ export class SqliteStore implements LocalStore {
           e.sortKey,
           receivedAt,
           JSON.stringify(e.source),
+          e.raw,
           e.facts ?? null,
           e.facts ? FACTS_VERSION : null,
         );
-        if (info.changes === 1) {
-          this.stmts.appendPayload.run(info.lastInsertRowid, e.raw);
-          appended.push({ ...e, receivedAt });
-        } else duplicates++;
+        if (info.changes === 1) appended.push({ ...e, receivedAt });
+        else duplicates++;
       }
     };
     try {
@@ -266,12 +263,9 @@ export class SqliteStore implements LocalStore {
     this.db.transaction(() => {
       for (const [name, from, cutoff] of targets) {
         if (cutoff === undefined) continue;
-        if (dryRun) {
-          counts[name] = (this.db.prepare(`SELECT COUNT(*) AS n FROM ${from}`).get(cutoff) as Row).n as number;
-          continue;
-        }
-        if (name === 'events') this.db.prepare(`DELETE FROM payloads WHERE seq IN (SELECT seq FROM ${from})`).run(cutoff);
-        counts[name] = this.db.prepare(`DELETE FROM ${from}`).run(cutoff).changes;
+        counts[name] = dryRun
+          ? ((this.db.prepare(`SELECT COUNT(*) AS n FROM ${from}`).get(cutoff) as Row).n as number)
+          : this.db.prepare(`DELETE FROM ${from}`).run(cutoff).changes;
       }
     })();
     return counts;
