@@ -84,7 +84,7 @@ function loadRecentAlerts(): void {
 }
 
 /** While the stream is down (or the API has none), poll the agents instead. */
-const POLL_MS = 10_000;
+const POLL_MS = 5_000; // in AWS there is no /api/stream: this is how the seat map stays current
 let pollTimer: ReturnType<typeof setTimeout> | undefined;
 
 const streamOpen = () => connection.state === 'open';
