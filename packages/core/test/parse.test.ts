@@ -138,3 +138,55 @@ describe('recovering from truncated records', () => {
     expect(got.map((c) => c.ok)).toEqual([true, true, true]);
   });
 });
+
+describe('real contact record shapes', () => {
+  const parse = (v: unknown) => parseRecord(v, JSON.stringify(v), { origin: 'test' });
+
+  it('given the seed article record (newer fields: SegmentAttributes, Tags, CustomerVoiceActivity), then it is accepted', () => {
+    // From the Step Functions article in ../shared/seeds (account and numbers are placeholders there too).
+    const record = {
+      AWSAccountId: '123456789012',
+      AWSContactTraceRecordFormatVersion: '2017-03-10',
+      Agent: null,
+      AgentConnectionAttempts: 0,
+      AnsweringMachineDetectionStatus: null,
+      Attributes: { call_completed: 'false', call_route: 'start' },
+      Campaign: { CampaignId: null },
+      Channel: 'VOICE',
+      ConnectedToSystemTimestamp: '2024-04-17T23:47:52Z',
+      ContactDetails: {},
+      ContactId: '9c905123-6240-4484-b9d1-4e3e40660d8e',
+      CustomerEndpoint: { Address: '+81312345678', Type: 'TELEPHONE_NUMBER' },
+      CustomerVoiceActivity: null,
+      DisconnectReason: 'CUSTOMER_DISCONNECT',
+      DisconnectTimestamp: '2024-04-17T23:47:56Z',
+      InitialContactId: null,
+      InitiationMethod: 'INBOUND',
+      InitiationTimestamp: '2024-04-17T23:47:52Z',
+      InstanceARN: 'arn:aws:connect:ap-northeast-1:123456789012:instance/3ff2093d-af96-43fd-b038-3c07cdd7609c',
+      LastUpdateTimestamp: '2024-04-17T23:49:03Z',
+      MediaStreams: [{ Type: 'AUDIO' }],
+      NextContactId: null,
+      PreviousContactId: null,
+      Queue: null,
+      Recording: null,
+      Recordings: null,
+      References: [],
+      ScheduledTimestamp: null,
+      SegmentAttributes: { 'connect:Subtype': { ValueString: 'connect:Telephony' } },
+      SystemEndpoint: { Address: '+81501234567', Type: 'TELEPHONE_NUMBER' },
+      Tags: { 'aws:connect:instanceId': '3ff2093d-af96-43fd-b038-3c07cdd7609c', 'aws:connect:systemEndpoint': '+81501234567' },
+      TaskTemplateInfo: null,
+      TransferCompletedTimestamp: null,
+      TransferredToEndpoint: null,
+      VoiceIdResult: null,
+    };
+    const r = parse(record);
+    expect(r.ok && r.event.kind).toBe('contact');
+  });
+
+  it('given a documented field of the wrong type, then the record is rejected naming it', () => {
+    const r = parse({ ...contactRecord({ contactId: 'c', initiation: '2024-04-18T00:00:00Z' }), AgentConnectionAttempts: 'two' });
+    expect(!r.ok && r.reason).toMatch(/^contact record: AgentConnectionAttempts: expected number, got "two"/);
+  });
+});

@@ -49,6 +49,9 @@ const agentContact = z.looseObject({
   Queue: queueRef,
 });
 
+const namedRef = z.looseObject({ ARN: optionalString, Name: optionalString }).nullish();
+const queueWithChannels = z.looseObject({ ARN: optionalString, Name: optionalString, Channels: z.array(z.string()).nullish() }).nullish();
+
 const agentSnapshot = z.looseObject({
   AgentStatus: z.looseObject({
     Name: nonEmpty,
@@ -56,11 +59,25 @@ const agentSnapshot = z.looseObject({
     ARN: optionalString,
     StartTimestamp: optionalString,
   }),
+  NextAgentStatus: z.looseObject({ ARN: optionalString, Name: optionalString, EnqueuedTimestamp: optionalString }).nullish(),
   Configuration: z
     .looseObject({
       Username: optionalString,
       FirstName: optionalString,
       LastName: optionalString,
+      AgentHierarchyGroups: z.record(z.string(), namedRef).nullish(),
+      RoutingProfile: z
+        .looseObject({
+          ARN: optionalString,
+          Name: optionalString,
+          InboundQueues: z.array(queueWithChannels).nullish(),
+          DefaultOutboundQueue: queueWithChannels,
+          Concurrency: z
+            .array(z.looseObject({ Channel: optionalString, AvailableSlots: z.number().nullish(), MaximumSlots: z.number().nullish() }))
+            .nullish(),
+        })
+        .nullish(),
+      Proficiencies: z.array(z.looseObject({ Name: optionalString, Value: z.unknown(), Level: z.unknown() })).nullish(),
     })
     .nullish(),
   Contacts: z.array(agentContact).nullish(),
@@ -86,14 +103,50 @@ export type AgentSnapshotPayload = z.output<typeof agentSnapshot>;
 export type AgentContactPayload = z.output<typeof agentContact>;
 
 const seconds = z.number().nullish();
+const endpoint = z.looseObject({ Address: optionalString, Type: optionalString }).nullish();
+/** Recording and Recordings[] entries (connect-data.md 2.2). */
+const recording = z.looseObject({
+  DeletionReason: optionalString,
+  Location: optionalString,
+  Status: optionalString,
+  Type: optionalString,
+  FragmentStartNumber: optionalString,
+  FragmentStopNumber: optionalString,
+  MediaStreamType: optionalString,
+  ParticipantType: optionalString,
+  StartTimestamp: optionalString,
+  StopTimestamp: optionalString,
+  StorageType: optionalString,
+});
 
+/**
+ * A contact record (CTR), every field of the data model typed. Fields that
+ * Switchboard does not compute with are optional and nullable: only the ones
+ * it reads (ids, timestamps it computes with) can make a record invalid.
+ */
 export const contactRecordSchema = z.looseObject({
+  AWSAccountId: optionalString,
   AWSContactTraceRecordFormatVersion: optionalString,
   ContactId: nonEmpty,
   InstanceARN: nonEmpty,
   InitialContactId: optionalString,
   PreviousContactId: optionalString,
   NextContactId: optionalString,
+  RelatedContactId: optionalString,
+  AgentConnectionAttempts: z.number().nullish(),
+  ScheduledTimestamp: optionalString,
+  TransferCompletedTimestamp: optionalString,
+  TransferredToEndpoint: endpoint,
+  MediaStreams: z.array(z.looseObject({ Type: optionalString })).nullish(),
+  Recording: recording.nullish(),
+  Recordings: z.array(recording).nullish(),
+  References: z.array(z.unknown()).nullish(),
+  ContactDetails: z.record(z.string(), z.unknown()).nullish(),
+  Campaign: z.looseObject({ CampaignId: optionalString }).nullish(),
+  AnsweringMachineDetectionStatus: optionalString,
+  VoiceIdResult: z.unknown().optional(),
+  Tags: z.record(z.string(), z.unknown()).nullish(),
+  SegmentAttributes: z.record(z.string(), z.unknown()).nullish(),
   Channel: optionalString,
   InitiationMethod: optionalString,
   InitiationTimestamp: instant,
@@ -102,12 +155,18 @@ export const contactRecordSchema = z.looseObject({
   LastUpdateTimestamp: instant,
   DisconnectReason: optionalString,
   Attributes: z.record(z.string(), z.unknown()).nullish(),
-  CustomerEndpoint: z.looseObject({ Address: optionalString, Type: optionalString }).nullish(),
-  SystemEndpoint: z.looseObject({ Address: optionalString, Type: optionalString }).nullish(),
+  CustomerEndpoint: endpoint,
+  SystemEndpoint: endpoint,
   Agent: z
     .looseObject({
       ARN: optionalString,
       Username: optionalString,
+      RoutingProfile: namedRef,
+      HierarchyGroups: z.record(z.string(), z.looseObject({ ARN: optionalString, GroupName: optionalString }).nullish()).nullish(),
+      AgentPauseDuration: seconds,
+      stateTransitions: z
+        .array(z.looseObject({ stateStartTimestamp: optionalString, stateEndTimestamp: optionalString, state: optionalString }))
+        .nullish(),
       ConnectedToAgentTimestamp: optionalInstant,
       CustomerHoldDuration: seconds,
       NumberOfHolds: seconds,
