@@ -22,7 +22,7 @@ import { BASE_SCHEMA, GENERATION_TABLES, SCHEMA_VERSION } from './schema.js';
 
 type Row = Record<string, unknown>;
 const SCAN_PAGE = 5_000;
-const STREAM_CACHE = 100_000;
+const STREAM_CACHE = 20_000;
 const COLUMNS = 'e.seq, e.stream, s.stream_id, s.kind, s.instance_arn, e.dedupe_key, e.occurred_at, e.sort_key, e.received_at, e.source, e.facts';
 const SELECT_EVENTS = `SELECT ${COLUMNS}, e.raw FROM events e JOIN streams s ON s.id = e.stream`;
 /** The raw payload only where the stored facts cannot stand in for it. */
@@ -204,14 +204,20 @@ export class SqliteStore implements LocalStore {
     for (const r of rows) yield toStored(r);
   }
 
-  /** The interned number of the event's stream, created on first sight (inside the append transaction). */
+  /**
+   * The interned number of the event's stream, created on first sight (inside
+   * the append transaction). Only agent streams are remembered: they recur with
+   * every event, while a contact's stream sees one or two records.
+   */
   private streamNumber(e: NewEvent): number {
     let id = this.streamIds.get(e.streamId);
     if (id !== undefined) return id;
     id = (this.stmts.findStream.get(e.streamId) as Row | undefined)?.id as number | undefined;
     id ??= (this.stmts.addStream.get(e.streamId, e.kind, e.instanceArn) as Row).id as number;
-    if (this.streamIds.size >= STREAM_CACHE) this.streamIds.clear();
-    this.streamIds.set(e.streamId, id);
+    if (e.kind === 'agent') {
+      if (this.streamIds.size >= STREAM_CACHE) this.streamIds.clear();
+      this.streamIds.set(e.streamId, id);
+    }
     return id;
   }
 
