@@ -61,12 +61,13 @@ void (async () => {
   }
 })();
 
-const rss: Array<{ minute: number; mb: number }> = [];
+const rss: Array<{ minute: number; mb: number; heapMb: number }> = [];
 const vmRss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024;
 while (Date.now() - started < minutes * 60_000) {
   await new Promise((r) => setTimeout(r, 10_000));
-  rss.push({ minute: Number(((Date.now() - started) / 60_000).toFixed(2)), mb: Math.round(vmRss()) });
-  process.stderr.write(`${rss.at(-1)!.minute} min: RSS ${rss.at(-1)!.mb} MB\n`);
+  const h = (await (await fetch(`${url}api/health`)).json()) as { memory?: { heapUsedMb: number } };
+  rss.push({ minute: Number(((Date.now() - started) / 60_000).toFixed(2)), mb: Math.round(vmRss()), heapMb: h.memory?.heapUsedMb ?? 0 });
+  process.stderr.write(`${rss.at(-1)!.minute} min: RSS ${rss.at(-1)!.mb} MB, JS heap ${rss.at(-1)!.heapMb} MB\n`);
 }
 const health = (await (await fetch(`${url}api/health`)).json()) as {
   events: number;
@@ -109,6 +110,9 @@ const result = {
     medianFirstThird: median(steady.slice(0, third).map((r) => r.mb)),
     medianLastThird: median(steady.slice(-third).map((r) => r.mb)),
     slopeMbPerMinute: Number(slope.toFixed(2)),
+    heapSlopeMbPerMinute: Number(slopeOf(steady.map((r) => ({ minute: r.minute, mb: r.heapMb }))).toFixed(2)),
+    heapMedianFirstThird: median(steady.slice(0, third).map((r) => r.heapMb)),
+    heapMedianLastThird: median(steady.slice(-third).map((r) => r.heapMb)),
   },
 };
 console.log(JSON.stringify(result, null, 2));

@@ -43,7 +43,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     token: options.token,
     webRoot: options.webRoot,
     hub,
-    api: { projections: store, events: store, alerts: store, rules, clock: options.clock, health: () => ({ ingest: latency.summary() }) },
+    api: { projections: store, events: store, alerts: store, rules, clock: options.clock, health: () => ({ ingest: latency.summary(), memory: memory() }) },
   });
 
   const timers: NodeJS.Timeout[] = [];
@@ -68,6 +68,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await http.close();
     },
   };
+}
+
+function memory(): { rssMb: number; heapUsedMb: number } {
+  const m = process.memoryUsage();
+  return { rssMb: Math.round(m.rss / 2 ** 20), heapUsedMb: Math.round(m.heapUsed / 2 ** 20) };
 }
 
 /** Another process (e.g. `switchboard ingest`) may write the store: push what changed. */

@@ -23,7 +23,7 @@ export interface ApiContext {
   /** event time vs wall clock, when the simulator runs faster than real time */
   clock?: EventClock;
   /** runtime figures added to /api/health */
-  health?: () => Pick<HealthView, 'ingest'>;
+  health?: () => Pick<HealthView, 'ingest' | 'memory'>;
 }
 
 export interface ApiResponse {

@@ -117,6 +117,8 @@ export interface HealthView {
   stale: boolean;
   /** local runtime only: from an event reaching the runtime to its projection being committed */
   ingest?: { batches: number; events: number; latencyMs: { p50: number; p99: number; max: number } };
+  /** local runtime only: the process's memory */
+  memory?: { rssMb: number; heapUsedMb: number };
 }
 
 /**
