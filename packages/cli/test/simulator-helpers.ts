@@ -107,7 +107,8 @@ export function isoSecond(ms: number): string {
   return `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}Z`;
 }
 
-const ALLOWED_MOVES: Record<string, readonly string[]> = {
+/** The contact-state moves a real agent's contact can make. */
+export const ALLOWED_MOVES: Record<string, readonly string[]> = {
   CONNECTING: ['CONNECTED', 'MISSED'],
   INCOMING: ['CONNECTED', 'MISSED'],
   CONNECTED: ['CONNECTED_ONHOLD', 'ENDED'],

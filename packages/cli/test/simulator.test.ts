@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { DEFAULT_RULES, foldAgentEvents, nationalNumber, parseRecord, projectContact, type Interval } from '@switchboard/core';
 import { DEFAULT_START, EXIT_POINTS, simulate, type SimEvent } from '../src/simulator/index.js';
-import { agentFactsOf, byAgent, collect, contactTracks, isoSecond, latestRecords, type ContactTrack, type Payload } from './simulator-helpers.js';
+import { ALLOWED_MOVES, agentFactsOf, byAgent, collect, contactTracks, isoSecond, latestRecords, type ContactTrack, type Payload } from './simulator-helpers.js';
 
 const HOUR = 3_600_000;
 
@@ -148,17 +148,9 @@ describe('simulator: given 4 simulated hours of a 12-agent centre', () => {
   });
 
   it('then contacts only make possible moves, within the routing profile’s concurrency', () => {
-    const allowed: Record<string, string[]> = {
-      CONNECTING: ['CONNECTED', 'MISSED'],
-      INCOMING: ['CONNECTED', 'MISSED'],
-      CONNECTED: ['CONNECTED_ONHOLD', 'ENDED'],
-      CONNECTED_ONHOLD: ['CONNECTED'],
-      ENDED: [],
-      MISSED: [],
-    };
     for (const t of tracks) {
       expect(['CONNECTING', 'INCOMING']).toContain(t.states[0]!.state);
-      for (let i = 1; i < t.states.length; i++) expect(allowed[t.states[i - 1]!.state]).toContain(t.states[i]!.state);
+      for (let i = 1; i < t.states.length; i++) expect(ALLOWED_MOVES[t.states[i - 1]!.state]).toContain(t.states[i]!.state);
       // A contact leaves Contacts[] only once cleared from ACW or after a miss.
       expect(['ENDED', 'MISSED']).toContain(t.states.at(-1)!.state);
       expect(t.goneAt).not.toBeNull();
