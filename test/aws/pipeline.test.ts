@@ -27,7 +27,7 @@ import { handler as api } from '../../packages/functions/src/api.js';
 import { handler as timestream } from '../../packages/functions/src/timestream.js';
 import { configureRuntime, runtime } from '../../packages/functions/src/shared/runtime.js';
 import { LOCAL_CREDENTIALS, startDynamoLocal, type DynamoLocal } from '../support/dynamo-local.js';
-import { attr, injectCrash, injectThrottling, lambdaContext, StreamReader, streamEvents } from '../support/lambda.js';
+import { attr, injectCrash, injectThrottling, injectTimeout, lambdaContext, StreamReader, streamEvents } from '../support/lambda.js';
 import { AGENT_FIXTURES, agentArn, agentEvent, agentShift, CONTACT_FIXTURES, contactRecord, kinesisEvent } from '../support/payloads.js';
 
 const T0 = Date.UTC(2024, 3, 18, 0, 0, 0);
@@ -268,6 +268,27 @@ describe('ingest -> project -> API on DynamoDB Local', () => {
     await env.project();
     const want = await expected([batch]);
     expect(await actual(env)).toEqual(want.views);
+    expect((await env.get('/api/health')).body.events).toBe(records.length);
+  });
+
+  it('reports records whose writes time out; redelivery completes the data without doubles', async () => {
+    const env = await freshEnv();
+    const records = traffic();
+    const batch = kinesisEvent(records);
+    // a stalled connection for one contact record: the SDK retries, then gives up
+    let attempts = 0;
+    const remove = injectTimeout(env.client, (cmd, input) => cmd === 'PutItemCommand' && attr(input.Item, 'pk')?.endsWith('/walkaway') === true && ++attempts > 0);
+    const res = await ingest(batch, lambdaContext('ingest'));
+    remove();
+    expect(attempts).toBeGreaterThan(1);
+    const walkaway = batch.Records.find((r) => Buffer.from(r.kinesis.data, 'base64').toString().includes('"ContactId":"walkaway"'))!;
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: walkaway.kinesis.sequenceNumber }]);
+    expect((await env.store.counts()).events).toBe(records.length - 1);
+    // Lambda redelivers from the failed record on: everything after it is a duplicate now
+    const lowest = BigInt(walkaway.kinesis.sequenceNumber);
+    expect(await ingest({ Records: batch.Records.filter((r) => BigInt(r.kinesis.sequenceNumber) >= lowest) }, lambdaContext('ingest'))).toEqual({ batchItemFailures: [] });
+    await env.project();
+    expect(await actual(env)).toEqual((await expected([batch])).views);
     expect((await env.get('/api/health')).body.events).toBe(records.length);
   });
 

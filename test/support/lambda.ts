@@ -109,10 +109,24 @@ export function injectThrottling(client: DynamoDBClient, when: (command: string,
   return () => client.middlewareStack.remove(name);
 }
 
-/** Fails calls `when` selects with an error the SDK does not retry (a crash of the caller). */
+/** Times out the calls `when` selects, as the SDK's HTTP handler does when a socket stalls (the SDK retries it). */
+export function injectTimeout(client: DynamoDBClient, when: (command: string, input: Record<string, any>) => boolean, name = 'timeout'): () => void {
+  client.middlewareStack.add(
+    ((next: Next, context: Ctx) => async (args: { input: Record<string, any> }) => {
+      if (when(context.commandName ?? '', args.input)) {
+        throw Object.assign(new Error('Connection timed out after 1000 ms'), { name: 'TimeoutError', $metadata: {} });
+      }
+      return next(args);
+    }) as never,
+    { step: 'finalizeRequest', priority: 'low', name },
+  );
+  return () => client.middlewareStack.remove(name);
+}
+
 /** A string attribute of a marshalled item. */
 export const attr = (item: unknown, name: string): string | undefined => (item as Record<string, { S?: string }> | undefined)?.[name]?.S;
 
+/** Fails calls `when` selects with an error the SDK does not retry (a crash of the caller). */
 export function injectCrash(client: DynamoDBClient, when: (command: string, input: Record<string, any>) => boolean, name = 'crash'): () => void {
   client.middlewareStack.add(
     ((next: Next, context: Ctx) => async (args: { input: Record<string, any> }) => {
