@@ -1,5 +1,5 @@
 import { createReadStream, statSync } from 'node:fs';
-import { Engine, InputError, SplitterOverflow, emptySummary, readInput, type IngestSummary } from '@switchboard/core';
+import { Engine, InputError, SplitterOverflow, addSummary, emptySummary, readInput, type IngestSummary } from '@switchboard/core';
 import { CliError, describeFsError, loadRules, openStore, warnIfStale, type GlobalOptions } from '../context.js';
 import { printJson } from '../output.js';
 import { Progress } from '../progress.js';
@@ -36,7 +36,7 @@ export async function ingestCommand(files: string[], options: IngestOptions): Pr
           onProgress: (s) => progress.update(bytesDone + bytes, before.read + s.read),
         });
         bytesDone += bytes;
-        add(total, summary);
+        addSummary(total, summary);
       }
     } catch (err) {
       if (err instanceof InputError || err instanceof SplitterOverflow) throw new CliError(err.message);
@@ -64,14 +64,6 @@ function checkReadable(file: string): number {
     if (err instanceof CliError) throw err;
     throw new CliError(`cannot ingest ${file}: ${describeFsError(err)}`);
   }
-}
-
-function add(total: IngestSummary, part: IngestSummary): void {
-  total.read += part.read;
-  total.appended += part.appended;
-  total.duplicates += part.duplicates;
-  total.rejected += part.rejected;
-  total.errors.push(...part.errors);
 }
 
 function report(total: IngestSummary, options: IngestOptions): void {

@@ -33,6 +33,18 @@ export function emptySummary(): IngestSummary {
   return { read: 0, appended: 0, duplicates: 0, rejected: 0, errors: [] };
 }
 
+/** Adds `part` to `total`, keeping at most `maxErrors` error entries (all rejects are quarantined regardless). */
+export function addSummary(total: IngestSummary, part: IngestSummary, maxErrors = Infinity): void {
+  total.read += part.read;
+  total.appended += part.appended;
+  total.duplicates += part.duplicates;
+  total.rejected += part.rejected;
+  for (const e of part.errors) {
+    if (total.errors.length >= maxErrors) break;
+    total.errors.push(e);
+  }
+}
+
 /**
  * The local engine: appends inputs to the event table and brings the
  * projections up to date in the same transaction, then raises alerts. Used by
@@ -61,11 +73,7 @@ export class Engine {
     const flush = async () => {
       const part = await this.ingestBatch(batch);
       batch = [];
-      summary.read += part.read;
-      summary.appended += part.appended;
-      summary.duplicates += part.duplicates;
-      summary.rejected += part.rejected;
-      for (const e of part.errors) if (summary.errors.length < maxErrors) summary.errors.push(e);
+      addSummary(summary, part, maxErrors);
       options.onProgress?.(summary);
     };
     for await (const c of candidates) {
