@@ -81,19 +81,13 @@ export class SqliteProjections implements ProjectionStore {
 
   async getAgents(agentArns: readonly string[]): Promise<Map<string, AgentRecord>> {
     const out = new Map<string, AgentRecord>();
-    for (let i = 0; i < agentArns.length; i += IN_CHUNK) {
-      const chunk = agentArns.slice(i, i + IN_CHUNK);
-      const rows = this.db
-        .prepare(`SELECT * FROM ${this.p}agents WHERE agent_arn IN (${chunk.map(() => '?').join(',')})`)
-        .all(...chunk) as Row[];
-      for (const r of rows) {
-        out.set(r.agent_arn as string, {
-          state: JSON.parse(r.state as string) as AgentState,
-          lastSortKey: r.last_sort_key as string,
-          sinceSnapshot: r.since_snapshot as number,
-          version: r.version as number,
-        });
-      }
+    for (const r of this.selectIn(`SELECT * FROM ${this.p}agents WHERE agent_arn`, agentArns)) {
+      out.set(r.agent_arn as string, {
+        state: JSON.parse(r.state as string) as AgentState,
+        lastSortKey: r.last_sort_key as string,
+        sinceSnapshot: r.since_snapshot as number,
+        version: r.version as number,
+      });
     }
     return out;
   }
@@ -106,12 +100,8 @@ export class SqliteProjections implements ProjectionStore {
   async getContactVersions(keys: ReadonlyArray<{ instanceArn: string; contactId: string }>): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     const all = keys.map((k) => contactKey(k.instanceArn, k.contactId));
-    for (let i = 0; i < all.length; i += IN_CHUNK) {
-      const chunk = all.slice(i, i + IN_CHUNK);
-      const rows = this.db
-        .prepare(`SELECT contact_key, updated_at FROM ${this.p}contacts WHERE contact_key IN (${chunk.map(() => '?').join(',')})`)
-        .all(...chunk) as Row[];
-      for (const r of rows) out.set(r.contact_key as string, r.updated_at as number);
+    for (const r of this.selectIn(`SELECT contact_key, updated_at FROM ${this.p}contacts WHERE contact_key`, all)) {
+      out.set(r.contact_key as string, r.updated_at as number);
     }
     return out;
   }
@@ -174,6 +164,14 @@ export class SqliteProjections implements ProjectionStore {
         chainStart: r.chain_start === 1,
         row: JSON.parse(r.row as string),
       };
+    }
+  }
+
+  /** `${select} IN (...values)`, in chunks that stay under SQLite's limit on bound parameters. */
+  private *selectIn(select: string, values: readonly string[]): Generator<Row> {
+    for (let i = 0; i < values.length; i += IN_CHUNK) {
+      const chunk = values.slice(i, i + IN_CHUNK);
+      yield* this.db.prepare(`${select} IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as Row[];
     }
   }
 
