@@ -46,6 +46,7 @@ export interface ContactProjection {
 
 export function projectContact(record: ContactRecordPayload, rules: Rules): ContactProjection {
   const started = parseInstant(record.InitiationTimestamp)!;
+  const updatedAt = parseInstant(record.LastUpdateTimestamp)!;
   const ended = instantOrNull(record.DisconnectTimestamp);
   const attributes = record.Attributes ?? {};
   const exit = attributes[rules.flow.exitAttribute];
@@ -73,12 +74,12 @@ export function projectContact(record: ContactRecordPayload, rules: Rules): Cont
     agentUsername: protectAgentName(record.Agent?.Username ?? null, rules.privacy),
     holdSeconds: record.Agent?.CustomerHoldDuration ?? null,
     afterContactWorkSeconds: afterContactWorkSeconds(record.Agent),
-    lastUpdatedAt: formatUtc(parseInstant(record.LastUpdateTimestamp)!),
+    lastUpdatedAt: formatUtc(updatedAt),
   };
   return {
     instanceArn: record.InstanceARN,
     contactId: record.ContactId,
-    updatedAt: parseInstant(record.LastUpdateTimestamp)!,
+    updatedAt,
     startedAt: started,
     localDate: localDate(started, rules.timezone),
     chainStart: !record.PreviousContactId,
