@@ -63,8 +63,3 @@ export function localDate(ms: number, zone: string): string {
 export function isValidZone(zone: string): boolean {
   return DateTime.now().setZone(zone).isValid;
 }
-
-/** Seconds with millisecond precision from a duration in milliseconds. */
-export function msToSeconds(ms: number): number {
-  return ms / 1000;
-}

@@ -37,6 +37,20 @@ describe('embedded store specifics', () => {
     expect(full.every((e) => e.raw.length > 100)).toBe(true);
   });
 
+  it('given settings under a prefix (Kinesis checkpoints), then exactly those come back, keyed by the rest', () => {
+    const store = SqliteStore.open(':memory:');
+    store.setSetting('kinesis.connect_agents.shardId-000000000000', '4951');
+    store.setSetting('kinesis.connect_agents.shardId-000000000001', '4952');
+    store.setSetting('kinesis.connectXagents.shardId-000000000000', 'other stream');
+    store.setSetting('kinesis.connect_agents2.shardId-000000000000', 'other stream too');
+    expect(store.settingsWithPrefix('kinesis.connect_agents.')).toEqual(
+      new Map([
+        ['shardId-000000000000', '4951'],
+        ['shardId-000000000001', '4952'],
+      ]),
+    );
+  });
+
   it('given a store written by another layout, then opening it fails with a clear message', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'sb-')), 'old.db');
     const db = new Database(path);

@@ -109,7 +109,7 @@ export async function devCommand(options: DevOptions): Promise<void> {
         endpoint: options.endpoint,
         region: options.region,
         signal: abort.signal,
-        checkpoints: loadCheckpoints(store, options.kinesisStream!),
+        checkpoints: store.settingsWithPrefix(`kinesis.${options.kinesisStream}.`),
         onBatch: async (candidates, checkpoint) => {
           const arrivedAt = Date.now();
           await runtime.engine.ingestBatch(candidates);
@@ -126,15 +126,6 @@ export async function devCommand(options: DevOptions): Promise<void> {
     abort.abort();
     return fed; // its last batch commits before the store closes
   });
-}
-
-function loadCheckpoints(store: SqliteStore, stream: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const prefix = `setting.kinesis.${stream}.`;
-  for (const row of store.db.prepare(`SELECT key, value FROM meta WHERE key LIKE ?`).all(`${prefix}%`) as Array<{ key: string; value: string }>) {
-    out.set(row.key.slice(prefix.length), row.value);
-  }
-  return out;
 }
 
 /** Paces the simulator at wall-clock speed and ingests in small batches. */

@@ -19,19 +19,8 @@ const optionalString = z.string().nullish();
 export const AGENT_EVENT_TYPES = ['LOGIN', 'LOGOUT', 'STATE_CHANGE', 'HEART_BEAT'] as const;
 export type AgentEventType = (typeof AGENT_EVENT_TYPES)[number];
 
-/** Documented contact states; unknown future states are accepted as strings. */
-export const CONTACT_STATES = [
-  'INCOMING',
-  'PENDING',
-  'CONNECTING',
-  'CONNECTED',
-  'CONNECTED_ONHOLD',
-  'MISSED',
-  'REJECTED',
-  'ERROR',
-  'ENDED',
-  'PAUSED',
-] as const;
+// Contact states are strings: Connect adds states (PAUSED came later); the
+// activity rules (projectors/activity.ts) name the documented ones.
 
 const queueRef = z.looseObject({ ARN: optionalString, Name: optionalString }).nullish();
 

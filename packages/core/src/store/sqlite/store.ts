@@ -124,8 +124,11 @@ export class SqliteStore implements LocalStore {
   }
 
   /** A small persistent setting, e.g. a Kinesis checkpoint. */
-  getSetting(key: string): string | undefined {
-    return this.metaValue(`setting.${key}`);
+  /** The settings whose keys start with `prefix`, keyed by the rest of the key. */
+  settingsWithPrefix(prefix: string): Map<string, string> {
+    const full = `setting.${prefix}`;
+    const rows = this.db.prepare(`SELECT key, value FROM meta WHERE key >= ? AND key < ?`).all(full, `${full}\uffff`) as Row[];
+    return new Map(rows.map((r) => [(r.key as string).slice(full.length), r.value as string]));
   }
 
   setSetting(key: string, value: string): void {
