@@ -23,7 +23,7 @@ function readRules(): { json: string; bucketMinutes: number } {
   const path = env('SWITCHBOARD_CONFIG') ?? (existsSync('switchboard.config.json') ? 'switchboard.config.json' : undefined);
   const json = path ? readFileSync(path, 'utf8') : '{}';
   // fail the deploy, not the functions, on a bad config
-  const rules = parseRules(JSON.parse(json));
+  const rules = parseRules(JSON.parse(json), { hashKey: env('SWITCHBOARD_HASH_KEY') });
   return { json: JSON.stringify(JSON.parse(json)), bucketMinutes: rules.bucketMinutes };
 }
 

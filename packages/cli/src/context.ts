@@ -44,7 +44,7 @@ export function loadRules(options: GlobalOptions): { rules: Rules; path: string 
     throw new CliError(`config ${path} is not valid JSON: ${(err as Error).message}`);
   }
   try {
-    return { rules: parseRules(withEnvHashKey(json)), path };
+    return { rules: parseRules(json, { hashKey: process.env.SWITCHBOARD_HASH_KEY }), path };
   } catch (err) {
     if (err instanceof RulesError) throw new CliError(`config ${path}: ${err.message}`);
     throw err;
@@ -69,15 +69,4 @@ export function describeFsError(err: unknown): string {
   if (code === 'EISDIR') return 'is a directory';
   if (code === 'EACCES') return 'permission denied';
   return (err as Error).message;
-}
-
-/** The privacy hash key may come from the environment rather than the rules file. */
-function withEnvHashKey(json: unknown): unknown {
-  const key = process.env.SWITCHBOARD_HASH_KEY;
-  if (!key || json === null || typeof json !== 'object' || Array.isArray(json)) return json;
-  const rules = json as { privacy?: Record<string, unknown> };
-  if (rules.privacy && typeof rules.privacy === 'object' && rules.privacy.hashKey === undefined) {
-    return { ...rules, privacy: { ...rules.privacy, hashKey: key } };
-  }
-  return json;
 }

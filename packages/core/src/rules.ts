@@ -60,9 +60,14 @@ export class RulesError extends Error {
   override name = 'RulesError';
 }
 
-/** Validates a rules document (every key optional) and fills in the defaults. */
-export function parseRules(input: unknown): Rules {
-  const result = rulesSchema.safeParse(input ?? {});
+/**
+ * Validates a rules document (every key optional) and fills in the defaults.
+ * `hashKey` (from the environment, e.g. SWITCHBOARD_HASH_KEY) stands in for
+ * privacy.hashKey when the document sets privacy but no key: keys are better
+ * kept out of files.
+ */
+export function parseRules(input: unknown, options: { hashKey?: string } = {}): Rules {
+  const result = rulesSchema.safeParse(withHashKey(input ?? {}, options.hashKey));
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const where = issue.path.length ? issue.path.join('.') : '(root)';
@@ -72,6 +77,13 @@ export function parseRules(input: unknown): Rules {
 }
 
 export const DEFAULT_RULES: Rules = parseRules({});
+
+function withHashKey(input: unknown, hashKey: string | undefined): unknown {
+  if (!hashKey || input === null || typeof input !== 'object' || Array.isArray(input)) return input;
+  const privacy = (input as { privacy?: unknown }).privacy;
+  if (privacy === null || typeof privacy !== 'object' || Array.isArray(privacy) || 'hashKey' in privacy) return input;
+  return { ...input, privacy: { ...privacy, hashKey } };
+}
 
 /** The part of the rules that materialized projections depend on. */
 export function projectionRules(rules: Rules) {

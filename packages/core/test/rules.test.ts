@@ -62,3 +62,14 @@ describe('national numbers', () => {
     expect(nationalNumber(e164, region)).toBe(expected);
   });
 });
+
+describe('the privacy hash key from outside the file', () => {
+  it('given privacy without a key and a key from the environment, then the key is used; a key in the file wins', () => {
+    const key = 'a-key-of-sixteen-chars';
+    expect(parseRules({ privacy: { customerNumbers: 'hash' } }, { hashKey: key }).privacy.hashKey).toBe(key);
+    expect(parseRules({ privacy: { customerNumbers: 'hash', hashKey: 'the-file-key-0123' } }, { hashKey: key }).privacy.hashKey).toBe('the-file-key-0123');
+    expect(() => parseRules({ privacy: { customerNumbers: 'hash' } })).toThrow(/needs privacy.hashKey/);
+    // no privacy section: nothing is added (the key alone changes no rule)
+    expect(parseRules({}, { hashKey: key }).privacy.hashKey).toBeUndefined();
+  });
+});

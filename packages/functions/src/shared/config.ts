@@ -43,7 +43,7 @@ export function loadRules(env: NodeJS.ProcessEnv = process.env): Rules {
     throw new ConfigError(`${origin} is not valid JSON: ${(err as Error).message}`);
   }
   try {
-    return parseRules(json);
+    return parseRules(json, { hashKey: env.SWITCHBOARD_HASH_KEY });
   } catch (err) {
     if (err instanceof RulesError) throw new ConfigError(`${origin}: ${err.message}`);
     throw err;
