@@ -36,8 +36,7 @@ export class StreamHub {
   }
 
   agents(states: readonly AgentState[]): void {
-    for (const s of states) this.pendingAgents.set(s.agentArn, toAgentView(s));
-    this.schedule();
+    this.agentViews(states.map(toAgentView));
   }
 
   agentViews(views: readonly AgentView[]): void {
