@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Engine, parseRules, readInput, rebuildProjections } from '../packages/core/src/index.js';
+import { Engine, ingestFiles, parseRules, readInput, rebuildProjections } from '../packages/core/src/index.js';
 import { SqliteStore } from '../packages/core/src/store/sqlite/index.js';
 import { simulate, writeSimulation } from '../packages/cli/src/simulator/index.js';
 import { fmt, machine, median } from './machine.js';
@@ -17,11 +17,15 @@ import { fmt, machine, median } from './machine.js';
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1]!);
 const rules = parseRules({ timezone: 'Asia/Tokyo', phoneRegion: 'JP' });
+const PARSE_WORKER = new URL('../packages/cli/dist/parse-worker.mjs', import.meta.url);
 
 interface Measure {
   events: number;
   seconds: number;
   maxRssMb: number;
+  /** CPU seconds in user and kernel mode: how much of the wall time was computing */
+  userSeconds: number;
+  systemSeconds: number;
 }
 
 async function worker(mode: string, file: string, db: string): Promise<Measure> {
@@ -31,8 +35,11 @@ async function worker(mode: string, file: string, db: string): Promise<Measure> 
     for await (const c of readInput(createReadStream(file, { highWaterMark: 1 << 20 }), file)) if (c.ok) events++;
   } else if (mode === 'ingest') {
     const store = SqliteStore.open(db);
-    const summary = await new Engine(store, rules).ingest(readInput(createReadStream(file, { highWaterMark: 1 << 20 }), file), {
-      batchSize: Number(args.get('batch') ?? 2000), // what `switchboard ingest` uses
+    // as `switchboard ingest` does it: parsing on the CLI's worker thread (built by `npm run build`)
+    const summary = await ingestFiles(new Engine(store, rules), [file], {
+      batchSize: Number(args.get('batch') ?? 2000),
+      commitEvery: Number(args.get('commit') ?? 10_000),
+      parseWorker: args.get('inline') === 'true' ? undefined : PARSE_WORKER,
     });
     events = summary.read;
     store.close();
@@ -41,13 +48,21 @@ async function worker(mode: string, file: string, db: string): Promise<Measure> 
     events = (await rebuildProjections(store, rules)).events;
     store.close();
   }
-  return { events, seconds: (performance.now() - started) / 1000, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+  const usage = process.resourceUsage();
+  return {
+    events,
+    seconds: (performance.now() - started) / 1000,
+    maxRssMb: Math.round(usage.maxRSS / 1024),
+    userSeconds: usage.userCPUTime / 1e6,
+    systemSeconds: usage.systemCPUTime / 1e6,
+  };
 }
 
 function run(mode: string, file: string, db: string): Measure {
   const self = fileURLToPath(import.meta.url);
   const runner = fileURLToPath(new URL('../scripts/run-ts.mjs', import.meta.url));
-  const r = spawnSync(process.execPath, [runner, self, '--worker', mode, '--file', file, '--db', db, ...(args.has('batch') ? ['--batch', args.get('batch')!] : [])], {
+  const passed = ['batch', 'commit', 'inline'].flatMap((k) => (args.has(k) ? [`--${k}`, args.get(k)!] : []));
+  const r = spawnSync(process.execPath, [runner, self, '--worker', mode, '--file', file, '--db', db, ...passed], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -77,7 +92,8 @@ async function main(): Promise<void> {
     const ingest = run('ingest', file, db);
     const rebuild = run('rebuild', file, db);
     results.push({ baseline, ingest, rebuild });
-    process.stderr.write(`run ${i + 1}: ingest ${fmt(ingest.events / ingest.seconds)}/s, rebuild ${fmt(rebuild.events / rebuild.seconds)}/s\n`);
+    const cpu = (m: Measure) => `${m.seconds.toFixed(0)} s wall, ${m.userSeconds.toFixed(0)} s user, ${m.systemSeconds.toFixed(0)} s system`;
+    process.stderr.write(`run ${i + 1}: ingest ${fmt(ingest.events / ingest.seconds)}/s (${cpu(ingest)}), rebuild ${fmt(rebuild.events / rebuild.seconds)}/s (${cpu(rebuild)})\n`);
   }
   const rate = (m: Measure) => m.events / m.seconds;
   const med = (k: 'baseline' | 'ingest' | 'rebuild') => median(results.map((r) => rate(r[k])));

@@ -8,8 +8,13 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 await build({
-  entryPoints: [`${root}/packages/cli/src/main.ts`],
-  outfile: `${root}/packages/cli/dist/switchboard.mjs`,
+  // the CLI, and the thread that parses inputs during `ingest`
+  entryPoints: {
+    switchboard: `${root}/packages/cli/src/main.ts`,
+    'parse-worker': `${root}/packages/cli/src/parse-worker.ts`,
+  },
+  outdir: `${root}/packages/cli/dist`,
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   target: 'node20',

@@ -48,7 +48,9 @@ try {
       },
     ],
   });
-  const r = spawnSync(process.execPath, ['--enable-source-maps', outfile, ...args], { stdio: 'inherit', cwd: process.cwd() });
+  // RUN_TS_NODE_FLAGS: extra flags for the node that runs the bundle, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  const nodeFlags = (process.env.RUN_TS_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const r = spawnSync(process.execPath, [...nodeFlags, '--enable-source-maps', outfile, ...args], { stdio: 'inherit', cwd: process.cwd() });
   process.exitCode = r.status ?? 1;
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -66,7 +66,7 @@ describe('DynamoDB specifics', () => {
     const raw = JSON.stringify(record);
     const candidate = { ok: true as const, value: JSON.parse(raw), raw, source: { origin: 'test' } };
     const small = newEvent(agentEvent({ agent: 'alice', id: 'ok', at: T0 }));
-    const out = await ingestCandidates(store, [candidate, { ok: true, value: JSON.parse(small.raw), raw: small.raw, source: small.source }], T0);
+    const out = await ingestCandidates(store, [candidate, { ok: true, value: JSON.parse(small.raw as string), raw: small.raw as string, source: small.source }], T0);
     expect(out.failed).toEqual([]);
     expect(out.summary).toMatchObject({ read: 2, appended: 1, rejected: 1 });
     const [q] = await store.listQuarantine(1);

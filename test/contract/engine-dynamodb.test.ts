@@ -14,6 +14,7 @@ import {
   projectEvents,
   rebuildProjections,
   type Candidate,
+  type AppendedEvent,
   type StoredEvent,
 } from '@switchboard/core';
 import { SqliteStore } from '@switchboard/core/sqlite';
@@ -63,7 +64,7 @@ describe('AWS flow on DynamoDB = local Engine on SQLite', () => {
 
     const store = openDynamoStore({ tables: await local.createTables(), client: local.client(), settleMs: 0, generationCacheMs: 0 });
     const alerts: string[] = [];
-    const project = async (events: StoredEvent[]) => {
+    const project = async (events: AppendedEvent[]) => {
       // the DynamoDB stream hands over at most 100 records per invocation
       for (let i = 0; i < events.length; i += 100) {
         const out = await projectEvents({ events: store, projections: await store.current(), ledger: store }, rules, events.slice(i, i + 100));

@@ -25,3 +25,5 @@ export * from './engine/alerts.js';
 export * from './engine/pipeline.js';
 export * from './engine/rebuild.js';
 export * from './flows/index.js';
+export * from './engine/files.js';
+export * from './parse/worker.js';

@@ -67,8 +67,8 @@ export interface NewEvent {
   /** total order of the events within a stream */
   sortKey: string;
   source: SourceRef;
-  /** the payload, verbatim where the input allowed */
-  raw: string;
+  /** the payload, verbatim where the input allowed (as its UTF-8 bytes when the reader has them already) */
+  raw: string | Uint8Array;
   /**
    * What the projectors read from an agent event (AgentFacts as JSON, with the
    * parser version `v`), so replays need not parse the raw payload again.
@@ -77,8 +77,19 @@ export interface NewEvent {
   facts?: string;
 }
 
-export interface StoredEvent extends NewEvent {
+/** An event as appended: the payload as it was given. */
+export interface AppendedEvent extends NewEvent {
   receivedAt: number;
+}
+
+/** An event as read back from the event table. */
+export interface StoredEvent extends AppendedEvent {
+  raw: string;
+}
+
+/** The payload as text. */
+export function rawText(raw: string | Uint8Array): string {
+  return typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
 }
 
 export interface Rejection {

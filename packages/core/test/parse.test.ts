@@ -98,7 +98,7 @@ describe('validating payloads', () => {
   it('given unknown extra fields (AWS adds fields), then the record is accepted and stored verbatim', () => {
     const withExtra = { ...login, SomethingNew: { nested: true } };
     const r = parse(withExtra);
-    expect(r.ok && JSON.parse(r.event.raw)).toEqual(withExtra);
+    expect(r.ok && JSON.parse(r.event.raw as string)).toEqual(withExtra);
   });
 
   it.each([

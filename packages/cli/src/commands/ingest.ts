@@ -1,5 +1,5 @@
-import { createReadStream, statSync } from 'node:fs';
-import { Engine, InputError, SplitterOverflow, addSummary, emptySummary, readInput, type IngestSummary } from '@switchboard/core';
+import { statSync } from 'node:fs';
+import { Engine, InputError, SplitterOverflow, ingestFiles, type IngestSummary } from '@switchboard/core';
 import { CliError, describeFsError, loadRules, openStore, warnIfStale, type GlobalOptions } from '../context.js';
 import { printJson } from '../output.js';
 import { Progress } from '../progress.js';
@@ -11,6 +11,8 @@ export interface IngestOptions extends GlobalOptions {
 const SHOWN_ERRORS = 20;
 /** Records per transaction: larger batches commit less often but hold more parsed JSON in memory. */
 const BATCH = 2000;
+/** Built beside the CLI bundle; when it is missing (running from sources) inputs are parsed on the main thread. */
+const PARSE_WORKER = new URL('./parse-worker.mjs', import.meta.url);
 
 export async function ingestCommand(files: string[], options: IngestOptions): Promise<void> {
   if (files.length === 0) throw new CliError('ingest needs at least one FILE (- reads standard input)', 2);
@@ -20,24 +22,14 @@ export async function ingestCommand(files: string[], options: IngestOptions): Pr
   try {
     await warnIfStale(store, rules);
     const engine = new Engine(store, rules);
-    const total = emptySummary();
     const progress = new Progress('ingest', sizes.reduce((a, b) => a + b, 0), 'bytes');
-    let bytesDone = 0;
+    let total: IngestSummary;
     try {
-      for (const file of files) {
-        const input = file === '-' ? process.stdin : createReadStream(file);
-        let bytes = 0;
-        input.on('data', (chunk: Buffer | string) => {
-          bytes += chunk.length;
-        });
-        const before = { ...total };
-        const summary = await engine.ingest(readInput(input, file === '-' ? 'stdin' : file), {
-          batchSize: BATCH,
-          onProgress: (s) => progress.update(bytesDone + bytes, before.read + s.read),
-        });
-        bytesDone += bytes;
-        addSummary(total, summary);
-      }
+      total = await ingestFiles(engine, files, {
+        batchSize: BATCH,
+        parseWorker: PARSE_WORKER,
+        onProgress: (bytes, s) => progress.update(bytes, s.read),
+      });
     } catch (err) {
       if (err instanceof InputError || err instanceof SplitterOverflow) throw new CliError(err.message);
       throw err;

@@ -20,32 +20,76 @@ export interface Classified {
   duplicates: number;
 }
 
+/** A validated batch as the engine appends it: accepted events with what the projectors read, and rejections. */
+export interface ClassifiedBatch {
+  read: number;
+  /** repeats of an event within the batch */
+  duplicates: number;
+  accepted: Array<{ event: NewEvent; agent?: AgentFacts; contact?: ContactRecordPayload }>;
+  rejections: Rejection[];
+}
+
+export function toClassifiedBatch(c: Classified): ClassifiedBatch {
+  return {
+    read: c.read,
+    duplicates: c.duplicates,
+    accepted: [...c.accepted.values()].map(({ event, agent, contact }) => ({ event, agent, contact })),
+    rejections: c.rejected.map((r) => r.rejection),
+  };
+}
+
 export function eventKey(e: { streamId: string; dedupeKey: string }): string {
   return `${e.streamId}\u0000${e.dedupeKey}`;
 }
 
 /** Validates a batch of candidates: what to append, what to quarantine and why. Never throws. */
 export function classifyCandidates(candidates: readonly Candidate[]): Classified {
-  const out: Classified = { read: 0, accepted: new Map(), rejected: [], duplicates: 0 };
-  for (const c of candidates) {
+  const classifier = new Classifier();
+  for (const c of candidates) classifier.add(c);
+  return classifier.take();
+}
+
+/**
+ * Validates candidates one at a time, so that a caller reading a long input
+ * can let go of each parsed JSON value at once and keep only what is appended.
+ */
+export class Classifier {
+  private out: Classified = { read: 0, accepted: new Map(), rejected: [], duplicates: 0 };
+
+  /** @param keepCandidates whether AcceptedEvent.candidates lists the inputs (which hold their parsed JSON) */
+  constructor(private readonly keepCandidates = true) {}
+
+  get size(): number {
+    return this.out.read;
+  }
+
+  add(c: Candidate): void {
+    const out = this.out;
     out.read++;
     if (!c.ok) {
       out.rejected.push({ candidate: c, rejection: { source: c.source, reason: c.reason, raw: c.raw } });
-      continue;
+      return;
     }
     const parsed = parseRecord(c.value, c.raw, c.source);
     if (!parsed.ok) {
       out.rejected.push({ candidate: c, rejection: { source: c.source, reason: parsed.reason, raw: c.raw } });
-      continue;
+      return;
     }
     const key = eventKey(parsed.event);
     const seen = out.accepted.get(key);
     if (seen) {
-      seen.candidates.push(c);
+      if (this.keepCandidates) seen.candidates.push(c);
       out.duplicates++;
     } else {
-      out.accepted.set(key, { event: parsed.event, agent: parsed.agent, contact: parsed.contact, candidates: [c] });
+      const candidates = this.keepCandidates ? [c] : [];
+      out.accepted.set(key, { event: parsed.event, agent: parsed.agent, contact: parsed.contact, candidates });
     }
   }
-  return out;
+
+  /** What was added since the last take. */
+  take(): Classified {
+    const out = this.out;
+    this.out = { read: 0, accepted: new Map(), rejected: [], duplicates: 0 };
+    return out;
+  }
 }

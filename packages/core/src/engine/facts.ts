@@ -1,19 +1,20 @@
-import type { AgentFacts, StoredEvent } from '../model.js';
+import { rawText, type AgentFacts, type AppendedEvent } from '../model.js';
 import type { ContactRecordPayload } from '../parse/schemas.js';
 import { parseRecord, readFacts } from '../parse/record.js';
 
 /** A stored event together with what the projectors read from it. */
 export interface ProjectableEvent {
-  event: StoredEvent;
+  event: AppendedEvent;
   agent?: AgentFacts;
   contact?: ContactRecordPayload;
 }
 
 /** What a stored event tells the projectors: its stored facts, or its payload read again. */
-export function toProjectable(event: StoredEvent): ProjectableEvent {
+export function toProjectable(event: AppendedEvent): ProjectableEvent {
   const facts = event.kind === 'agent' ? readFacts(event.facts) : null;
   if (facts) return { event, agent: facts };
-  const parsed = parseRecord(JSON.parse(event.raw), event.raw, event.source);
+  const raw = rawText(event.raw);
+  const parsed = parseRecord(JSON.parse(raw), raw, event.source);
   if (!parsed.ok) throw new Error(`stored event ${event.streamId}/${event.dedupeKey} no longer parses: ${parsed.reason}`);
   return parsed.agent ? { event, agent: parsed.agent } : { event, contact: parsed.contact };
 }

@@ -5,8 +5,14 @@ import type { AgentState } from '../projectors/agent.js';
 import { rulesHash, type Rules } from '../rules.js';
 import type { LocalStore } from '../store/ports.js';
 import { alertsForOutputs, sweepAlerts } from './alerts.js';
-import { classifyCandidates, eventKey } from './classify.js';
-import { planProjection, type PlanOptions } from './projector.js';
+import { classifyCandidates, eventKey, toClassifiedBatch, type ClassifiedBatch } from './classify.js';
+import { planProjection, type Plan, type PlanOptions } from './projector.js';
+
+interface Applied {
+  summary: IngestSummary;
+  plan: Plan | null;
+  alerts: Alert[];
+}
 
 export interface IngestSummary {
   read: number;
@@ -85,7 +91,12 @@ export class Engine {
   }
 
   ingestBatch(candidates: readonly Candidate[]): Promise<IngestSummary> {
-    return this.serialized(() => this.ingestNow(candidates));
+    return this.serialized(() => this.ingestNow(toClassifiedBatch(classifyCandidates(candidates))));
+  }
+
+  /** Ingests a batch validated elsewhere (e.g. on a parsing worker thread). */
+  ingestClassified(batch: ClassifiedBatch): Promise<IngestSummary> {
+    return this.serialized(() => this.ingestNow(batch));
   }
 
   /** Raises alerts for holds, after-contact work and statuses still going on past their thresholds. */
@@ -96,47 +107,92 @@ export class Engine {
     });
   }
 
-  private async ingestNow(candidates: readonly Candidate[]): Promise<IngestSummary> {
-    const batch = classifyCandidates(candidates);
-    const rejections = batch.rejected.map((r) => r.rejection);
+  /**
+   * Ingests a stream of validated batches, committing once per `commitEvery`
+   * records rather than per batch: each commit rewrites the index pages that
+   * every agent's events touch, so fewer commits write much less. Listeners
+   * hear of each group after it commits.
+   */
+  ingestBatches(
+    batches: AsyncIterable<ClassifiedBatch>,
+    options: { commitEvery: number; maxErrors?: number; onProgress?(summary: IngestSummary): void },
+  ): Promise<IngestSummary> {
+    return this.serialized(async () => {
+      const total = emptySummary();
+      const iterator = batches[Symbol.asyncIterator]();
+      let more = true;
+      while (more) {
+        const applied: Applied[] = [];
+        await this.store.transaction(async () => {
+          let records = 0;
+          while (records < options.commitEvery) {
+            const next = await iterator.next();
+            if (next.done) {
+              more = false;
+              return;
+            }
+            const a = await this.apply(next.value);
+            applied.push(a);
+            records += a.summary.read;
+          }
+        });
+        for (const a of applied) {
+          this.notify(a);
+          addSummary(total, a.summary, options.maxErrors ?? 10_000);
+        }
+        if (applied.length > 0) options.onProgress?.(total);
+      }
+      return total;
+    });
+  }
+
+  private async ingestNow(batch: ClassifiedBatch): Promise<IngestSummary> {
+    const applied = await this.store.transaction(() => this.apply(batch));
+    this.notify(applied);
+    return applied.summary;
+  }
+
+  /**
+   * Appends a batch and brings the projections up to date, inside the caller's
+   * transaction. Events, projections and the alerts they raise commit together:
+   * a crash loses none of them (the dashboard reads recent alerts from the ledger).
+   */
+  private async apply(batch: ClassifiedBatch): Promise<Applied> {
+    const rejections = batch.rejections;
     const summary = emptySummary();
     summary.read = batch.read;
     summary.rejected = rejections.length;
     summary.errors = rejections.map((r) => ({ source: describeSource(r.source), reason: r.reason }));
 
     const receivedAt = this.now();
-    // Events, projections and the alerts they raise commit together: a crash
-    // loses none of them (the dashboard reads recent alerts from the ledger).
-    const result = await this.store.transaction(async () => {
-      if (rejections.length > 0) await this.store.quarantine(rejections, receivedAt);
-      const { appended, duplicates } = await this.store.append(
-        [...batch.accepted.values()].map((a) => a.event),
-        receivedAt,
-      );
-      summary.appended = appended.length;
-      summary.duplicates = batch.duplicates + duplicates;
-      if (appended.length === 0) return null;
-      const meta = await this.store.meta();
-      if (meta.rulesHash === null) await this.store.claimRules(this.rulesHash);
-      const projectable = appended.map((event) => {
-        const { agent, contact } = batch.accepted.get(eventKey(event))!;
-        return { event, agent, contact };
-      });
-      const plan = await planProjection({ events: this.store, projections: this.store }, this.rules, projectable, this.planOptions);
-      await this.store.commit(plan.writes);
-      const alerts = await this.store.recordAlerts(alertsForOutputs(plan.intervals, plan.contacts, this.rules));
-      return { plan, alerts };
+    if (rejections.length > 0) await this.store.quarantine(rejections, receivedAt);
+    const byKey = new Map(batch.accepted.map((a) => [eventKey(a.event), a]));
+    const { appended, duplicates } = await this.store.append(
+      batch.accepted.map((a) => a.event),
+      receivedAt,
+    );
+    summary.appended = appended.length;
+    summary.duplicates = batch.duplicates + duplicates;
+    if (appended.length === 0) return { summary, plan: null, alerts: [] };
+    const meta = await this.store.meta();
+    if (meta.rulesHash === null) await this.store.claimRules(this.rulesHash);
+    const projectable = appended.map((event) => {
+      const { agent, contact } = byKey.get(eventKey(event))!;
+      return { event, agent, contact };
     });
+    const plan = await planProjection({ events: this.store, projections: this.store }, this.rules, projectable, this.planOptions);
+    await this.store.commit(plan.writes);
+    const alerts = await this.store.recordAlerts(alertsForOutputs(plan.intervals, plan.contacts, this.rules));
+    return { summary, plan, alerts };
+  }
 
-    if (result) {
-      const { plan, alerts } = result;
-      if (plan.agents.length > 0) this.listeners.agents?.(plan.agents);
-      if (plan.intervals.length > 0 || plan.tallies.length > 0 || plan.contacts.length > 0) {
-        this.listeners.projections?.({ intervals: plan.intervals.length + plan.tallies.length > 0, contacts: plan.contacts.length > 0 });
-      }
-      if (alerts.length > 0) this.listeners.alerts?.(alerts);
+  private notify({ plan, alerts }: Applied): void {
+    if (!plan) return;
+    if (plan.agents.length > 0) this.listeners.agents?.(plan.agents);
+    if (plan.intervals.length > 0 || plan.tallies.length > 0 || plan.contacts.length > 0) {
+      this.listeners.projections?.({ intervals: plan.intervals.length + plan.tallies.length > 0, contacts: plan.contacts.length > 0 });
     }
-    return summary;
+    if (alerts.length > 0) this.listeners.alerts?.(alerts);
   }
 
   private async raise(alerts: Alert[]): Promise<Alert[]> {

@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../model.js';
+import type { AppendedEvent } from '../model.js';
 import { describeSource } from '../model.js';
 import type { Candidate } from '../parse/envelope.js';
 import { classifyCandidates, eventKey } from '../engine/classify.js';
@@ -9,7 +9,7 @@ import type { EventStore } from '../store/ports.js';
 export interface IngestOutcome {
   summary: IngestSummary;
   /** events stored by this call (projection input for a store that projects separately) */
-  appended: StoredEvent[];
+  appended: AppendedEvent[];
   /** candidates that could not be stored now (throttling, timeouts): retry them; appends are idempotent */
   failed: Array<{ candidate: Candidate; error: unknown }>;
 }
@@ -30,7 +30,7 @@ export async function ingestCandidates(store: EventStore, candidates: readonly C
   summary.read = batch.read;
   summary.duplicates = batch.duplicates;
 
-  let appended: StoredEvent[] = [];
+  let appended: AppendedEvent[] = [];
   if (accepted.size > 0) {
     const events = [...accepted.values()].map((a) => a.event);
     try {

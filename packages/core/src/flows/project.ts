@@ -1,5 +1,5 @@
 import type { Alert } from '../api/views.js';
-import type { StoredEvent } from '../model.js';
+import type { AppendedEvent } from '../model.js';
 import { alertsForOutputs, sweepAlerts } from '../engine/alerts.js';
 import { toProjectable } from '../engine/facts.js';
 import { planProjection, type Plan } from '../engine/projector.js';
@@ -28,7 +28,7 @@ export interface ProjectOutcome {
 export async function projectEvents(
   stores: { events: EventStore; projections: ProjectionStore; ledger?: AlertLedger },
   rules: Rules,
-  events: readonly StoredEvent[],
+  events: readonly AppendedEvent[],
 ): Promise<ProjectOutcome> {
   if (events.length === 0) return { plan: null, alerts: [], stale: false };
   const hash = rulesHash(rules);
@@ -48,7 +48,7 @@ export async function sweepOnce(projections: ProjectionReader, ledger: AlertLedg
 }
 
 /** The contact rows of the batch that the store holds as the newest copy (after the commit). */
-async function currentContacts(projections: ProjectionReader, rules: Rules, events: readonly StoredEvent[]): Promise<ContactProjection[]> {
+async function currentContacts(projections: ProjectionReader, rules: Rules, events: readonly AppendedEvent[]): Promise<ContactProjection[]> {
   const rows = new Map<string, ContactProjection>();
   for (const event of events) {
     if (event.kind !== 'contact') continue;

@@ -1,4 +1,4 @@
-import type { NewEvent, StoredEvent } from '../model.js';
+import type { AppendedEvent, NewEvent } from '../model.js';
 
 /**
  * An append that stored some events but not others (a store without
@@ -10,7 +10,7 @@ import type { NewEvent, StoredEvent } from '../model.js';
 export class PartialAppendError extends Error {
   override name = 'PartialAppendError';
   constructor(
-    readonly appended: StoredEvent[],
+    readonly appended: AppendedEvent[],
     readonly duplicates: number,
     readonly failed: Array<{ event: NewEvent; error: unknown; retryable: boolean }>,
   ) {

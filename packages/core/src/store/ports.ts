@@ -1,4 +1,4 @@
-import type { NewEvent, Rejection, StoredEvent } from '../model.js';
+import type { AppendedEvent, NewEvent, Rejection, StoredEvent } from '../model.js';
 import type { AgentState, Interval, Tally } from '../projectors/agent.js';
 import type { ContactProjection, Outcome } from '../projectors/contacts.js';
 import type { Alert } from '../api/views.js';
@@ -70,7 +70,7 @@ export interface ContactQuery {
 /** The immutable event table. */
 export interface EventStore {
   /** Appends; an event whose (streamId, dedupeKey) exists is a duplicate and is skipped. */
-  append(events: readonly NewEvent[], receivedAt: number): Promise<{ appended: StoredEvent[]; duplicates: number }>;
+  append(events: readonly NewEvent[], receivedAt: number): Promise<{ appended: AppendedEvent[]; duplicates: number }>;
   /** Keeps inputs that could not be accepted, with the reason. */
   quarantine(rejections: readonly Rejection[], receivedAt: number): Promise<void>;
   /** One stream in sort-key order, optionally after a sort key. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { deflateRawSync, gunzipSync, gzipSync, inflateRawSync } from 'node:zlib';
-import type { EventKind, NewEvent, SourceRef, StoredEvent } from '../../model.js';
+import { rawText, type EventKind, type NewEvent, type SourceRef, type StoredEvent } from '../../model.js';
 import { padTime } from '../../parse/record.js';
 import { EVENT_DICTIONARY_V1 } from './dictionary.js';
 import { EVENT_SHARDS, TTL_ATTRIBUTE } from './schema.js';
@@ -94,7 +94,8 @@ export function timePrefix(sortKey: string): string | null {
  */
 export function eventItem(e: NewEvent, receivedAt: number, insertedAt: number, retentionDays?: number): Item {
   const sk = eventSk(e.occurredAt, e.dedupeKey);
-  const header = JSON.stringify([e.instanceArn, e.sortKey, e.source, e.raw.length]);
+  const raw = rawText(e.raw);
+  const header = JSON.stringify([e.instanceArn, e.sortKey, e.source, raw.length]);
   return {
     pk: e.streamId,
     sk,
@@ -105,7 +106,7 @@ export function eventItem(e: NewEvent, receivedAt: number, insertedAt: number, r
     rcv: receivedAt,
     ins: insertedAt,
     v: CURRENT_DICTIONARY,
-    b: deflateRawSync(`${header}\n${e.raw}${e.facts ?? ''}`, { dictionary: DICTIONARIES[CURRENT_DICTIONARY]!, level: 9 }),
+    b: deflateRawSync(`${header}\n${raw}${e.facts ?? ''}`, { dictionary: DICTIONARIES[CURRENT_DICTIONARY]!, level: 9 }),
     ...(retentionDays ? { [TTL_ATTRIBUTE]: Math.floor(e.occurredAt / 1000) + retentionDays * 86_400 } : {}),
   };
 }

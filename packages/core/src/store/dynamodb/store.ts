@@ -1,7 +1,7 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Alert } from '../../api/views.js';
-import type { NewEvent, Rejection, SourceRef, StoredEvent } from '../../model.js';
+import { rawText, type AppendedEvent, type NewEvent, type Rejection, type SourceRef, type StoredEvent } from '../../model.js';
 import { padTime } from '../../parse/record.js';
 import type { AgentState, Interval, Tally } from '../../projectors/agent.js';
 import type { ContactProjection } from '../../projectors/contacts.js';
@@ -242,9 +242,9 @@ export class DynamoStore implements EventStore, ProjectionStore, Rebuildable, Al
 
   // ---- event table ----
 
-  async append(events: readonly NewEvent[], receivedAt: number): Promise<{ appended: StoredEvent[]; duplicates: number }> {
+  async append(events: readonly NewEvent[], receivedAt: number): Promise<{ appended: AppendedEvent[]; duplicates: number }> {
     const insertedAt = this.now();
-    const appended: StoredEvent[] = [];
+    const appended: AppendedEvent[] = [];
     const failed: PartialAppendError['failed'] = [];
     let duplicates = 0;
     // Streams in parallel, each stream's events one after the other in sort-key
@@ -259,7 +259,7 @@ export class DynamoStore implements EventStore, ProjectionStore, Rebuildable, Al
     const put = async (e: NewEvent): Promise<boolean> => {
       const item = eventItem(e, receivedAt, insertedAt, this.options.eventRetentionDays);
       if (packedBytes(item) > MAX_PAYLOAD_BYTES) {
-        throw new OversizeError(`event too large for a DynamoDB item (${e.raw.length} characters, ${packedBytes(item)} bytes compressed)`);
+        throw new OversizeError(`event too large for a DynamoDB item (${rawText(e.raw).length} characters, ${packedBytes(item)} bytes compressed)`);
       }
       try {
         await this.doc.send(new PutCommand({ TableName: this.tables.events, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));

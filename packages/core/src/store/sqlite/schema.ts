@@ -1,10 +1,14 @@
 /** Bumped when the layout changes; a store of another version is refused with a clear error. */
-export const SCHEMA_VERSION = '3';
+export const SCHEMA_VERSION = '4';
 
 /**
  * Tables shared by every generation: the immutable event table and friends.
  * Streams (agent ARNs, contact ids) are interned so that the event indexes
- * carry short integer keys instead of 100-byte ARNs.
+ * carry short integer keys instead of 100-byte ARNs. Raw payloads live in the
+ * payload log beside the database (see payloads.ts); a row holds their position.
+ * The dedupe key is unique per stream and time (as in the DynamoDB adapter), so
+ * that inserts land at the end of each stream's index range instead of on a
+ * random page per event.
  */
 export const BASE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS streams (
@@ -21,10 +25,11 @@ CREATE TABLE IF NOT EXISTS events (
   sort_key     TEXT    NOT NULL,
   received_at  INTEGER NOT NULL,
   source       TEXT    NOT NULL,
-  raw          TEXT    NOT NULL,
+  payload_at   INTEGER NOT NULL,
+  payload_len  INTEGER NOT NULL,
   facts        TEXT,
   facts_v      INTEGER,
-  UNIQUE (stream, dedupe_key)
+  UNIQUE (stream, occurred_at, dedupe_key)
 );
 CREATE INDEX IF NOT EXISTS events_by_stream ON events (stream, sort_key);
 CREATE TABLE IF NOT EXISTS quarantine (

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Alert } from '../../api/views.js';
-import type { NewEvent, Rejection, SourceRef, StoredEvent } from '../../model.js';
+import type { AppendedEvent, NewEvent, Rejection, SourceRef, StoredEvent } from '../../model.js';
 import { FACTS_VERSION } from '../../parse/record.js';
 import type { AgentState, Interval, Tally } from '../../projectors/agent.js';
 import type { ContactProjection } from '../../projectors/contacts.js';
@@ -17,6 +17,7 @@ import type {
   ProjectionWrites,
   TallyQuery,
 } from '../ports.js';
+import { openPayloadLog, type PayloadLog } from './payloads.js';
 import { SqliteProjections } from './projections.js';
 import { BASE_SCHEMA, GENERATION_TABLES, SCHEMA_VERSION } from './schema.js';
 
@@ -24,9 +25,9 @@ type Row = Record<string, unknown>;
 const SCAN_PAGE = 5_000;
 const STREAM_CACHE = 20_000;
 const COLUMNS = 'e.seq, e.stream, s.stream_id, s.kind, s.instance_arn, e.dedupe_key, e.occurred_at, e.sort_key, e.received_at, e.source, e.facts';
-const SELECT_EVENTS = `SELECT ${COLUMNS}, e.raw FROM events e JOIN streams s ON s.id = e.stream`;
+const SELECT_EVENTS = `SELECT ${COLUMNS}, e.payload_at, e.payload_len FROM events e JOIN streams s ON s.id = e.stream`;
 /** The raw payload only where the stored facts cannot stand in for it. */
-const SELECT_FACTS = `SELECT ${COLUMNS}, CASE WHEN e.facts_v = ${FACTS_VERSION} THEN '' ELSE e.raw END AS raw
+const SELECT_FACTS = `SELECT ${COLUMNS}, e.payload_at, CASE WHEN e.facts_v = ${FACTS_VERSION} THEN NULL ELSE e.payload_len END AS payload_len
   FROM events e JOIN streams s ON s.id = e.stream`;
 
 export class StoreError extends Error {
@@ -35,22 +36,28 @@ export class StoreError extends Error {
 
 /**
  * The embedded store: event table, quarantine, alert ledger and generations of
- * projections in one SQLite file (WAL, so the dashboard reads while ingesting).
+ * projections in one SQLite file (WAL, so the dashboard reads while ingesting),
+ * and the events' raw payloads in an append-only log beside it.
  */
 export class SqliteStore implements LocalStore {
   private current: SqliteProjections;
   private readonly stmts;
   private readonly streamIds = new Map<string, number>();
+  /** inside transaction(): payloads being written while the rows are prepared; awaited before COMMIT */
+  private payloadWrites: Promise<void>[] | null = null;
 
-  private constructor(readonly db: Database.Database) {
-    // Raw Connect payloads are 3-5 KB: 16 KB pages pack them without overflow
-    // chains (takes effect only when the file is created).
-    db.pragma('page_size = 16384');
+  private constructor(
+    readonly db: Database.Database,
+    private readonly payloads: PayloadLog,
+  ) {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 10000');
     db.pragma('cache_size = -65536');
     db.pragma('temp_store = MEMORY');
+    // A WAL of up to 64 MB between checkpoints: index pages that every batch
+    // touches are copied into the database once per checkpoint, not per batch.
+    db.pragma('wal_autocheckpoint = 16384');
     const version = tableExists(db, 'meta') ? (db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).get() as Row | undefined)?.value : SCHEMA_VERSION;
     if (version !== SCHEMA_VERSION) {
       throw new Error(`it was created by another version of Switchboard (layout ${version ?? 1}, this one reads ${SCHEMA_VERSION}); ingest the inputs into a new store`);
@@ -59,8 +66,8 @@ export class SqliteStore implements LocalStore {
     db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)`).run(SCHEMA_VERSION);
     this.stmts = {
       append: db.prepare(
-        `INSERT INTO events (stream, dedupe_key, occurred_at, sort_key, received_at, source, raw, facts, facts_v)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (stream, dedupe_key) DO NOTHING`,
+        `INSERT INTO events (stream, dedupe_key, occurred_at, sort_key, received_at, source, payload_at, payload_len, facts, facts_v)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (stream, occurred_at, dedupe_key) DO NOTHING`,
       ),
       findStream: db.prepare(`SELECT id FROM streams WHERE stream_id = ?`),
       addStream: db.prepare(`INSERT INTO streams (stream_id, kind, instance_arn) VALUES (?, ?, ?) RETURNING id`),
@@ -76,6 +83,7 @@ export class SqliteStore implements LocalStore {
       ),
       afterSeq: db.prepare(`${SELECT_EVENTS} WHERE e.seq > ? ORDER BY e.seq`),
       maxSeq: db.prepare(`SELECT COALESCE(MAX(seq), 0) AS seq FROM events`),
+      firstPayload: db.prepare(`SELECT payload_at FROM events ORDER BY seq LIMIT 1`),
       counts: db.prepare(
         `SELECT (SELECT COUNT(*) FROM events) AS events, (SELECT COUNT(*) FROM quarantine) AS quarantined,
                 (SELECT MAX(occurred_at) FROM events) AS last`,
@@ -98,24 +106,33 @@ export class SqliteStore implements LocalStore {
   }
 
   /** Opens (creating if needed) the store at `path`; ':memory:' for tests. */
-  static open(path: string): SqliteStore {
+  static open(path: string, options: { payloadSegmentBytes?: number } = {}): SqliteStore {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     let db: Database.Database;
+    let payloads: PayloadLog;
     try {
       db = new Database(path);
     } catch (err) {
       throw new StoreError(`cannot open the store at ${path}: ${(err as Error).message}`);
     }
     try {
-      return new SqliteStore(db);
+      payloads = openPayloadLog(path, options.payloadSegmentBytes);
     } catch (err) {
       db.close();
+      throw new StoreError(`cannot open the payload log of ${path}: ${(err as Error).message}`);
+    }
+    try {
+      return new SqliteStore(db, payloads);
+    } catch (err) {
+      db.close();
+      payloads.close();
       throw new StoreError(`${path} is not a Switchboard store: ${(err as Error).message}`);
     }
   }
 
   close(): void {
     this.db.close();
+    this.payloads.close();
   }
 
   /** Changes whenever another connection (e.g. another process) commits to the store. */
@@ -149,24 +166,32 @@ export class SqliteStore implements LocalStore {
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     if (this.db.inTransaction) return fn();
     this.db.exec('BEGIN IMMEDIATE');
+    const payloadWrites: Promise<void>[] = [];
+    this.payloadWrites = payloadWrites;
     try {
       const result = await fn();
+      await Promise.all(payloadWrites);
       this.db.exec('COMMIT');
       return result;
     } catch (err) {
+      await Promise.allSettled(payloadWrites);
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       this.streamIds.clear(); // streams created by the rolled-back transaction are gone
       throw err;
+    } finally {
+      this.payloadWrites = null;
     }
   }
 
   // ---- event table ----
 
-  async append(events: readonly NewEvent[], receivedAt: number): Promise<{ appended: StoredEvent[]; duplicates: number }> {
-    const appended: StoredEvent[] = [];
+  async append(events: readonly NewEvent[], receivedAt: number): Promise<{ appended: AppendedEvent[]; duplicates: number }> {
+    const appended: AppendedEvent[] = [];
     let duplicates = 0;
     const run = () => {
       for (const e of events) {
+        const bytes = typeof e.raw === 'string' ? Buffer.from(e.raw) : e.raw;
+        const position = this.payloads.stage(bytes);
         const info = this.stmts.append.run(
           this.streamNumber(e),
           e.dedupeKey,
@@ -174,18 +199,26 @@ export class SqliteStore implements LocalStore {
           e.sortKey,
           receivedAt,
           JSON.stringify(e.source),
-          e.raw,
+          position,
+          bytes.length,
           e.facts ?? null,
           e.facts ? FACTS_VERSION : null,
         );
         if (info.changes === 1) appended.push({ ...e, receivedAt });
-        else duplicates++;
+        else {
+          this.payloads.unstageLast();
+          duplicates++;
+        }
       }
+      // the payloads are on disk before the rows that point at them commit
+      if (this.payloadWrites) this.payloadWrites.push(this.payloads.writeInBackground());
+      else this.payloads.write();
     };
     try {
       if (this.db.inTransaction) run();
       else this.db.transaction(run)();
     } catch (err) {
+      this.payloads.discard();
       this.streamIds.clear();
       throw err;
     }
@@ -204,7 +237,7 @@ export class SqliteStore implements LocalStore {
     const id = this.streamIds.get(streamId) ?? ((this.stmts.findStream.get(streamId) as Row | undefined)?.id as number | undefined);
     if (id === undefined) return;
     const rows = this.stmts.readStream.all(id, afterSortKey) as Row[];
-    for (const r of rows) yield toStored(r);
+    for (const r of rows) yield this.toStored(r);
   }
 
   /**
@@ -228,7 +261,7 @@ export class SqliteStore implements LocalStore {
     const [first, next] = options.preferFacts ? [this.stmts.factsFirst, this.stmts.factsNext] : [this.stmts.scanFirst, this.stmts.scanNext];
     let rows = first.all() as Row[];
     while (rows.length > 0) {
-      for (const r of rows) yield toStored(r);
+      for (const r of rows) yield this.toStored(r);
       if (rows.length < SCAN_PAGE) return;
       const last = rows[rows.length - 1]!;
       rows = next.all(last.stream, last.sort_key) as Row[];
@@ -254,7 +287,8 @@ export class SqliteStore implements LocalStore {
   /**
    * Deletes what is older than the cutoffs (ms since the epoch): events and
    * quarantined inputs before `eventsBefore`; intervals, tallies, contact rows
-   * and alerts of the current projections before `projectionsBefore`. Agent
+   * and alerts of the current projections before `projectionsBefore`; then the
+   * payload segments that no remaining event points into. Agent
    * states and snapshots stay (they are the present). With `dryRun`, counts
    * only. A later rebuild replays only the events that remain.
    */
@@ -277,6 +311,11 @@ export class SqliteStore implements LocalStore {
           : this.db.prepare(`DELETE FROM ${from}`).run(cutoff).changes;
       }
     })();
+    if (!dryRun && cutoffs.eventsBefore !== undefined) {
+      // payload segments older than the oldest event left hold no live payload
+      const first = this.stmts.firstPayload.get() as Row | undefined;
+      this.payloads.dropBefore(first ? (first.payload_at as number) : null);
+    }
     return counts;
   }
 
@@ -346,7 +385,7 @@ export class SqliteStore implements LocalStore {
   async switchTo(generation: number, rulesHash: string, catchUp: (events: StoredEvent[]) => Promise<void>): Promise<void> {
     await this.transaction(async () => {
       const hwm = Number(this.metaValue(`gen.${generation}.hwm`) ?? 0);
-      const late = (this.stmts.afterSeq.all(hwm) as Row[]).map(toStored);
+      const late = (this.stmts.afterSeq.all(hwm) as Row[]).map((r) => this.toStored(r));
       await catchUp(late);
       this.stmts.setMeta.run(`gen.${generation}.rulesHash`, rulesHash);
       this.stmts.setMeta.run(`gen.${generation}.builtAt`, String(Date.now()));
@@ -370,13 +409,17 @@ export class SqliteStore implements LocalStore {
     for (const t of GENERATION_TABLES) this.db.exec(`DROP TABLE IF EXISTS g${generation}_${t}`);
     this.db.prepare(`DELETE FROM meta WHERE key LIKE ?`).run(`gen.${generation}.%`);
   }
+
+  private toStored(r: Row): StoredEvent {
+    return storedEvent(r, r.payload_len === null ? '' : this.payloads.read(r.payload_at as number, r.payload_len as number));
+  }
 }
 
 function tableExists(db: Database.Database, name: string): boolean {
   return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
 }
 
-function toStored(r: Row): StoredEvent {
+function storedEvent(r: Row, raw: string): StoredEvent {
   return {
     kind: r.kind as StoredEvent['kind'],
     streamId: r.stream_id as string,
@@ -386,7 +429,7 @@ function toStored(r: Row): StoredEvent {
     sortKey: r.sort_key as string,
     receivedAt: r.received_at as number,
     source: JSON.parse(r.source as string) as SourceRef,
-    raw: r.raw as string,
+    raw,
     ...(r.facts ? { facts: r.facts as string } : {}),
   };
 }

@@ -1,0 +1,143 @@
+import { createReadStream } from 'node:fs';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { Classifier, toClassifiedBatch, type ClassifiedBatch } from '../engine/classify.js';
+import type { NewEvent, Rejection } from '../model.js';
+import { InputError, readInput } from './input.js';
+import { readFacts } from './record.js';
+import type { ContactRecordPayload } from './schemas.js';
+
+/**
+ * Reading, splitting, JSON parsing and validating inputs on a worker thread,
+ * so that the main thread only appends and projects: the two halves of an
+ * ingest then run on two cores. The raw payloads cross as one transferred
+ * buffer per batch (no copy, no string on the main thread); at most
+ * IN_FLIGHT batches wait for the main thread, which bounds memory.
+ */
+const ROLE = 'switchboard-parse';
+const IN_FLIGHT = 2;
+/**
+ * The thread's heap is capped: left alone, V8 lets the old generation of a
+ * thread that allocates this fast grow by hundreds of MB before collecting.
+ */
+const HEAP_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 32 };
+
+interface WorkerInput {
+  role: typeof ROLE;
+  files: string[];
+  batchSize: number;
+}
+
+type WireEvent = Omit<NewEvent, 'raw'> & { length: number; contact?: ContactRecordPayload };
+
+type WireMessage =
+  | { type: 'batch'; file: number; bytes: number; read: number; duplicates: number; rejections: Rejection[]; events: WireEvent[]; payload: ArrayBuffer }
+  | { type: 'failed'; message: string }
+  | { type: 'done' };
+
+export interface ParsedBatch {
+  /** index of the input in `files` */
+  file: number;
+  /** bytes of that input read so far */
+  bytes: number;
+  batch: ClassifiedBatch;
+}
+
+/** True in a thread started by parseInWorker: the entry module should call runParseWorker. */
+export function isParseWorker(): boolean {
+  return !isMainThread && (workerData as WorkerInput | undefined)?.role === ROLE;
+}
+
+/** Parses `files` on a worker thread started from `workerUrl` (a module that calls runParseWorker). */
+export async function* parseInWorker(files: readonly string[], options: { workerUrl: URL; batchSize: number }): AsyncGenerator<ParsedBatch> {
+  const input: WorkerInput = { role: ROLE, files: [...files], batchSize: options.batchSize };
+  const worker = new Worker(options.workerUrl, { workerData: input, resourceLimits: HEAP_LIMITS });
+  const queue: Array<WireMessage | Error> = [];
+  let wake: (() => void) | null = null;
+  const push = (m: WireMessage | Error) => {
+    queue.push(m);
+    wake?.();
+    wake = null;
+  };
+  worker.on('message', push);
+  worker.on('error', (err) => push(err));
+  worker.on('exit', (code) => push(new Error(`the parsing thread stopped (exit code ${code})`)));
+  try {
+    for (;;) {
+      if (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      const m = queue.shift()!;
+      if (m instanceof Error) throw m;
+      if (m.type === 'done') return;
+      if (m.type === 'failed') throw new InputError(m.message);
+      yield { file: m.file, bytes: m.bytes, batch: unpack(m) };
+      worker.postMessage('ack');
+    }
+  } finally {
+    worker.removeAllListeners();
+    await worker.terminate();
+  }
+}
+
+function unpack(m: Extract<WireMessage, { type: 'batch' }>): ClassifiedBatch {
+  let offset = 0;
+  const accepted = m.events.map(({ length, contact, ...rest }) => {
+    const event: NewEvent = { ...rest, raw: new Uint8Array(m.payload, offset, length) };
+    offset += length;
+    if (contact) return { event, contact };
+    const agent = readFacts(event.facts);
+    if (!agent) throw new Error(`the parsing thread sent agent event ${event.dedupeKey} without facts`);
+    return { event, agent };
+  });
+  return { read: m.read, duplicates: m.duplicates, rejections: m.rejections, accepted };
+}
+
+function pack(batch: ClassifiedBatch, file: number, bytes: number): Extract<WireMessage, { type: 'batch' }> {
+  const texts = batch.accepted.map((a) => a.event.raw as string);
+  const lengths = texts.map((t) => Buffer.byteLength(t));
+  const payload = Buffer.allocUnsafeSlow(lengths.reduce((a, b) => a + b, 0));
+  let offset = 0;
+  for (const t of texts) offset += payload.write(t, offset, 'utf8');
+  const events = batch.accepted.map(({ event, contact }, i): WireEvent => {
+    const { raw: _raw, ...rest } = event;
+    return contact ? { ...rest, length: lengths[i]!, contact } : { ...rest, length: lengths[i]! };
+  });
+  return { type: 'batch', file, bytes, read: batch.read, duplicates: batch.duplicates, rejections: batch.rejections, events, payload: payload.buffer as ArrayBuffer };
+}
+
+/** The worker thread's side: reads the files in order and posts validated batches, waiting for acknowledgements. */
+export async function runParseWorker(): Promise<void> {
+  const port = parentPort!;
+  const { files, batchSize } = workerData as WorkerInput;
+  let credits = IN_FLIGHT;
+  let wake: (() => void) | null = null;
+  port.on('message', () => {
+    credits++;
+    wake?.();
+    wake = null;
+  });
+  try {
+    for (let file = 0; file < files.length; file++) {
+      const stream = createReadStream(files[file]!, { highWaterMark: 1 << 20 });
+      let bytes = 0;
+      stream.on('data', (chunk: Buffer | string) => {
+        bytes += chunk.length;
+      });
+      // each parsed value is let go as soon as it is validated: the batch holds payloads and facts only
+      const classifier = new Classifier(false);
+      const send = async () => {
+        const message = pack(toClassifiedBatch(classifier.take()), file, bytes);
+        while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
+        credits--;
+        port.postMessage(message, [message.payload]);
+      };
+      for await (const c of readInput(stream, files[file]!)) {
+        classifier.add(c);
+        if (classifier.size >= batchSize) await send();
+      }
+      if (classifier.size > 0) await send();
+    }
+    port.postMessage({ type: 'done' } satisfies WireMessage);
+  } catch (err) {
+    port.postMessage({ type: 'failed', message: (err as Error).message } satisfies WireMessage);
+  }
+  port.removeAllListeners();
+}

@@ -1,0 +1,264 @@
+import { closeSync, constants, fdatasync, fdatasyncSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, writev, writevSync } from 'node:fs';
+import { promisify } from 'node:util';
+
+const writevAsync = promisify(writev);
+const fdatasyncAsync = promisify(fdatasync);
+import { join } from 'node:path';
+
+/** A position packs the segment number above 2^32 and the offset within it below. */
+const SEGMENT_SPAN = 2 ** 32;
+/** A segment is closed once it holds this many bytes; retention deletes whole segments. */
+export const SEGMENT_BYTES = 1 << 30;
+
+/**
+ * Where the raw payloads of the event table live. They are most of its bytes
+ * (3-5 KB per agent event) but are read only for replays of contact records and
+ * for exports, so they are kept out of SQLite: written once, in arrival order,
+ * instead of twice (WAL, then checkpoint) into B-tree pages. Append-only: bytes
+ * are never overwritten, so a transaction that rolls back or a crash leaves
+ * unreferenced bytes, never a broken reference.
+ */
+export interface PayloadLog {
+  /** Stages a payload for the next write(); returns its position. */
+  stage(payload: Uint8Array): number;
+  /** Writes the staged payloads and makes them durable (before the rows that point at them commit). */
+  write(): void;
+  /** The same on the I/O thread pool, so that the caller can go on with its rows meanwhile. */
+  writeInBackground(): Promise<void>;
+  /** Takes back the payload staged last (its row turned out to be a duplicate). */
+  unstageLast(): void;
+  /** Forgets staged payloads that were not written. */
+  discard(): void;
+  read(position: number, length: number): string;
+  /** Deletes the segments that hold only payloads before `position` (all of them when null). */
+  dropBefore(position: number | null): number;
+  close(): void;
+}
+
+/** The payloads of the store at `dbPath`, in `<dbPath>-payloads/`; in memory for ':memory:'. */
+export function openPayloadLog(dbPath: string, segmentBytes = SEGMENT_BYTES): PayloadLog {
+  return dbPath === ':memory:' ? new MemoryPayloadLog(segmentBytes) : new FilePayloadLog(`${dbPath}-payloads`, segmentBytes);
+}
+
+abstract class StagingLog implements PayloadLog {
+  protected staged: Uint8Array[] = [];
+  protected stagedBytes = 0;
+  protected segment = 0;
+  /** bytes in the current segment, written or staged */
+  protected end = 0;
+
+  constructor(private readonly segmentBytes: number) {}
+
+  stage(payload: Uint8Array): number {
+    // a segment rolls between writes only, so that a write never spans two files
+    if (this.end > 0 && this.end + payload.length > this.segmentBytes && this.stagedBytes === 0) this.roll();
+    const position = this.segment * SEGMENT_SPAN + this.end;
+    this.staged.push(payload);
+    this.stagedBytes += payload.length;
+    this.end += payload.length;
+    return position;
+  }
+
+  unstageLast(): void {
+    const last = this.staged.pop();
+    if (!last) return;
+    this.stagedBytes -= last.length;
+    this.end -= last.length;
+  }
+
+  discard(): void {
+    this.end -= this.stagedBytes;
+    this.staged = [];
+    this.stagedBytes = 0;
+  }
+
+  write(): void {
+    if (this.stagedBytes === 0) return;
+    this.persist(this.take(), this.end);
+  }
+
+  writeInBackground(): Promise<void> {
+    if (this.stagedBytes === 0) return Promise.resolve();
+    return this.persistInBackground(this.take(), this.end);
+  }
+
+  /** The staged payloads, which end at `this.end`. */
+  private take(): Uint8Array[] {
+    const chunks = this.staged;
+    this.staged = [];
+    this.stagedBytes = 0;
+    return chunks;
+  }
+
+  protected abstract roll(): void;
+  /** Writes `chunks`, which end at offset `end` of the current segment, and syncs them. */
+  protected abstract persist(chunks: Uint8Array[], end: number): void;
+  protected abstract persistInBackground(chunks: Uint8Array[], end: number): Promise<void>;
+  abstract read(position: number, length: number): string;
+  abstract dropBefore(position: number | null): number;
+  abstract close(): void;
+}
+
+/** Read-write without O_APPEND: on Linux O_APPEND makes pwrite ignore its offset, and background writes may finish out of order. */
+const OPEN_FLAGS = constants.O_RDWR | constants.O_CREAT;
+
+class FilePayloadLog extends StagingLog {
+  private fd: number;
+  private readers = new Map<number, number>();
+  /** the last background write: they run one after another, in position order */
+  private tail: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly dir: string,
+    segmentBytes: number,
+  ) {
+    super(segmentBytes);
+    mkdirSync(dir, { recursive: true });
+    const segments = this.segments();
+    this.segment = segments.at(-1) ?? 0;
+    this.fd = openSync(this.path(this.segment), OPEN_FLAGS);
+    this.end = fstatSync(this.fd).size;
+  }
+
+  private path(segment: number): string {
+    return join(this.dir, `${String(segment).padStart(8, '0')}.log`);
+  }
+
+  private segments(): number[] {
+    return readdirSync(this.dir)
+      .filter((f) => /^\d{8}\.log$/.test(f))
+      .map((f) => Number(f.slice(0, 8)))
+      .sort((a, b) => a - b);
+  }
+
+  protected roll(): void {
+    // the old file closes once the background writes queued for it are done
+    const old = this.fd;
+    void this.tail.then(() => closeSync(old));
+    this.segment++;
+    this.fd = openSync(this.path(this.segment), OPEN_FLAGS);
+    this.end = fstatSync(this.fd).size;
+  }
+
+  protected persist(chunks: Uint8Array[], end: number): void {
+    let offset = end - byteLength(chunks);
+    for (const part of iovecs(chunks)) {
+      const total = byteLength(part);
+      let written = writevSync(this.fd, part, offset);
+      while (written < total) written += writevSync(this.fd, [Buffer.concat(part).subarray(written)], offset + written);
+      offset += total;
+    }
+    fdatasyncSync(this.fd);
+  }
+
+  protected persistInBackground(chunks: Uint8Array[], end: number): Promise<void> {
+    const fd = this.fd;
+    const write = this.tail.then(() => this.writeAt(fd, chunks, end));
+    this.tail = write.catch(() => undefined);
+    return write;
+  }
+
+  private async writeAt(fd: number, chunks: Uint8Array[], end: number): Promise<void> {
+    let offset = end - byteLength(chunks);
+    for (const part of iovecs(chunks)) {
+      const total = byteLength(part);
+      let written = (await writevAsync(fd, part, offset)).bytesWritten;
+      while (written < total) written += (await writevAsync(fd, [Buffer.concat(part).subarray(written)], offset + written)).bytesWritten;
+      offset += total;
+    }
+    await fdatasyncAsync(fd);
+  }
+
+  read(position: number, length: number): string {
+    const segment = Math.floor(position / SEGMENT_SPAN);
+    const fd = segment === this.segment ? this.fd : this.reader(segment);
+    const buffer = Buffer.allocUnsafe(length);
+    const got = readSync(fd, buffer, 0, length, position % SEGMENT_SPAN);
+    if (got !== length) throw new Error(`payload at ${position} is cut short (${got} of ${length} bytes): ${this.dir} is damaged`);
+    return buffer.toString('utf8');
+  }
+
+  private reader(segment: number): number {
+    let fd = this.readers.get(segment);
+    if (fd === undefined) {
+      try {
+        fd = openSync(this.path(segment), 'r');
+      } catch {
+        throw new Error(`payload segment ${this.path(segment)} is missing`);
+      }
+      this.readers.set(segment, fd);
+    }
+    return fd;
+  }
+
+  dropBefore(position: number | null): number {
+    const keepFrom = position === null ? this.segment : Math.floor(position / SEGMENT_SPAN);
+    let dropped = 0;
+    for (const s of this.segments()) {
+      if (s >= keepFrom || s === this.segment) continue;
+      const fd = this.readers.get(s);
+      if (fd !== undefined) closeSync(fd);
+      this.readers.delete(s);
+      rmSync(this.path(s), { force: true });
+      dropped++;
+    }
+    return dropped;
+  }
+
+  close(): void {
+    for (const fd of this.readers.values()) closeSync(fd);
+    this.readers.clear();
+    closeSync(this.fd);
+  }
+}
+
+class MemoryPayloadLog extends StagingLog {
+  private readonly data = new Map<number, Buffer>();
+
+  constructor(segmentBytes: number) {
+    super(segmentBytes);
+  }
+
+  protected roll(): void {
+    this.segment++;
+    this.end = 0;
+  }
+
+  protected persist(chunks: Uint8Array[], end: number): void {
+    let offset = end - byteLength(chunks);
+    for (const c of chunks) {
+      this.data.set(this.segment * SEGMENT_SPAN + offset, Buffer.from(c));
+      offset += c.length;
+    }
+  }
+
+  protected async persistInBackground(chunks: Uint8Array[], end: number): Promise<void> {
+    this.persist(chunks, end);
+  }
+
+  read(position: number, length: number): string {
+    const bytes = this.data.get(position);
+    if (!bytes || bytes.length !== length) throw new Error(`no payload at ${position}`);
+    return bytes.toString('utf8');
+  }
+
+  dropBefore(position: number | null): number {
+    for (const p of this.data.keys()) if (position === null || p < position) this.data.delete(p);
+    return 0;
+  }
+
+  close(): void {
+    this.data.clear();
+  }
+}
+
+function byteLength(chunks: Uint8Array[]): number {
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  return n;
+}
+
+/** writev takes at most IOV_MAX (1024) buffers per call. */
+function* iovecs(chunks: Uint8Array[]): Generator<Uint8Array[]> {
+  for (let i = 0; i < chunks.length; i += 1024) yield chunks.slice(i, i + 1024);
+}
