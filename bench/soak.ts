@@ -75,7 +75,7 @@ const health = (await (await fetch(`${url}api/health`)).json()) as {
 };
 child.kill('SIGTERM');
 await reader.cancel().catch(() => undefined);
-for (const s of ['', '-wal', '-shm']) rmSync(db + s, { force: true });
+for (const s of ['', '-wal', '-shm', '-payloads']) rmSync(db + s, { force: true, recursive: true });
 
 const sorted = [...push].sort((a, b) => a - b);
 const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;

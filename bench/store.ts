@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   const db = `${dir}bench.db`;
   const results: Array<{ baseline: Measure; ingest: Measure; rebuild: Measure }> = [];
   for (let i = 0; i < runs; i++) {
-    for (const s of ['', '-wal', '-shm']) rmSync(db + s, { force: true });
+    for (const s of ['', '-wal', '-shm', '-payloads']) rmSync(db + s, { force: true, recursive: true });
     const baseline = run('baseline', file, db);
     const ingest = run('ingest', file, db);
     const rebuild = run('rebuild', file, db);

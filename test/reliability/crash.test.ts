@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRules, queryAgents, queryContacts, queryFunnel, queryIntervals, queryReport, type RulesInput } from '@switchboard/core';
 import { SqliteStore } from '@switchboard/core/sqlite';
@@ -31,8 +31,15 @@ async function fingerprint(db: string, rules: RulesInput = TOKYO): Promise<{ eve
   }
 }
 
+/** A store is the database file, its WAL and its payload log. */
+const STORE_PARTS = ['', '-wal', '-shm', '-payloads'];
+
 function removeDb(db: string): void {
-  for (const s of ['', '-wal', '-shm']) rmSync(db + s, { force: true });
+  for (const s of STORE_PARTS) rmSync(db + s, { force: true, recursive: true });
+}
+
+function copyStore(from: string, to: string): void {
+  for (const s of STORE_PARTS) if (existsSync(from + s)) cpSync(from + s, to + s, { recursive: true });
 }
 
 /** Starts a command and SIGKILLs it after `ms`; resolves with how it ended. */
@@ -81,14 +88,13 @@ describe('crash safety of the embedded store', () => {
 
   it('a rebuild killed mid-way leaves the old projections serving, and the next rebuild completes', async () => {
     const db = join(dir, 'rebuild.db');
-    copyFileSync(join(dir, 'clean.db'), db);
-    if (existsSync(join(dir, 'clean.db-wal'))) copyFileSync(join(dir, 'clean.db-wal'), `${db}-wal`);
+    copyStore(join(dir, 'clean.db'), db);
     const utc = join(dir, 'utc.json');
     writeFileSync(utc, JSON.stringify({ timezone: 'UTC', phoneRegion: 'JP' }));
 
     const started = Date.now();
     const reference = join(dir, 'reference.db');
-    copyFileSync(db, reference);
+    copyStore(db, reference);
     expect(runCli(['--db', reference, '--config', utc, 'rebuild'], { cwd: dir }).status).toBe(0);
     const rebuildMs = Date.now() - started;
     const rebuilt = await fingerprint(reference, { timezone: 'UTC', phoneRegion: 'JP' });

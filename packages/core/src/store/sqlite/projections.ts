@@ -12,7 +12,7 @@ import {
   type ProjectionWrites,
   type TallyQuery,
 } from '../ports.js';
-import { generationSchema } from './schema.js';
+import { generationIndexes, generationSchema } from './schema.js';
 
 const PAGE = 10_000;
 const IN_CHUNK = 500;
@@ -24,13 +24,15 @@ export class SqliteProjections implements ProjectionStore {
   private readonly p: string;
   private readonly stmts: ReturnType<SqliteProjections['prepare']>;
 
+  /** @param create 'tables' leaves out the secondary indexes (a rebuild adds them when it switches over) */
   constructor(
     private readonly db: Database.Database,
     readonly generation: number,
-    create = false,
+    create: boolean | 'tables' = false,
   ) {
     this.p = `g${generation}_`;
     if (create) db.exec(generationSchema(generation));
+    if (create === true) db.exec(generationIndexes(generation));
     this.stmts = this.prepare();
   }
 

@@ -19,7 +19,7 @@ import type {
 } from '../ports.js';
 import { openPayloadLog, type PayloadLog } from './payloads.js';
 import { SqliteProjections } from './projections.js';
-import { BASE_SCHEMA, GENERATION_TABLES, SCHEMA_VERSION } from './schema.js';
+import { BASE_SCHEMA, GENERATION_TABLES, generationIndexes, SCHEMA_VERSION } from './schema.js';
 
 type Row = Record<string, unknown>;
 const SCAN_PAGE = 5_000;
@@ -81,6 +81,7 @@ export class SqliteStore implements LocalStore {
       factsNext: db.prepare(
         `${SELECT_FACTS} WHERE (e.stream, e.sort_key) > (?, ?) ORDER BY e.stream, e.sort_key LIMIT ${SCAN_PAGE}`,
       ),
+
       afterSeq: db.prepare(`${SELECT_EVENTS} WHERE e.seq > ? ORDER BY e.seq`),
       maxSeq: db.prepare(`SELECT COALESCE(MAX(seq), 0) AS seq FROM events`),
       firstPayload: db.prepare(`SELECT payload_at FROM events ORDER BY seq LIMIT 1`),
@@ -379,10 +380,17 @@ export class SqliteStore implements LocalStore {
       this.stmts.setMeta.run(`gen.${next}.rulesHash`, rulesHash);
       this.stmts.setMeta.run(`gen.${next}.hwm`, String((this.stmts.maxSeq.get() as Row).seq));
     })();
-    return new SqliteProjections(this.db, next, true);
+    return new SqliteProjections(this.db, next, 'tables');
   }
 
   async switchTo(generation: number, rulesHash: string, catchUp: (events: StoredEvent[]) => Promise<void>): Promise<void> {
+    // the index sorts spill to temporary files rather than growing the heap by the size of the tables
+    this.db.pragma('temp_store = FILE');
+    try {
+      this.db.exec(generationIndexes(generation));
+    } finally {
+      this.db.pragma('temp_store = MEMORY');
+    }
     await this.transaction(async () => {
       const hwm = Number(this.metaValue(`gen.${generation}.hwm`) ?? 0);
       const late = (this.stmts.afterSeq.all(hwm) as Row[]).map((r) => this.toStored(r));
