@@ -8,10 +8,11 @@
  *   npm run bench:soak -- --agents 2000 --speed 10 --minutes 10
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fmt, machine, median } from './machine.js';
+import { SqliteStore } from '../packages/core/src/store/sqlite/index.js';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1]!);
@@ -75,7 +76,7 @@ const health = (await (await fetch(`${url}api/health`)).json()) as {
 };
 child.kill('SIGTERM');
 await reader.cancel().catch(() => undefined);
-for (const s of ['', '-wal', '-shm', '-payloads']) rmSync(db + s, { force: true, recursive: true });
+SqliteStore.remove(db);
 
 const sorted = [...push].sort((a, b) => a - b);
 const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;

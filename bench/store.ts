@@ -7,7 +7,7 @@
  *   npm run bench:store [-- --events 1000000 --agents 400 --runs 1]
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Engine, ingestFiles, parseRules, readInput, rebuildProjections } from '../packages/core/src/index.js';
 import { SqliteStore } from '../packages/core/src/store/sqlite/index.js';
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   const db = `${dir}bench.db`;
   const results: Array<{ baseline: Measure; ingest: Measure; rebuild: Measure }> = [];
   for (let i = 0; i < runs; i++) {
-    for (const s of ['', '-wal', '-shm', '-payloads']) rmSync(db + s, { force: true, recursive: true });
+    SqliteStore.remove(db);
     const baseline = run('baseline', file, db);
     const ingest = run('ingest', file, db);
     const rebuild = run('rebuild', file, db);

@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Candidate, EventClock } from '@switchboard/core';
 import { SqliteStore } from '@switchboard/core/sqlite';
@@ -87,7 +86,7 @@ export async function devCommand(options: DevOptions): Promise<void> {
   // Simulated traffic goes to its own store, fresh each run, unless --db is given.
   const path = options.db ? dbPath(options) : tailing ? dbPath(options) : resolve(DEV_DB);
   if (!options.db && !tailing && !options.keep) {
-    for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+    SqliteStore.remove(path);
   }
   const agents = positive('agents', options.agents, 25);
   const speed = positive('speed', options.speed, 1);

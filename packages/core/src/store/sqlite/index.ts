@@ -1,2 +1,2 @@
-export { SqliteStore, StoreError } from './store.js';
+export { SqliteStore, StoreError, STORE_SUFFIXES } from './store.js';
 export { SqliteProjections } from './projections.js';

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Alert } from '../../api/views.js';
 import type { AppendedEvent, NewEvent, Rejection, SourceRef, StoredEvent } from '../../model.js';
@@ -29,6 +29,9 @@ const SELECT_EVENTS = `SELECT ${COLUMNS}, e.payload_at, e.payload_len FROM event
 /** The raw payload only where the stored facts cannot stand in for it. */
 const SELECT_FACTS = `SELECT ${COLUMNS}, e.payload_at, CASE WHEN e.facts_v = ${FACTS_VERSION} THEN NULL ELSE e.payload_len END AS payload_len
   FROM events e JOIN streams s ON s.id = e.stream`;
+
+/** What a store at PATH is on disk: PATH plus these suffixes (the WAL, its index and the payload log). */
+export const STORE_SUFFIXES = ['', '-wal', '-shm', '-payloads'] as const;
 
 export class StoreError extends Error {
   override name = 'StoreError';
@@ -134,6 +137,11 @@ export class SqliteStore implements LocalStore {
   close(): void {
     this.db.close();
     this.payloads.close();
+  }
+
+  /** Deletes the (closed) store at `path` with everything beside it. */
+  static remove(path: string): void {
+    for (const suffix of STORE_SUFFIXES) rmSync(path + suffix, { force: true, recursive: true });
   }
 
   /** Changes whenever another connection (e.g. another process) commits to the store. */
