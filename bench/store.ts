@@ -2,9 +2,11 @@
  * Embedded-store throughput: ingest of N simulated events (agent events and
  * contact records) into SQLite with projections up to date, then a rebuild of
  * the same store, each in its own process so peak RSS is its own. Baseline in
- * the same run: reading the same file and JSON.parse of every line.
+ * the same run: reading the same file and JSON.parse of every line. Ingest
+ * runs as `switchboard ingest` does (parsing on the worker thread that
+ * `npm run build` bundles; --inline true parses on the main thread instead).
  *
- *   npm run bench:store [-- --events 1000000 --agents 400 --runs 1]
+ *   npm run bench:store [-- --events 1000000 --agents 400 --runs 1 --batch 2000 --commit 10000]
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';

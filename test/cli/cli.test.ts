@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -195,6 +195,17 @@ describe('switchboard CLI, inputs', () => {
     const fixtures = json(runCli(['ingest', join(FIXTURES, 'agent-events.doc-examples.jsonl'), join(FIXTURES, 'contact-records.doc-examples.jsonl'), '--json'], { cwd: dir }));
     expect(fixtures).toMatchObject({ read: 4, appended: 4, rejected: 0 });
   });
+
+  it('ingests a JSON array of about 50 MB, one JSON value for the parsing thread', () => {
+    const dir = tempDir();
+    expect(runCli(['simulate', '--agents', '60', '--hours', '4', '--seed', '5', '--out', 'day.jsonl'], { cwd: dir }).status).toBe(0);
+    const lines = readFileSync(join(dir, 'day.jsonl'), 'utf8').trim().split('\n');
+    writeFileSync(join(dir, 'day.json'), `[${lines.join(',')}]`);
+    expect(statSync(join(dir, 'day.json')).size).toBeGreaterThan(40 * 2 ** 20);
+    const r = runCli(['ingest', 'day.json', '--json'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(json(r)).toMatchObject({ read: lines.length, rejected: 0 });
+  }, 120_000);
 
   it('quarantines bad records with a reason, ingests the rest, and fails only with --strict', () => {
     const dir = tempDir();

@@ -16,10 +16,12 @@ import type { ContactRecordPayload } from './schemas.js';
 const ROLE = 'switchboard-parse';
 const IN_FLIGHT = 2;
 /**
- * The thread's heap is capped: left alone, V8 lets the old generation of a
- * thread that allocates this fast grow by hundreds of MB before collecting.
+ * The thread's heap is capped, which makes V8 collect its old generation
+ * sooner (1M events: peak RSS 498 MB with this cap). The cap must still hold
+ * the largest single JSON value the splitter accepts (64 MB of text, e.g. a
+ * JSON array file): at 64 MB such a file killed the thread.
  */
-const HEAP_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 32 };
+const HEAP_LIMITS = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 32 };
 
 interface WorkerInput {
   role: typeof ROLE;
