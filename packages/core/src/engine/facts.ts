@@ -11,7 +11,7 @@ export interface ProjectableEvent {
 
 /** What a stored event tells the projectors: its stored facts, or its payload read again. */
 export function toProjectable(event: AppendedEvent): ProjectableEvent {
-  const facts = event.kind === 'agent' ? readFacts(event.facts) : null;
+  const facts = event.kind === 'agent' ? readFacts(event.facts, event) : null;
   if (facts) return { event, agent: facts };
   const raw = rawText(event.raw);
   const parsed = parseRecord(JSON.parse(raw), raw, event.source);

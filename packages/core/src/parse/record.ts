@@ -15,13 +15,33 @@ import {
  * derives AgentFacts differently: stored facts of another version are ignored
  * and replays read the raw payload instead.
  */
-export const FACTS_VERSION = 1;
+export const FACTS_VERSION = 2;
+
+/** What stored facts leave out: it is in the event's own columns already. */
+type FactsFromEvent = Pick<NewEvent, 'dedupeKey' | 'occurredAt' | 'streamId' | 'instanceArn'>;
+
+/** The facts of an agent event as stored beside it (without what the event row holds). */
+export function storedFacts(agent: AgentFacts): string {
+  const { eventType, username, status, contacts } = agent;
+  return JSON.stringify({ v: FACTS_VERSION, eventType, username, status, contacts });
+}
 
 /** Stored facts of this parser version, or null when they must be derived again from the raw payload. */
-export function readFacts(json: string | undefined): AgentFacts | null {
+export function readFacts(json: string | undefined, event: FactsFromEvent): AgentFacts | null {
   if (!json) return null;
-  const facts = JSON.parse(json) as AgentFacts & { v?: number };
-  return facts.v === FACTS_VERSION ? facts : null;
+  const f = JSON.parse(json) as Pick<AgentFacts, 'eventType' | 'username' | 'status' | 'contacts'> & { v?: number };
+  if (f.v !== FACTS_VERSION) return null;
+  return {
+    kind: 'agent',
+    eventId: event.dedupeKey,
+    eventType: f.eventType,
+    at: event.occurredAt,
+    agentArn: event.streamId,
+    instanceArn: event.instanceArn,
+    username: f.username,
+    status: f.status,
+    contacts: f.contacts,
+  };
 }
 
 export type ParsedRecord =
@@ -92,7 +112,7 @@ function parseAgentEvent(value: unknown, raw: string, source: SourceRef): Parsed
       sortKey: agentSortKey(at, source.sequenceNumber, e.EventId),
       source,
       raw,
-      facts: JSON.stringify({ v: FACTS_VERSION, ...agent }),
+      facts: storedFacts(agent),
     },
   };
 }

@@ -4,6 +4,7 @@ import { Classifier, toClassifiedBatch, type ClassifiedBatch } from '../engine/c
 import type { NewEvent, Rejection } from '../model.js';
 import { InputError, readInput } from './input.js';
 import { readFacts } from './record.js';
+import { toProjectable } from '../engine/facts.js';
 import type { ContactRecordPayload } from './schemas.js';
 
 /**
@@ -85,9 +86,8 @@ function unpack(m: Extract<WireMessage, { type: 'batch' }>): ClassifiedBatch {
     const event: NewEvent = { ...rest, raw: new Uint8Array(m.payload, offset, length) };
     offset += length;
     if (contact) return { event, contact };
-    const agent = readFacts(event.facts);
-    if (!agent) throw new Error(`the parsing thread sent agent event ${event.dedupeKey} without facts`);
-    return { event, agent };
+    // facts of another parser version (a thread built from other sources) are derived again
+    return { event, agent: readFacts(event.facts, event) ?? toProjectable({ ...event, receivedAt: 0 }).agent! };
   });
   return { read: m.read, duplicates: m.duplicates, rejections: m.rejections, accepted };
 }
