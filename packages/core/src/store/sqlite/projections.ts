@@ -15,6 +15,8 @@ import {
 import { generationIndexes, generationSchema } from './schema.js';
 
 const PAGE = 10_000;
+/** An agent ARN parameter as its interned stream number. */
+const AGENT_NUMBER = `(SELECT id FROM streams WHERE stream_id = ?)`;
 const IN_CHUNK = 500;
 
 type Row = Record<string, unknown>;
@@ -46,13 +48,15 @@ export class SqliteProjections implements ProjectionStore {
            since_snapshot = excluded.since_snapshot, version = excluded.version`,
       ),
       insertInterval: db.prepare(
-        `INSERT INTO ${p}intervals (agent_arn, username, dimension, name, status_type, contact_id, start_ms, end_ms, emit_key)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO ${p}intervals (agent, username, dimension, name, status_type, contact_id, start_ms, end_ms, emit_key)
+         VALUES (${AGENT_NUMBER}, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      insertTally: db.prepare(`INSERT INTO ${p}tallies (agent_arn, kind, contact_id, at_ms, emit_key) VALUES (?, ?, ?, ?, ?)`),
+      insertTally: db.prepare(`INSERT INTO ${p}tallies (agent, kind, contact_id, at_ms, emit_key) VALUES (${AGENT_NUMBER}, ?, ?, ?, ?)`),
+      // the agent's events interned its stream already; projections written on their own (tests, tools) intern it here
+      internAgent: db.prepare(`INSERT INTO streams (stream_id, kind, instance_arn) VALUES (?, 'agent', ?) ON CONFLICT (stream_id) DO NOTHING`),
       upsertSnapshot: db.prepare(`INSERT OR REPLACE INTO ${p}snapshots (agent_arn, sort_key, state) VALUES (?, ?, ?)`),
-      rewindIntervals: db.prepare(`DELETE FROM ${p}intervals WHERE agent_arn = ? AND emit_key > ?`),
-      rewindTallies: db.prepare(`DELETE FROM ${p}tallies WHERE agent_arn = ? AND emit_key > ?`),
+      rewindIntervals: db.prepare(`DELETE FROM ${p}intervals WHERE agent = ${AGENT_NUMBER} AND emit_key > ?`),
+      rewindTallies: db.prepare(`DELETE FROM ${p}tallies WHERE agent = ${AGENT_NUMBER} AND emit_key > ?`),
       rewindSnapshots: db.prepare(`DELETE FROM ${p}snapshots WHERE agent_arn = ? AND sort_key > ?`),
       snapshotBefore: db.prepare(
         `SELECT sort_key, state FROM ${p}snapshots WHERE agent_arn = ? AND sort_key < ? ORDER BY sort_key DESC LIMIT 1`,
@@ -117,7 +121,7 @@ export class SqliteProjections implements ProjectionStore {
     const filter = agentTimeFilter(query.agentArns, query.from === undefined ? [] : [['end_ms > ?', query.from]], query.to === undefined ? [] : [['start_ms < ?', query.to]]);
     if (!filter) return;
     const { where, params } = filter;
-    for (const r of this.paged('intervals', where, params)) {
+    for (const r of this.paged('intervals', where, params, AGENT_ARN)) {
       yield {
         agentArn: r.agent_arn as string,
         username: (r.username as string | null) ?? null,
@@ -136,7 +140,7 @@ export class SqliteProjections implements ProjectionStore {
     const filter = agentTimeFilter(query.agentArns, query.from === undefined ? [] : [['at_ms >= ?', query.from]], query.to === undefined ? [] : [['at_ms < ?', query.to]]);
     if (!filter) return;
     const { where, params } = filter;
-    for (const r of this.paged('tallies', where, params)) {
+    for (const r of this.paged('tallies', where, params, AGENT_ARN)) {
       yield { agentArn: r.agent_arn as string, kind: r.kind as Tally['kind'], contactId: r.contact_id as string, at: r.at_ms as number };
     }
   }
@@ -181,8 +185,8 @@ export class SqliteProjections implements ProjectionStore {
    * Pages through a table by rowid so that no statement stays open between
    * pages (the connection is shared with writers and other readers).
    */
-  private *paged(table: string, where: string[], params: unknown[]): Generator<Row> {
-    const sql = `SELECT * FROM ${this.p}${table} WHERE ${[...where, 'id > ?'].join(' AND ')} ORDER BY id LIMIT ${PAGE}`;
+  private *paged(table: string, where: string[], params: unknown[], extraColumns = ''): Generator<Row> {
+    const sql = `SELECT t.*${extraColumns} FROM ${this.p}${table} t WHERE ${[...where, 't.id > ?'].join(' AND ')} ORDER BY t.id LIMIT ${PAGE}`;
     const stmt = this.db.prepare(sql);
     let after = 0;
     for (;;) {
@@ -197,6 +201,7 @@ export class SqliteProjections implements ProjectionStore {
     const s = this.stmts;
     const apply = () => {
       for (const w of writes.agents) {
+        if (w.intervals.length > 0 || w.tallies.length > 0) s.internAgent.run(w.agentArn, w.record.state.instanceArn);
         if (w.rewindAfter !== null) {
           s.rewindIntervals.run(w.agentArn, w.rewindAfter);
           s.rewindTallies.run(w.agentArn, w.rewindAfter);
@@ -229,6 +234,9 @@ export class SqliteProjections implements ProjectionStore {
   }
 }
 
+/** The agent ARN of an interval or tally row `t`. */
+const AGENT_ARN = ', (SELECT stream_id FROM streams WHERE id = t.agent) AS agent_arn';
+
 /** WHERE terms for an optional agent list and time bounds; null when the agent list is empty (no rows). */
 function agentTimeFilter(
   agentArns: readonly string[] | undefined,
@@ -238,7 +246,7 @@ function agentTimeFilter(
   const params: unknown[] = [];
   if (agentArns) {
     if (agentArns.length === 0) return null;
-    where.push(`agent_arn IN (${agentArns.map(() => '?').join(',')})`);
+    where.push(`t.agent IN (SELECT id FROM streams WHERE stream_id IN (${agentArns.map(() => '?').join(',')}))`);
     params.push(...agentArns);
   }
   for (const [term, value] of bounds.flat()) {

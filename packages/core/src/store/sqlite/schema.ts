@@ -58,15 +58,19 @@ CREATE TABLE IF NOT EXISTS meta (
 export function generationIndexes(g: number): string {
   const p = `g${g}_`;
   return `
-CREATE INDEX IF NOT EXISTS ${p}intervals_by_agent ON ${p}intervals (agent_arn, emit_key);
+CREATE INDEX IF NOT EXISTS ${p}intervals_by_agent ON ${p}intervals (agent, emit_key);
 CREATE INDEX IF NOT EXISTS ${p}intervals_by_start ON ${p}intervals (start_ms);
-CREATE INDEX IF NOT EXISTS ${p}tallies_by_agent ON ${p}tallies (agent_arn, emit_key);
+CREATE INDEX IF NOT EXISTS ${p}tallies_by_agent ON ${p}tallies (agent, emit_key);
 CREATE INDEX IF NOT EXISTS ${p}tallies_by_time ON ${p}tallies (at_ms);
 CREATE INDEX IF NOT EXISTS ${p}contacts_by_start ON ${p}contacts (started_at);
 `;
 }
 
-/** Projection tables of one generation; a rebuild fills a new set and switches. */
+/**
+ * Projection tables of one generation; a rebuild fills a new set and switches.
+ * Intervals and tallies, the large ones, name their agent by its interned
+ * stream number (the events of the agent created it).
+ */
 export function generationSchema(g: number): string {
   const p = `g${g}_`;
   return `
@@ -85,7 +89,7 @@ CREATE TABLE IF NOT EXISTS ${p}snapshots (
 );
 CREATE TABLE IF NOT EXISTS ${p}intervals (
   id          INTEGER PRIMARY KEY,
-  agent_arn   TEXT    NOT NULL,
+  agent       INTEGER NOT NULL REFERENCES streams (id),
   username    TEXT,
   dimension   TEXT    NOT NULL,
   name        TEXT    NOT NULL,
@@ -97,7 +101,7 @@ CREATE TABLE IF NOT EXISTS ${p}intervals (
 );
 CREATE TABLE IF NOT EXISTS ${p}tallies (
   id         INTEGER PRIMARY KEY,
-  agent_arn  TEXT    NOT NULL,
+  agent      INTEGER NOT NULL REFERENCES streams (id),
   kind       TEXT    NOT NULL,
   contact_id TEXT    NOT NULL,
   at_ms      INTEGER NOT NULL,
