@@ -6,11 +6,13 @@ import { rulesHash, type Rules } from '../rules.js';
 import type { LocalStore } from '../store/ports.js';
 import { alertsForOutputs, sweepAlerts } from './alerts.js';
 import { classifyCandidates, eventKey, toClassifiedBatch, type ClassifiedBatch } from './classify.js';
-import { planProjection, type Plan, type PlanOptions } from './projector.js';
+import { planProjection, type PlanOptions } from './projector.js';
 
+/** What a batch changed, for the listeners: no more, so that a transaction of many batches holds little. */
 interface Applied {
   summary: IngestSummary;
-  plan: Plan | null;
+  agents: AgentState[];
+  changed: { intervals: boolean; contacts: boolean };
   alerts: Alert[];
 }
 
@@ -173,7 +175,7 @@ export class Engine {
     );
     summary.appended = appended.length;
     summary.duplicates = batch.duplicates + duplicates;
-    if (appended.length === 0) return { summary, plan: null, alerts: [] };
+    if (appended.length === 0) return { summary, agents: [], changed: { intervals: false, contacts: false }, alerts: [] };
     const meta = await this.store.meta();
     if (meta.rulesHash === null) await this.store.claimRules(this.rulesHash);
     const projectable = appended.map((event) => {
@@ -183,15 +185,13 @@ export class Engine {
     const plan = await planProjection({ events: this.store, projections: this.store }, this.rules, projectable, this.planOptions);
     await this.store.commit(plan.writes);
     const alerts = await this.store.recordAlerts(alertsForOutputs(plan.intervals, plan.contacts, this.rules));
-    return { summary, plan, alerts };
+    const changed = { intervals: plan.intervals.length + plan.tallies.length > 0, contacts: plan.contacts.length > 0 };
+    return { summary, agents: plan.agents, changed, alerts };
   }
 
-  private notify({ plan, alerts }: Applied): void {
-    if (!plan) return;
-    if (plan.agents.length > 0) this.listeners.agents?.(plan.agents);
-    if (plan.intervals.length > 0 || plan.tallies.length > 0 || plan.contacts.length > 0) {
-      this.listeners.projections?.({ intervals: plan.intervals.length + plan.tallies.length > 0, contacts: plan.contacts.length > 0 });
-    }
+  private notify({ agents, changed, alerts }: Applied): void {
+    if (agents.length > 0) this.listeners.agents?.(agents);
+    if (changed.intervals || changed.contacts) this.listeners.projections?.(changed);
     if (alerts.length > 0) this.listeners.alerts?.(alerts);
   }
 
