@@ -26,9 +26,15 @@ const SCAN_PAGE = 5_000;
 const STREAM_CACHE = 20_000;
 const COLUMNS = 'e.seq, e.stream, s.stream_id, s.kind, s.instance_arn, e.dedupe_key, e.occurred_at, e.sort_key, e.received_at, e.source, e.facts';
 const SELECT_EVENTS = `SELECT ${COLUMNS}, e.payload_at, e.payload_len FROM events e JOIN streams s ON s.id = e.stream`;
-/** The raw payload only where the stored facts cannot stand in for it. */
-const SELECT_FACTS = `SELECT ${COLUMNS}, e.payload_at, CASE WHEN e.facts_v = ${FACTS_VERSION} THEN NULL ELSE e.payload_len END AS payload_len
-  FROM events e JOIN streams s ON s.id = e.stream`;
+/**
+ * For scans grouped by stream: the stream's names are looked up once per
+ * stream rather than joined (and made into strings) on every row. The raw
+ * payload only where the stored facts cannot stand in for it.
+ */
+const SCAN_COLUMNS = 'e.seq, e.stream, e.dedupe_key, e.occurred_at, e.sort_key, e.received_at, e.source, e.facts';
+const SCAN_EVENTS = `SELECT ${SCAN_COLUMNS}, e.payload_at, e.payload_len FROM events e`;
+const SCAN_FACTS = `SELECT ${SCAN_COLUMNS}, e.payload_at, CASE WHEN e.facts_v = ${FACTS_VERSION} THEN NULL ELSE e.payload_len END AS payload_len
+  FROM events e`;
 
 /** What a store at PATH is on disk: PATH plus these suffixes (the WAL, its index and the payload log). */
 export const STORE_SUFFIXES = ['', '-wal', '-shm', '-payloads'] as const;
@@ -76,14 +82,11 @@ export class SqliteStore implements LocalStore {
       addStream: db.prepare(`INSERT INTO streams (stream_id, kind, instance_arn) VALUES (?, ?, ?) RETURNING id`),
       quarantine: db.prepare(`INSERT INTO quarantine (received_at, source, reason, raw) VALUES (?, ?, ?, ?)`),
       readStream: db.prepare(`${SELECT_EVENTS} WHERE e.stream = ? AND e.sort_key > ? ORDER BY e.sort_key`),
-      scanFirst: db.prepare(`${SELECT_EVENTS} ORDER BY e.stream, e.sort_key LIMIT ${SCAN_PAGE}`),
-      scanNext: db.prepare(
-        `${SELECT_EVENTS} WHERE (e.stream, e.sort_key) > (?, ?) ORDER BY e.stream, e.sort_key LIMIT ${SCAN_PAGE}`,
-      ),
-      factsFirst: db.prepare(`${SELECT_FACTS} ORDER BY e.stream, e.sort_key LIMIT ${SCAN_PAGE}`),
-      factsNext: db.prepare(
-        `${SELECT_FACTS} WHERE (e.stream, e.sort_key) > (?, ?) ORDER BY e.stream, e.sort_key LIMIT ${SCAN_PAGE}`,
-      ),
+      scanFirst: db.prepare(`${SCAN_EVENTS} ORDER BY e.stream, e.sort_key LIMIT ${SCAN_PAGE}`),
+      scanNext: db.prepare(`${SCAN_EVENTS} WHERE (e.stream, e.sort_key) > (?, ?) ORDER BY e.stream, e.sort_key LIMIT ${SCAN_PAGE}`),
+      factsFirst: db.prepare(`${SCAN_FACTS} ORDER BY e.stream, e.sort_key LIMIT ${SCAN_PAGE}`),
+      factsNext: db.prepare(`${SCAN_FACTS} WHERE (e.stream, e.sort_key) > (?, ?) ORDER BY e.stream, e.sort_key LIMIT ${SCAN_PAGE}`),
+      streamById: db.prepare(`SELECT stream_id, kind, instance_arn FROM streams WHERE id = ?`),
 
       afterSeq: db.prepare(`${SELECT_EVENTS} WHERE e.seq > ? ORDER BY e.seq`),
       maxSeq: db.prepare(`SELECT COALESCE(MAX(seq), 0) AS seq FROM events`),
@@ -269,8 +272,15 @@ export class SqliteStore implements LocalStore {
   async *scanAll(options: { preferFacts?: boolean } = {}): AsyncIterable<StoredEvent> {
     const [first, next] = options.preferFacts ? [this.stmts.factsFirst, this.stmts.factsNext] : [this.stmts.scanFirst, this.stmts.scanNext];
     let rows = first.all() as Row[];
+    let stream: Row = { id: null };
     while (rows.length > 0) {
-      for (const r of rows) yield this.toStored(r);
+      for (const r of rows) {
+        if (r.stream !== stream.id) stream = { id: r.stream, ...(this.stmts.streamById.get(r.stream) as Row) };
+        r.stream_id = stream.stream_id;
+        r.kind = stream.kind;
+        r.instance_arn = stream.instance_arn;
+        yield this.toStored(r);
+      }
       if (rows.length < SCAN_PAGE) return;
       const last = rows[rows.length - 1]!;
       rows = next.all(last.stream, last.sort_key) as Row[];
