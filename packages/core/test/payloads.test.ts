@@ -124,4 +124,24 @@ describe('raw payloads in the log beside the database', () => {
     for (const e of stored) expect(JSON.parse(e.raw).EventId).toBe(e.dedupeKey);
     store.close();
   });
+
+  it('given two processes appending to one store in turn, also across segment ends, then neither overwrites the other', async () => {
+    const path = dbPath();
+    // two connections with their own payload logs, as two processes would have
+    const first = SqliteStore.open(path, { payloadSegmentBytes: 30_000 });
+    const second = SqliteStore.open(path, { payloadSegmentBytes: 30_000 });
+    for (let round = 0; round < 6; round++) {
+      await new Engine(first, rules).ingestBatch(day('alice', round * 100, 8).map((p) => candidate(p)));
+      await new Engine(second, rules).ingestBatch(day('bob', round * 100, 8).map((p) => candidate(p)));
+    }
+    expect(readdirSync(`${path}-payloads`).length).toBeGreaterThan(2);
+    first.close();
+    second.close();
+    const reader = SqliteStore.open(path);
+    const stored = await everything(reader);
+    expect(stored).toHaveLength(96);
+    for (const e of stored) expect(JSON.parse(e.raw).EventId).toBe(e.dedupeKey);
+    reader.close();
+  });
 });
+

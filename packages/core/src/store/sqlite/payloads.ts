@@ -1,4 +1,4 @@
-import { closeSync, constants, fdatasync, fdatasyncSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, writev, writevSync } from 'node:fs';
+import { closeSync, constants, existsSync, fdatasync, fdatasyncSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, writev, writevSync } from 'node:fs';
 import { promisify } from 'node:util';
 
 const writevAsync = promisify(writev);
@@ -16,9 +16,17 @@ export const SEGMENT_BYTES = 1 << 30;
  * for exports, so they are kept out of SQLite: written once, in arrival order,
  * instead of twice (WAL, then checkpoint) into B-tree pages. Append-only: bytes
  * are never overwritten, so a transaction that rolls back or a crash leaves
- * unreferenced bytes, never a broken reference.
+ * unreferenced bytes, never a broken reference. Processes that write the same
+ * store take turns under SQLite's write lock, and each catches up with the end
+ * of the log (claim) before it appends.
  */
 export interface PayloadLog {
+  /**
+   * Catches up with payloads other processes appended to the same log. Call it
+   * while holding the database's write lock: every other writer has then
+   * written and synced its payloads, so the end of the last file is final.
+   */
+  claim(): void;
   /** Stages a payload for the next write(); returns its position. */
   stage(payload: Uint8Array): number;
   /** Writes the staged payloads and makes them durable (before the rows that point at them commit). */
@@ -48,6 +56,8 @@ abstract class StagingLog implements PayloadLog {
   protected end = 0;
 
   constructor(private readonly segmentBytes: number) {}
+
+  abstract claim(): void;
 
   stage(payload: Uint8Array): number {
     // a segment rolls between writes only, so that a write never spans two files
@@ -118,6 +128,19 @@ class FilePayloadLog extends StagingLog {
     this.segment = segments.at(-1) ?? 0;
     this.fd = openSync(this.path(this.segment), OPEN_FLAGS);
     this.end = fstatSync(this.fd).size;
+  }
+
+  claim(): void {
+    if (existsSync(this.path(this.segment + 1))) {
+      // another process started a new segment
+      const old = this.fd;
+      void this.tail.then(() => closeSync(old));
+      this.segment = this.segments().at(-1)!;
+      this.fd = openSync(this.path(this.segment), OPEN_FLAGS);
+      this.end = 0;
+    }
+    // our own background writes may not have reached the file yet: keep the larger end
+    this.end = Math.max(this.end, fstatSync(this.fd).size);
   }
 
   private path(segment: number): string {
@@ -214,6 +237,9 @@ class FilePayloadLog extends StagingLog {
 
 class MemoryPayloadLog extends StagingLog {
   private readonly data = new Map<number, Buffer>();
+
+  /** an in-memory database has one connection: nobody else appends */
+  claim(): void {}
 
   constructor(segmentBytes: number) {
     super(segmentBytes);

@@ -91,6 +91,7 @@ export class SqliteStore implements LocalStore {
       afterSeq: db.prepare(`${SELECT_EVENTS} WHERE e.seq > ? ORDER BY e.seq`),
       maxSeq: db.prepare(`SELECT COALESCE(MAX(seq), 0) AS seq FROM events`),
       firstPayload: db.prepare(`SELECT payload_at FROM events ORDER BY seq LIMIT 1`),
+
       counts: db.prepare(
         `SELECT (SELECT COUNT(*) FROM events) AS events, (SELECT COUNT(*) FROM quarantine) AS quarantined,
                 (SELECT MAX(occurred_at) FROM events) AS last`,
@@ -201,6 +202,7 @@ export class SqliteStore implements LocalStore {
     const appended: AppendedEvent[] = [];
     let duplicates = 0;
     const run = () => {
+      this.payloads.claim();
       for (const e of events) {
         const bytes = typeof e.raw === 'string' ? Buffer.from(e.raw) : e.raw;
         const position = this.payloads.stage(bytes);
@@ -227,8 +229,9 @@ export class SqliteStore implements LocalStore {
       else this.payloads.write();
     };
     try {
+      // IMMEDIATE: the write lock is held before the payload log's end is read
       if (this.db.inTransaction) run();
-      else this.db.transaction(run)();
+      else this.db.transaction(run).immediate();
     } catch (err) {
       this.payloads.discard();
       this.streamIds.clear();
