@@ -1,9 +1,9 @@
-import { closeSync, constants, existsSync, fdatasync, fdatasyncSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, writev, writevSync } from 'node:fs';
+import { closeSync, constants, existsSync, fdatasync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, writev } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const writevAsync = promisify(writev);
 const fdatasyncAsync = promisify(fdatasync);
-import { join } from 'node:path';
 
 /** A position packs the segment number above 2^32 and the offset within it below. */
 const SEGMENT_SPAN = 2 ** 32;
@@ -29,17 +29,19 @@ export interface PayloadLog {
   claim(): void;
   /** Stages a payload for the next write(); returns its position. */
   stage(payload: Uint8Array): number;
-  /** Writes the staged payloads and makes them durable (before the rows that point at them commit). */
-  write(): void;
-  /** The same on the I/O thread pool, so that the caller can go on with its rows meanwhile. */
-  writeInBackground(): Promise<void>;
+  /**
+   * Writes the staged payloads and makes them durable, on the I/O thread pool
+   * so that the caller can go on with its rows meanwhile (and must await it
+   * before the rows that point at them commit).
+   */
+  write(): Promise<void>;
   /** Takes back the payload staged last (its row turned out to be a duplicate). */
   unstageLast(): void;
   /** Forgets staged payloads that were not written. */
   discard(): void;
   read(position: number, length: number): string;
   /** Deletes the segments that hold only payloads before `position` (all of them when null). */
-  dropBefore(position: number | null): number;
+  dropBefore(position: number | null): void;
   close(): void;
 }
 
@@ -82,14 +84,9 @@ abstract class StagingLog implements PayloadLog {
     this.stagedBytes = 0;
   }
 
-  write(): void {
-    if (this.stagedBytes === 0) return;
-    this.persist(this.take(), this.end);
-  }
-
-  writeInBackground(): Promise<void> {
+  write(): Promise<void> {
     if (this.stagedBytes === 0) return Promise.resolve();
-    return this.persistInBackground(this.take(), this.end);
+    return this.persist(this.take(), this.end);
   }
 
   /** The staged payloads, which end at `this.end`. */
@@ -102,10 +99,9 @@ abstract class StagingLog implements PayloadLog {
 
   protected abstract roll(): void;
   /** Writes `chunks`, which end at offset `end` of the current segment, and syncs them. */
-  protected abstract persist(chunks: Uint8Array[], end: number): void;
-  protected abstract persistInBackground(chunks: Uint8Array[], end: number): Promise<void>;
+  protected abstract persist(chunks: Uint8Array[], end: number): Promise<void>;
   abstract read(position: number, length: number): string;
-  abstract dropBefore(position: number | null): number;
+  abstract dropBefore(position: number | null): void;
   abstract close(): void;
 }
 
@@ -163,18 +159,7 @@ class FilePayloadLog extends StagingLog {
     this.end = fstatSync(this.fd).size;
   }
 
-  protected persist(chunks: Uint8Array[], end: number): void {
-    let offset = end - byteLength(chunks);
-    for (const part of iovecs(chunks)) {
-      const total = byteLength(part);
-      let written = writevSync(this.fd, part, offset);
-      while (written < total) written += writevSync(this.fd, [Buffer.concat(part).subarray(written)], offset + written);
-      offset += total;
-    }
-    fdatasyncSync(this.fd);
-  }
-
-  protected persistInBackground(chunks: Uint8Array[], end: number): Promise<void> {
+  protected persist(chunks: Uint8Array[], end: number): Promise<void> {
     const fd = this.fd;
     const write = this.tail.then(() => this.writeAt(fd, chunks, end));
     this.tail = write.catch(() => undefined);
@@ -214,18 +199,15 @@ class FilePayloadLog extends StagingLog {
     return fd;
   }
 
-  dropBefore(position: number | null): number {
+  dropBefore(position: number | null): void {
     const keepFrom = position === null ? this.segment : Math.floor(position / SEGMENT_SPAN);
-    let dropped = 0;
     for (const s of this.segments()) {
       if (s >= keepFrom || s === this.segment) continue;
       const fd = this.readers.get(s);
       if (fd !== undefined) closeSync(fd);
       this.readers.delete(s);
       rmSync(this.path(s), { force: true });
-      dropped++;
     }
-    return dropped;
   }
 
   close(): void {
@@ -250,16 +232,12 @@ class MemoryPayloadLog extends StagingLog {
     this.end = 0;
   }
 
-  protected persist(chunks: Uint8Array[], end: number): void {
+  protected async persist(chunks: Uint8Array[], end: number): Promise<void> {
     let offset = end - byteLength(chunks);
     for (const c of chunks) {
       this.data.set(this.segment * SEGMENT_SPAN + offset, Buffer.from(c));
       offset += c.length;
     }
-  }
-
-  protected async persistInBackground(chunks: Uint8Array[], end: number): Promise<void> {
-    this.persist(chunks, end);
   }
 
   read(position: number, length: number): string {
@@ -268,9 +246,8 @@ class MemoryPayloadLog extends StagingLog {
     return bytes.toString('utf8');
   }
 
-  dropBefore(position: number | null): number {
+  dropBefore(position: number | null): void {
     for (const p of this.data.keys()) if (position === null || p < position) this.data.delete(p);
-    return 0;
   }
 
   close(): void {

@@ -52,7 +52,7 @@ export class SqliteStore implements LocalStore {
   private current: SqliteProjections;
   private readonly stmts;
   private readonly streamIds = new Map<string, number>();
-  /** inside transaction(): payloads being written while the rows are prepared; awaited before COMMIT */
+  /** set inside transaction(): payloads being written while the rows are prepared; awaited before COMMIT */
   private payloadWrites: Promise<void>[] | null = null;
 
   private constructor(
@@ -87,11 +87,9 @@ export class SqliteStore implements LocalStore {
       factsFirst: db.prepare(`${SCAN_FACTS} ORDER BY e.stream, e.sort_key LIMIT ${SCAN_PAGE}`),
       factsNext: db.prepare(`${SCAN_FACTS} WHERE (e.stream, e.sort_key) > (?, ?) ORDER BY e.stream, e.sort_key LIMIT ${SCAN_PAGE}`),
       streamById: db.prepare(`SELECT stream_id, kind, instance_arn FROM streams WHERE id = ?`),
-
       afterSeq: db.prepare(`${SELECT_EVENTS} WHERE e.seq > ? ORDER BY e.seq`),
       maxSeq: db.prepare(`SELECT COALESCE(MAX(seq), 0) AS seq FROM events`),
       firstPayload: db.prepare(`SELECT payload_at FROM events ORDER BY seq LIMIT 1`),
-
       counts: db.prepare(
         `SELECT (SELECT COUNT(*) FROM events) AS events, (SELECT COUNT(*) FROM quarantine) AS quarantined,
                 (SELECT MAX(occurred_at) FROM events) AS last`,
@@ -153,7 +151,6 @@ export class SqliteStore implements LocalStore {
     return this.db.pragma('data_version', { simple: true }) as number;
   }
 
-  /** A small persistent setting, e.g. a Kinesis checkpoint. */
   /** The settings whose keys start with `prefix`, keyed by the rest of the key. */
   settingsWithPrefix(prefix: string): Map<string, string> {
     const full = `setting.${prefix}`;
@@ -161,6 +158,7 @@ export class SqliteStore implements LocalStore {
     return new Map(rows.map((r) => [(r.key as string).slice(full.length), r.value as string]));
   }
 
+  /** A small persistent setting, e.g. a Kinesis checkpoint. */
   setSetting(key: string, value: string): void {
     this.stmts.setMeta.run(`setting.${key}`, value);
   }
@@ -199,9 +197,16 @@ export class SqliteStore implements LocalStore {
   // ---- event table ----
 
   async append(events: readonly NewEvent[], receivedAt: number): Promise<{ appended: AppendedEvent[]; duplicates: number }> {
+    // the payloads are written while the rows are prepared and are on disk before
+    // those rows commit, which only transaction() arranges: an append outside one
+    // runs in its own (BEGIN IMMEDIATE: the write lock is held before the log's end is read)
+    if (!this.payloadWrites) {
+      if (this.db.inTransaction) throw new StoreError('append needs a transaction opened by SqliteStore.transaction');
+      return this.transaction(() => this.append(events, receivedAt));
+    }
     const appended: AppendedEvent[] = [];
     let duplicates = 0;
-    const run = () => {
+    try {
       this.payloads.claim();
       for (const e of events) {
         const bytes = typeof e.raw === 'string' ? Buffer.from(e.raw) : e.raw;
@@ -224,19 +229,11 @@ export class SqliteStore implements LocalStore {
           duplicates++;
         }
       }
-      // the payloads are on disk before the rows that point at them commit
-      if (this.payloadWrites) this.payloadWrites.push(this.payloads.writeInBackground());
-      else this.payloads.write();
-    };
-    try {
-      // IMMEDIATE: the write lock is held before the payload log's end is read
-      if (this.db.inTransaction) run();
-      else this.db.transaction(run).immediate();
     } catch (err) {
       this.payloads.discard();
-      this.streamIds.clear();
       throw err;
     }
+    this.payloadWrites.push(this.payloads.write());
     return { appended, duplicates };
   }
 
