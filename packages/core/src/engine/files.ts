@@ -1,8 +1,8 @@
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { readInput } from '../parse/input.js';
+import { openInput, readInput } from '../parse/input.js';
 import { parseInWorker } from '../parse/worker.js';
-import { addSummary, emptySummary, type Engine, type IngestSummary } from './pipeline.js';
+import { addSummary, DEFAULT_MAX_ERRORS, emptySummary, type Engine, type IngestSummary } from './pipeline.js';
 
 export interface IngestFilesOptions {
   /** records per batch */
@@ -27,20 +27,17 @@ export async function ingestFiles(engine: Engine, files: readonly string[], opti
   }
   const total = emptySummary();
   let bytesDone = 0;
+  const maxErrors = options.maxErrors ?? DEFAULT_MAX_ERRORS;
   for (const file of files) {
-    const input = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
-    let bytes = 0;
-    input.on('data', (chunk: Buffer | string) => {
-      bytes += chunk.length;
-    });
+    const input = openInput(file);
     const before = { ...total };
-    const summary = await engine.ingest(readInput(input, file === '-' ? 'stdin' : file), {
+    const summary = await engine.ingest(readInput(input.stream, input.origin), {
       batchSize: options.batchSize,
-      maxErrors: options.maxErrors,
-      onProgress: (s) => options.onProgress?.(bytesDone + bytes, { ...s, read: before.read + s.read }),
+      maxErrors,
+      onProgress: (s) => options.onProgress?.(bytesDone + input.bytesRead(), { ...s, read: before.read + s.read }),
     });
-    bytesDone += bytes;
-    addSummary(total, summary, options.maxErrors);
+    bytesDone += input.bytesRead();
+    addSummary(total, summary, maxErrors);
   }
   return total;
 }

@@ -37,6 +37,9 @@ export interface IngestOptions {
   maxErrors?: number;
 }
 
+/** Error entries a summary keeps by default (every reject is quarantined regardless). */
+export const DEFAULT_MAX_ERRORS = 10_000;
+
 export function emptySummary(): IngestSummary {
   return { read: 0, appended: 0, duplicates: 0, rejected: 0, errors: [] };
 }
@@ -75,7 +78,7 @@ export class Engine {
   /** Ingests candidates in batches; projections are up to date when it resolves. */
   async ingest(candidates: Iterable<Candidate> | AsyncIterable<Candidate>, options: IngestOptions = {}): Promise<IngestSummary> {
     const batchSize = options.batchSize ?? 2000;
-    const maxErrors = options.maxErrors ?? 10_000;
+    const maxErrors = options.maxErrors ?? DEFAULT_MAX_ERRORS;
     const summary = emptySummary();
     let batch: Candidate[] = [];
     const flush = async () => {
@@ -140,7 +143,7 @@ export class Engine {
         });
         for (const a of applied) {
           this.notify(a);
-          addSummary(total, a.summary, options.maxErrors ?? 10_000);
+          addSummary(total, a.summary, options.maxErrors ?? DEFAULT_MAX_ERRORS);
         }
         if (applied.length > 0) options.onProgress?.(total);
       }

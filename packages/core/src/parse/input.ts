@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import type { SourceRef } from '../model.js';
@@ -6,6 +7,16 @@ import { JsonStreamSplitter, type Piece } from './splitter.js';
 
 export class InputError extends Error {
   override name = 'InputError';
+}
+
+/** A file to ingest ('-' is standard input), its name in sources, and how many of its bytes were read so far (for progress). */
+export function openInput(file: string): { stream: Readable; origin: string; bytesRead(): number } {
+  const stream = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
+  let bytes = 0;
+  stream.on('data', (chunk: Buffer | string) => {
+    bytes += chunk.length;
+  });
+  return { stream, origin: file === '-' ? 'stdin' : file, bytesRead: () => bytes };
 }
 
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });

@@ -1,8 +1,7 @@
-import { createReadStream } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { Classifier, toClassifiedBatch, type ClassifiedBatch } from '../engine/classify.js';
 import type { NewEvent, Rejection } from '../model.js';
-import { InputError, readInput } from './input.js';
+import { InputError, openInput, readInput } from './input.js';
 import { readFacts } from './record.js';
 import { toProjectable } from '../engine/facts.js';
 import type { ContactRecordPayload } from './schemas.js';
@@ -18,7 +17,7 @@ const ROLE = 'switchboard-parse';
 const IN_FLIGHT = 2;
 /**
  * The thread's heap is capped, which makes V8 collect its old generation
- * sooner (1M events: peak RSS 498 MB with this cap). The cap must still hold
+ * sooner (1M events: ingest peak RSS 469 MB with this cap). The cap must still hold
  * the largest single JSON value the splitter accepts (64 MB of text, e.g. a
  * JSON array file): at 64 MB such a file killed the thread.
  */
@@ -118,20 +117,16 @@ export async function runParseWorker(): Promise<void> {
   });
   try {
     for (let file = 0; file < files.length; file++) {
-      const stream = createReadStream(files[file]!, { highWaterMark: 1 << 20 });
-      let bytes = 0;
-      stream.on('data', (chunk: Buffer | string) => {
-        bytes += chunk.length;
-      });
+      const input = openInput(files[file]!);
       // each parsed value is let go as soon as it is validated: the batch holds payloads and facts only
       const classifier = new Classifier(false);
       const send = async () => {
-        const message = pack(toClassifiedBatch(classifier.take()), file, bytes);
+        const message = pack(toClassifiedBatch(classifier.take()), file, input.bytesRead());
         while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
         credits--;
         port.postMessage(message, [message.payload]);
       };
-      for await (const c of readInput(stream, files[file]!)) {
+      for await (const c of readInput(input.stream, input.origin)) {
         classifier.add(c);
         if (classifier.size >= batchSize) await send();
       }
