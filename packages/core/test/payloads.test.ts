@@ -16,6 +16,13 @@ async function everything(store: SqliteStore): Promise<StoredEvent[]> {
   return out;
 }
 
+/** Each event's payload is its own: the bytes its row points at carry its EventId. */
+function expectPayloadsInPlace(stored: StoredEvent[]): void {
+  for (const e of stored) expect(JSON.parse(e.raw).EventId).toBe(e.dedupeKey);
+}
+
+const segmentCount = (path: string) => readdirSync(`${path}-payloads`).length;
+
 function day(agent: string, from: number, count: number): unknown[] {
   return Array.from({ length: count }, (_, i) =>
     agentEvent({
@@ -57,7 +64,7 @@ describe('raw payloads in the log beside the database', () => {
     await new Engine(store, rules).ingestBatch(day('alice', 10, 10).map((p) => candidate(p)));
     const stored = await everything(store);
     expect(stored).toHaveLength(20);
-    for (const e of stored) expect(JSON.parse(e.raw).EventId).toBe(e.dedupeKey);
+    expectPayloadsInPlace(stored);
     store.close();
   });
 
@@ -73,7 +80,7 @@ describe('raw payloads in the log beside the database', () => {
     await engine.ingestBatch(day('bob', 0, 5).map((p) => candidate(p)));
     const stored = await everything(store);
     expect(stored.map((e) => e.dedupeKey).sort()).toEqual([...day('alice', 0, 5), ...day('bob', 0, 5)].map((p) => (p as { EventId: string }).EventId).sort());
-    for (const e of stored) expect(JSON.parse(e.raw).EventId).toBe(e.dedupeKey);
+    expectPayloadsInPlace(stored);
     store.close();
   });
 
@@ -95,14 +102,13 @@ describe('raw payloads in the log beside the database', () => {
     const store = SqliteStore.open(path, { payloadSegmentBytes: 8_000 });
     const engine = new Engine(store, rules);
     for (let hour = 0; hour < 6; hour++) await engine.ingestBatch(day('alice', hour * 3600, 5).map((p) => candidate(p)));
-    const segments = () => readdirSync(`${path}-payloads`).length;
-    const before = segments();
+    const before = segmentCount(path);
     expect(before).toBeGreaterThan(2);
     store.prune({ eventsBefore: Date.UTC(2024, 3, 18, 3) });
-    expect(segments()).toBeLessThan(before);
+    expect(segmentCount(path)).toBeLessThan(before);
     const left = await everything(store);
     expect(left).toHaveLength(15);
-    for (const e of left) expect(JSON.parse(e.raw).EventId).toBe(e.dedupeKey);
+    expectPayloadsInPlace(left);
     store.close();
   });
 
@@ -118,10 +124,10 @@ describe('raw payloads in the log beside the database', () => {
       { commitEvery: 200 },
     );
     expect(summary.appended).toBe(480);
-    expect(readdirSync(`${path}-payloads`).length).toBeGreaterThan(3);
+    expect(segmentCount(path)).toBeGreaterThan(3);
     const stored = await everything(store);
     expect(stored).toHaveLength(480);
-    for (const e of stored) expect(JSON.parse(e.raw).EventId).toBe(e.dedupeKey);
+    expectPayloadsInPlace(stored);
     store.close();
   });
 
@@ -134,13 +140,13 @@ describe('raw payloads in the log beside the database', () => {
       await new Engine(first, rules).ingestBatch(day('alice', round * 100, 8).map((p) => candidate(p)));
       await new Engine(second, rules).ingestBatch(day('bob', round * 100, 8).map((p) => candidate(p)));
     }
-    expect(readdirSync(`${path}-payloads`).length).toBeGreaterThan(2);
+    expect(segmentCount(path)).toBeGreaterThan(2);
     first.close();
     second.close();
     const reader = SqliteStore.open(path);
     const stored = await everything(reader);
     expect(stored).toHaveLength(96);
-    for (const e of stored) expect(JSON.parse(e.raw).EventId).toBe(e.dedupeKey);
+    expectPayloadsInPlace(stored);
     reader.close();
   });
 });
