@@ -36,6 +36,19 @@ describe('reading inputs', () => {
     ]);
   });
 
+  it('given lines that are whole payloads, then the bytes handed on with them are exactly the UTF-8 of the text', async () => {
+    const named = { ...login, CurrentAgentSnapshot: { ...login.CurrentAgentSnapshot, Configuration: { ...login.CurrentAgentSnapshot.Configuration, FirstName: '花子' } } };
+    const lines = [JSON.stringify(named), `  ${JSON.stringify(ctr)}  `, `\ufeff${JSON.stringify(login)}`, JSON.stringify([login])];
+    const got = await read(`${lines.join('\n')}\n`, 5);
+    expect(got).toHaveLength(4);
+    for (const c of got) {
+      expect(c.ok).toBe(true);
+      if (c.ok && c.bytes) expect(Buffer.from(c.bytes).toString('utf8')).toBe(c.raw);
+    }
+    // a plain line carries its bytes; a padded line, a line after a BOM and an array item are encoded later
+    expect(got.map((c) => c.ok && c.bytes !== undefined)).toEqual([true, false, false, false]);
+  });
+
   it('given a JSON array, a Lambda Kinesis event and an EventBridge Pipes batch, then the payloads inside come out', async () => {
     const array = await read(JSON.stringify([login, ctr]));
     const lambda = await read(JSON.stringify({ Records: [kinesisRecord(login, '4959'), kinesisRecord(ctr, '4960')] }));

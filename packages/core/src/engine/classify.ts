@@ -63,27 +63,30 @@ export class Classifier {
     return this.out.read;
   }
 
-  add(c: Candidate): void {
+  /** @returns the event when it is new to this batch (null for a reject or a repeat) */
+  add(c: Candidate): AcceptedEvent | null {
     const out = this.out;
     out.read++;
     if (!c.ok) {
       out.rejected.push({ candidate: c, rejection: { source: c.source, reason: c.reason, raw: c.raw } });
-      return;
+      return null;
     }
     const parsed = parseRecord(c.value, c.raw, c.source);
     if (!parsed.ok) {
       out.rejected.push({ candidate: c, rejection: { source: c.source, reason: parsed.reason, raw: c.raw } });
-      return;
+      return null;
     }
+    if (c.bytes) parsed.event.raw = c.bytes;
     const key = eventKey(parsed.event);
     const seen = out.accepted.get(key);
     if (seen) {
       if (this.keepCandidates) seen.candidates.push(c);
       out.duplicates++;
-    } else {
-      const candidates = this.keepCandidates ? [c] : [];
-      out.accepted.set(key, { event: parsed.event, agent: parsed.agent, contact: parsed.contact, candidates });
+      return null;
     }
+    const accepted = { event: parsed.event, agent: parsed.agent, contact: parsed.contact, candidates: this.keepCandidates ? [c] : [] };
+    out.accepted.set(key, accepted);
+    return accepted;
   }
 
   /** What was added since the last take. */

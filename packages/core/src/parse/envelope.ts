@@ -2,7 +2,8 @@ import type { SourceRef } from '../model.js';
 
 /** One Connect payload found inside an input, before validation. */
 export type Candidate =
-  | { ok: true; value: unknown; raw: string; source: SourceRef }
+  /** bytes: the UTF-8 of `raw` when the reader has them already (a whole input line) */
+  | { ok: true; value: unknown; raw: string; bytes?: Uint8Array; source: SourceRef }
   | { ok: false; reason: string; raw: string; source: SourceRef };
 
 type Obj = Record<string, unknown>;

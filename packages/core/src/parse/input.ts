@@ -31,7 +31,7 @@ const lenientUtf8 = new TextDecoder('utf-8');
 export async function* readInput(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, origin: string): AsyncGenerator<Candidate> {
   const splitter = new JsonStreamSplitter();
   let lineNo = 0;
-  const emit = function* (pieces: Piece[]): Generator<Candidate> {
+  const emit = function* (pieces: Piece[], line?: Uint8Array, text?: string): Generator<Candidate> {
     for (const piece of pieces) {
       const source: SourceRef = { origin, line: piece.line };
       if (!piece.ok) {
@@ -39,7 +39,11 @@ export async function* readInput(chunks: AsyncIterable<Uint8Array> | Iterable<Ui
         continue;
       }
       if (piece.value === undefined) continue; // blank line
-      yield* expandEnvelope(piece.value, piece.text, source);
+      for (const c of expandEnvelope(piece.value, piece.text, source)) {
+        // a payload that is its whole line: its bytes need not be encoded again (a BOM was decoded away)
+        if (c.ok && line && c.raw === text && line[0] !== 0xef) c.bytes = line;
+        yield c;
+      }
     }
   };
   for await (const line of readLines(decompressIfGzip(toAsync(chunks), origin))) {
@@ -51,7 +55,7 @@ export async function* readInput(chunks: AsyncIterable<Uint8Array> | Iterable<Ui
       yield { ok: false, reason: 'not valid UTF-8', raw: lenientUtf8.decode(line), source: { origin, line: lineNo } };
       continue;
     }
-    yield* emit(splitter.pushLine(text, lineNo));
+    yield* emit(splitter.pushLine(text, lineNo), line, text);
   }
   yield* emit(splitter.end());
 }

@@ -21,7 +21,7 @@ const IN_FLIGHT = 2;
  * the largest single JSON value the splitter accepts (64 MB of text, e.g. a
  * JSON array file): at 64 MB such a file killed the thread.
  */
-const HEAP_LIMITS = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 32 };
+const HEAP_LIMITS = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 64 };
 
 interface WorkerInput {
   role: typeof ROLE;
@@ -91,17 +91,64 @@ function unpack(m: Extract<WireMessage, { type: 'batch' }>): ClassifiedBatch {
   return { read: m.read, duplicates: m.duplicates, rejections: m.rejections, accepted };
 }
 
-function pack(batch: ClassifiedBatch, file: number, bytes: number): Extract<WireMessage, { type: 'batch' }> {
-  const texts = batch.accepted.map((a) => a.event.raw as string);
-  const lengths = texts.map((t) => Buffer.byteLength(t));
-  const payload = Buffer.allocUnsafeSlow(lengths.reduce((a, b) => a + b, 0));
-  let offset = 0;
-  for (const t of texts) offset += payload.write(t, offset, 'utf8');
+/**
+ * The raw payloads of one batch, encoded into one buffer as each event is
+ * accepted: the event's text is then let go at once, instead of surviving
+ * (and being copied by the young-generation collector) until the batch is sent.
+ */
+class PayloadPacker {
+  private buffer: Buffer;
+  private used = 0;
+  private lengths: number[] = [];
+
+  constructor(private expected = 1 << 20) {
+    this.buffer = Buffer.allocUnsafeSlow(expected);
+  }
+
+  add(event: NewEvent): void {
+    const raw = event.raw;
+    // UTF-8 takes at most three bytes per UTF-16 unit
+    const most = typeof raw === 'string' ? raw.length * 3 : raw.length;
+    if (this.used + most > this.buffer.length) this.grow(most);
+    let length: number;
+    if (typeof raw === 'string') {
+      length = this.buffer.write(raw, this.used, 'utf8');
+    } else {
+      this.buffer.set(raw, this.used);
+      length = raw.length;
+    }
+    this.used += length;
+    this.lengths.push(length);
+    event.raw = EMPTY;
+  }
+
+  private grow(atLeast: number): void {
+    const bigger = Buffer.allocUnsafeSlow(Math.max(this.buffer.length * 2, this.used + atLeast));
+    this.buffer.copy(bigger, 0, 0, this.used);
+    this.buffer = bigger;
+  }
+
+  /** The batch's payloads and their lengths, in the order added; the next batch starts afresh. */
+  take(): { payload: ArrayBuffer; lengths: number[] } {
+    const taken = { payload: this.buffer.buffer as ArrayBuffer, lengths: this.lengths };
+    // the next batch is likely the size of this one: one allocation, no growing
+    this.expected = Math.max(this.expected, this.used + (this.used >> 3));
+    this.buffer = Buffer.allocUnsafeSlow(this.expected);
+    this.used = 0;
+    this.lengths = [];
+    return taken;
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+function pack(batch: ClassifiedBatch, packed: { payload: ArrayBuffer; lengths: number[] }, file: number, bytes: number): Extract<WireMessage, { type: 'batch' }> {
   const events = batch.accepted.map(({ event, contact }, i): WireEvent => {
     const { raw: _raw, ...rest } = event;
-    return contact ? { ...rest, length: lengths[i]!, contact } : { ...rest, length: lengths[i]! };
+    const length = packed.lengths[i]!;
+    return contact ? { ...rest, length, contact } : { ...rest, length };
   });
-  return { type: 'batch', file, bytes, read: batch.read, duplicates: batch.duplicates, rejections: batch.rejections, events, payload: payload.buffer as ArrayBuffer };
+  return { type: 'batch', file, bytes, read: batch.read, duplicates: batch.duplicates, rejections: batch.rejections, events, payload: packed.payload };
 }
 
 /** The worker thread's side: reads the files in order and posts validated batches, waiting for acknowledgements. */
@@ -120,14 +167,16 @@ export async function runParseWorker(): Promise<void> {
       const input = openInput(files[file]!);
       // each parsed value is let go as soon as it is validated: the batch holds payloads and facts only
       const classifier = new Classifier(false);
+      const packer = new PayloadPacker();
       const send = async () => {
-        const message = pack(toClassifiedBatch(classifier.take()), file, input.bytesRead());
+        const message = pack(toClassifiedBatch(classifier.take()), packer.take(), file, input.bytesRead());
         while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
         credits--;
         port.postMessage(message, [message.payload]);
       };
       for await (const c of readInput(input.stream, input.origin)) {
-        classifier.add(c);
+        const accepted = classifier.add(c);
+        if (accepted) packer.add(accepted.event);
         if (classifier.size >= batchSize) await send();
       }
       if (classifier.size > 0) await send();
