@@ -37,8 +37,9 @@ describe('reading inputs', () => {
   });
 
   it('given lines that are whole payloads, then the bytes handed on with them are exactly the UTF-8 of the text', async () => {
-    const named = { ...login, CurrentAgentSnapshot: { ...login.CurrentAgentSnapshot, Configuration: { ...login.CurrentAgentSnapshot.Configuration, FirstName: '花子' } } };
-    const lines = [JSON.stringify(named), `  ${JSON.stringify(ctr)}  `, `\ufeff${JSON.stringify(login)}`, JSON.stringify([login])];
+    const named = JSON.stringify(login).replace(/"Username":"/g, '"Username":"花子.');
+    expect(named).toContain('花子');
+    const lines = [named, `  ${JSON.stringify(ctr)}  `, `\ufeff${JSON.stringify(login)}`, JSON.stringify([login])];
     const got = await read(`${lines.join('\n')}\n`, 5);
     expect(got).toHaveLength(4);
     for (const c of got) {
