@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { buildFunnel, parseRecord, parseRules, projectContact, type ContactRecordPayload } from '@switchboard/core';
+import { readFileSync } from 'node:fs';
+import {
+  buildFunnel,
+  contactRecordSchema,
+  parseRecord,
+  parseRules,
+  projectContact,
+  readFacts,
+  type ContactFacts,
+} from '@switchboard/core';
 import { contactRecord, type ContactRecordSpec } from './builders.js';
 import { candidate, localEngine } from './harness.js';
 
 const TOKYO = parseRules({ timezone: 'Asia/Tokyo', phoneRegion: 'JP' });
 
-function payload(spec: ContactRecordSpec): ContactRecordPayload {
+function payload(spec: ContactRecordSpec): ContactFacts {
   const raw = contactRecord(spec);
   const r = parseRecord(raw, JSON.stringify(raw), { origin: 'test' });
   if (!r.ok || !r.contact) throw new Error('not a contact record');
@@ -123,3 +132,47 @@ describe('contact flow projection', () => {
     expect(buildFunnel([late, early]).map((r) => r.date)).toEqual(['2024-04-18', '2024-04-19']);
   });
 });
+
+describe('stored contact facts', () => {
+  const fixtures = readFileSync(new URL('../../../test/fixtures/contact-records.doc-examples.jsonl', import.meta.url), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const handled = contactRecord({
+    contactId: 'c-handled',
+    initiation: '2024-04-18T00:00:00Z',
+    disconnect: '2024-04-18T00:05:00Z',
+    queue: { name: 'Sales', enqueue: '2024-04-18T00:00:20Z', dequeue: '2024-04-18T00:01:00Z' },
+    agent: { username: 'hanako', connected: '2024-04-18T00:01:00Z', hold: 30, acw: 45 },
+    previousContactId: 'c-before',
+  });
+  // durations left out: the projection computes them from the timestamps
+  const fromTimestamps = {
+    ...handled,
+    ContactId: 'c-timestamps',
+    Queue: { Name: 'Sales', EnqueueTimestamp: '2024-04-18T00:00:20Z', DequeueTimestamp: '2024-04-18T00:01:00Z' },
+    Agent: { Username: 'hanako', ConnectedToAgentTimestamp: '2024-04-18T00:01:00Z', AfterContactWorkStartTimestamp: '2024-04-18T00:05:00Z', AfterContactWorkEndTimestamp: '2024-04-18T00:05:40Z' },
+    CustomerEndpoint: { Address: '+81312345678' },
+  };
+  const records = [...fixtures, contactRecord(seedArticle), handled, fromTimestamps];
+  const ruleSets = [TOKYO, parseRules({ timezone: 'UTC', flow: { exitAttribute: 'call_completed' }, privacy: { customerNumbers: 'mask', agentNames: 'mask' } })];
+
+  it('given contact records with every field the projection reads, then projecting the stored facts equals projecting the whole record', () => {
+    expect(records.length).toBeGreaterThan(3);
+    for (const raw of records) {
+      const whole = contactRecordSchema.parse(raw);
+      const parsed = parseRecord(raw, JSON.stringify(raw), { origin: 'test' });
+      if (!parsed.ok) throw new Error(parsed.reason);
+      const stored = readFacts(parsed.event.facts, parsed.event);
+      expect(stored?.contact).toBeDefined();
+      for (const rules of ruleSets) expect(projectContact(stored!.contact!, rules)).toEqual(projectContact(whole, rules));
+    }
+  });
+
+  it('given the facts of a contact record, then they are much smaller than the record', () => {
+    const parsed = parseRecord(fixtures[0], JSON.stringify(fixtures[0]), { origin: 'test' });
+    if (!parsed.ok) throw new Error(parsed.reason);
+    expect(parsed.event.facts!.length).toBeLessThan(JSON.stringify(fixtures[0]).length / 2);
+  });
+});
+

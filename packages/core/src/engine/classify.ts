@@ -1,12 +1,12 @@
 import type { AgentFacts, NewEvent, Rejection } from '../model.js';
 import type { Candidate } from '../parse/envelope.js';
 import { parseRecord } from '../parse/record.js';
-import type { ContactRecordPayload } from '../parse/schemas.js';
+import type { ContactFacts } from '../parse/schemas.js';
 
 export interface AcceptedEvent {
   event: NewEvent;
   agent?: AgentFacts;
-  contact?: ContactRecordPayload;
+  contact?: ContactFacts;
   /** the inputs that carried it (more than one when a batch repeats an event) */
   candidates: Candidate[];
 }
@@ -25,7 +25,7 @@ export interface ClassifiedBatch {
   read: number;
   /** repeats of an event within the batch */
   duplicates: number;
-  accepted: Array<{ event: NewEvent; agent?: AgentFacts; contact?: ContactRecordPayload }>;
+  accepted: Array<{ event: NewEvent; agent?: AgentFacts; contact?: ContactFacts }>;
   rejections: Rejection[];
 }
 

@@ -1,18 +1,18 @@
 import { rawText, type AgentFacts, type AppendedEvent } from '../model.js';
-import type { ContactRecordPayload } from '../parse/schemas.js';
+import type { ContactFacts } from '../parse/schemas.js';
 import { parseRecord, readFacts } from '../parse/record.js';
 
 /** A stored event together with what the projectors read from it. */
 export interface ProjectableEvent {
   event: AppendedEvent;
   agent?: AgentFacts;
-  contact?: ContactRecordPayload;
+  contact?: ContactFacts;
 }
 
 /** What a stored event tells the projectors: its stored facts, or its payload read again. */
 export function toProjectable(event: AppendedEvent): ProjectableEvent {
-  const facts = event.kind === 'agent' ? readFacts(event.facts, event) : null;
-  if (facts) return { event, agent: facts };
+  const facts = readFacts(event.facts, event);
+  if (facts) return { event, ...facts };
   const raw = rawText(event.raw);
   const parsed = parseRecord(JSON.parse(raw), raw, event.source);
   if (!parsed.ok) throw new Error(`stored event ${event.streamId}/${event.dedupeKey} no longer parses: ${parsed.reason}`);

@@ -7,18 +7,20 @@ import {
   describeIssue,
   type AgentEventPayload,
   type AgentSnapshotPayload,
+  type ContactFacts,
   type ContactRecordPayload,
 } from './schemas.js';
 
 /**
- * Version of the facts derived from agent events. Bump it when parseRecord
- * derives AgentFacts differently: stored facts of another version are ignored
- * and replays read the raw payload instead.
+ * Version of the facts stored beside each event (what the projectors read of
+ * it). Bump it when parseRecord derives AgentFacts or ContactFacts
+ * differently: stored facts of another version are ignored and replays read
+ * the raw payload instead.
  */
-export const FACTS_VERSION = 2;
+export const FACTS_VERSION = 3;
 
 /** What stored facts leave out: it is in the event's own columns already. */
-type FactsFromEvent = Pick<NewEvent, 'dedupeKey' | 'occurredAt' | 'streamId' | 'instanceArn'>;
+type FactsFromEvent = Pick<NewEvent, 'kind' | 'dedupeKey' | 'occurredAt' | 'streamId' | 'instanceArn'>;
 
 /** The facts of an agent event as stored beside it (without what the event row holds). */
 export function storedFacts(agent: AgentFacts): string {
@@ -26,27 +28,65 @@ export function storedFacts(agent: AgentFacts): string {
   return JSON.stringify({ v: FACTS_VERSION, eventType, username, status, contacts });
 }
 
+/** The facts of a contact record as stored beside it. */
+export function storedContactFacts(contact: ContactFacts): string {
+  return JSON.stringify({ v: FACTS_VERSION, ...contact });
+}
+
+export type EventFacts = { agent: AgentFacts; contact?: undefined } | { contact: ContactFacts; agent?: undefined };
+
 /** Stored facts of this parser version, or null when they must be derived again from the raw payload. */
-export function readFacts(json: string | undefined, event: FactsFromEvent): AgentFacts | null {
+export function readFacts(json: string | undefined, event: FactsFromEvent): EventFacts | null {
   if (!json) return null;
-  const f = JSON.parse(json) as Pick<AgentFacts, 'eventType' | 'username' | 'status' | 'contacts'> & { v?: number };
-  if (f.v !== FACTS_VERSION) return null;
+  const { v, ...f } = JSON.parse(json) as { v?: number } & Record<string, unknown>;
+  if (v !== FACTS_VERSION) return null;
+  if (event.kind === 'contact') return { contact: f as ContactFacts };
+  const a = f as Pick<AgentFacts, 'eventType' | 'username' | 'status' | 'contacts'>;
   return {
-    kind: 'agent',
-    eventId: event.dedupeKey,
-    eventType: f.eventType,
-    at: event.occurredAt,
-    agentArn: event.streamId,
-    instanceArn: event.instanceArn,
-    username: f.username,
-    status: f.status,
-    contacts: f.contacts,
+    agent: {
+      kind: 'agent',
+      eventId: event.dedupeKey,
+      eventType: a.eventType,
+      at: event.occurredAt,
+      agentArn: event.streamId,
+      instanceArn: event.instanceArn,
+      username: a.username,
+      status: a.status,
+      contacts: a.contacts,
+    },
+  };
+}
+
+/** The fields of a contact record that the contact projection reads. */
+export function contactFacts(r: ContactRecordPayload): ContactFacts {
+  return {
+    ContactId: r.ContactId,
+    InstanceARN: r.InstanceARN,
+    InitialContactId: r.InitialContactId,
+    PreviousContactId: r.PreviousContactId,
+    Channel: r.Channel,
+    InitiationMethod: r.InitiationMethod,
+    InitiationTimestamp: r.InitiationTimestamp,
+    DisconnectTimestamp: r.DisconnectTimestamp,
+    LastUpdateTimestamp: r.LastUpdateTimestamp,
+    DisconnectReason: r.DisconnectReason,
+    Attributes: r.Attributes,
+    CustomerEndpoint: r.CustomerEndpoint && { Type: r.CustomerEndpoint.Type, Address: r.CustomerEndpoint.Address },
+    Agent: r.Agent && {
+      Username: r.Agent.Username,
+      ConnectedToAgentTimestamp: r.Agent.ConnectedToAgentTimestamp,
+      CustomerHoldDuration: r.Agent.CustomerHoldDuration,
+      AfterContactWorkDuration: r.Agent.AfterContactWorkDuration,
+      AfterContactWorkStartTimestamp: r.Agent.AfterContactWorkStartTimestamp,
+      AfterContactWorkEndTimestamp: r.Agent.AfterContactWorkEndTimestamp,
+    },
+    Queue: r.Queue && { Name: r.Queue.Name, EnqueueTimestamp: r.Queue.EnqueueTimestamp, DequeueTimestamp: r.Queue.DequeueTimestamp, Duration: r.Queue.Duration },
   };
 }
 
 export type ParsedRecord =
   | { ok: true; event: NewEvent; agent: AgentFacts; contact?: undefined }
-  | { ok: true; event: NewEvent; contact: ContactRecordPayload; agent?: undefined }
+  | { ok: true; event: NewEvent; contact: ContactFacts; agent?: undefined }
   | { ok: false; reason: string };
 
 export function detectKind(value: unknown): 'agent' | 'contact' | null {
@@ -122,9 +162,10 @@ function parseContactRecord(value: unknown, raw: string, source: SourceRef): Par
   if (!result.success) return failure(contactRecordSchema, value, 'contact record');
   const r = result.data;
   const updatedAt = parseInstant(r.LastUpdateTimestamp)!;
+  const contact = contactFacts(r);
   return {
     ok: true,
-    contact: r,
+    contact,
     event: {
       kind: 'contact',
       streamId: contactStreamId(r.InstanceARN, r.ContactId),
@@ -134,6 +175,7 @@ function parseContactRecord(value: unknown, raw: string, source: SourceRef): Par
       sortKey: padTime(updatedAt),
       source,
       raw,
+      facts: storedContactFacts(contact),
     },
   };
 }

@@ -179,6 +179,40 @@ export const contactRecordSchema = z.looseObject({
 
 export type ContactRecordPayload = z.output<typeof contactRecordSchema>;
 
+type Fields<T, K extends keyof NonNullable<T>> = Pick<NonNullable<T>, K> | null | undefined;
+
+/**
+ * What the contact projection reads from a contact record (all of Attributes:
+ * the rules name the attributes that matter). Stored beside the record so
+ * that replays need not parse the record again.
+ */
+export type ContactFacts = Pick<
+  ContactRecordPayload,
+  | 'ContactId'
+  | 'InstanceARN'
+  | 'InitialContactId'
+  | 'PreviousContactId'
+  | 'Channel'
+  | 'InitiationMethod'
+  | 'InitiationTimestamp'
+  | 'DisconnectTimestamp'
+  | 'LastUpdateTimestamp'
+  | 'DisconnectReason'
+  | 'Attributes'
+> & {
+  CustomerEndpoint?: Fields<ContactRecordPayload['CustomerEndpoint'], 'Type' | 'Address'>;
+  Agent?: Fields<
+    ContactRecordPayload['Agent'],
+    | 'Username'
+    | 'ConnectedToAgentTimestamp'
+    | 'CustomerHoldDuration'
+    | 'AfterContactWorkDuration'
+    | 'AfterContactWorkStartTimestamp'
+    | 'AfterContactWorkEndTimestamp'
+  >;
+  Queue?: Fields<ContactRecordPayload['Queue'], 'Name' | 'EnqueueTimestamp' | 'DequeueTimestamp' | 'Duration'>;
+};
+
 /** "Records[3].kinesis.data" style path from a zod issue path. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';

@@ -4,7 +4,6 @@ import type { NewEvent, Rejection } from '../model.js';
 import { InputError, openInput, readInput } from './input.js';
 import { readFacts } from './record.js';
 import { toProjectable } from '../engine/facts.js';
-import type { ContactRecordPayload } from './schemas.js';
 
 /**
  * Reading, splitting, JSON parsing and validating inputs on a worker thread,
@@ -29,7 +28,7 @@ interface WorkerInput {
   batchSize: number;
 }
 
-type WireEvent = Omit<NewEvent, 'raw'> & { length: number; contact?: ContactRecordPayload };
+type WireEvent = Omit<NewEvent, 'raw'> & { length: number };
 
 type WireMessage =
   | { type: 'batch'; file: number; bytes: number; read: number; duplicates: number; rejections: Rejection[]; events: WireEvent[]; payload: ArrayBuffer }
@@ -81,12 +80,12 @@ export async function* parseInWorker(files: readonly string[], options: { worker
 
 function unpack(m: Extract<WireMessage, { type: 'batch' }>): ClassifiedBatch {
   let offset = 0;
-  const accepted = m.events.map(({ length, contact, ...rest }) => {
+  const accepted = m.events.map(({ length, ...rest }) => {
     const event: NewEvent = { ...rest, raw: new Uint8Array(m.payload, offset, length) };
     offset += length;
-    if (contact) return { event, contact };
     // facts of another parser version (a thread built from other sources) are derived again
-    return { event, agent: readFacts(event.facts, event) ?? toProjectable({ ...event, receivedAt: 0 }).agent! };
+    const facts = readFacts(event.facts, event) ?? toProjectable({ ...event, receivedAt: 0 });
+    return { event, agent: facts.agent, contact: facts.contact };
   });
   return { read: m.read, duplicates: m.duplicates, rejections: m.rejections, accepted };
 }
@@ -143,10 +142,9 @@ class PayloadPacker {
 const EMPTY = new Uint8Array(0);
 
 function pack(batch: ClassifiedBatch, packed: { payload: ArrayBuffer; lengths: number[] }, file: number, bytes: number): Extract<WireMessage, { type: 'batch' }> {
-  const events = batch.accepted.map(({ event, contact }, i): WireEvent => {
+  const events = batch.accepted.map(({ event }, i): WireEvent => {
     const { raw: _raw, ...rest } = event;
-    const length = packed.lengths[i]!;
-    return contact ? { ...rest, length, contact } : { ...rest, length };
+    return { ...rest, length: packed.lengths[i]! };
   });
   return { type: 'batch', file, bytes, read: batch.read, duplicates: batch.duplicates, rejections: batch.rejections, events, payload: packed.payload };
 }

@@ -1,4 +1,4 @@
-import type { ContactRecordPayload } from '../parse/schemas.js';
+import type { ContactFacts } from '../parse/schemas.js';
 import { nationalNumber } from '../phone.js';
 import type { Rules } from '../rules.js';
 import { protectAgentName, protectNumber } from '../privacy.js';
@@ -44,7 +44,7 @@ export interface ContactProjection {
   row: ContactRow;
 }
 
-export function projectContact(record: ContactRecordPayload, rules: Rules): ContactProjection {
+export function projectContact(record: ContactFacts, rules: Rules): ContactProjection {
   const started = parseInstant(record.InitiationTimestamp)!;
   const updatedAt = parseInstant(record.LastUpdateTimestamp)!;
   const ended = instantOrNull(record.DisconnectTimestamp);
@@ -88,7 +88,7 @@ export function projectContact(record: ContactRecordPayload, rules: Rules): Cont
 }
 
 /** design.md "Contact flow projection": the first rule that matches. */
-export function outcomeOf(record: ContactRecordPayload, completed: boolean | null): Outcome {
+export function outcomeOf(record: ContactFacts, completed: boolean | null): Outcome {
   const customerHungUp = record.DisconnectReason === 'CUSTOMER_DISCONNECT';
   if (record.Agent?.ConnectedToAgentTimestamp) return 'handled';
   if (record.Queue?.EnqueueTimestamp && customerHungUp) return 'abandoned_in_queue';
@@ -101,14 +101,14 @@ function instantOrNull(value: string | null | undefined): number | null {
   return value ? parseInstant(value) : null;
 }
 
-function phoneAddress(endpoint: ContactRecordPayload['CustomerEndpoint']): string | null {
+function phoneAddress(endpoint: ContactFacts['CustomerEndpoint']): string | null {
   if (!endpoint?.Address) return null;
   if (endpoint.Type && endpoint.Type !== 'TELEPHONE_NUMBER') return null;
   if (!endpoint.Type && !/^\+\d+$/.test(endpoint.Address)) return null;
   return endpoint.Address;
 }
 
-function queueSeconds(queue: ContactRecordPayload['Queue']): number | null {
+function queueSeconds(queue: ContactFacts['Queue']): number | null {
   if (!queue) return null;
   if (typeof queue.Duration === 'number') return queue.Duration;
   const enq = instantOrNull(queue.EnqueueTimestamp);
@@ -116,7 +116,7 @@ function queueSeconds(queue: ContactRecordPayload['Queue']): number | null {
   return enq !== null && deq !== null ? (deq - enq) / 1000 : null;
 }
 
-function afterContactWorkSeconds(agent: ContactRecordPayload['Agent']): number | null {
+function afterContactWorkSeconds(agent: ContactFacts['Agent']): number | null {
   if (!agent) return null;
   if (typeof agent.AfterContactWorkDuration === 'number') return agent.AfterContactWorkDuration;
   const start = instantOrNull(agent.AfterContactWorkStartTimestamp);
