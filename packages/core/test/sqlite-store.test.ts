@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { agentEvent } from './builders.js';
+import { agentEvent, contactRecord } from './builders.js';
 import { candidate, localEngine, projectionSnapshot } from './harness.js';
 
 describe('embedded store specifics', () => {
@@ -26,15 +26,21 @@ describe('embedded store specifics', () => {
     expect(await projectionSnapshot(store)).toEqual(before);
   });
 
-  it('given stored facts of the current version, then a rebuild uses them without the raw payload', async () => {
+  it('given stored facts of the current version, then a rebuild uses them without the raw payload or source', async () => {
     const { store, engine } = localEngine();
-    await engine.ingestBatch(morning.map((e) => candidate(e)));
+    await engine.ingestBatch([...morning, contactRecord({ contactId: 'c1', initiation: '2024-04-18T00:01:00Z' })].map((e) => candidate(e)));
     const scanned = [];
     for await (const e of store.scanAll({ preferFacts: true })) scanned.push(e);
-    expect(scanned.every((e) => e.raw === '' && e.facts)).toBe(true);
+    expect(scanned.map((e) => e.kind).sort()).toEqual(['agent', 'agent', 'agent', 'agent', 'contact']);
+    expect(scanned.every((e) => e.raw === '' && e.source.origin === '' && e.facts)).toBe(true);
+    // facts of another version: those events come whole
+    store.db.prepare(`UPDATE events SET facts_v = ? WHERE rowid = (SELECT MIN(rowid) FROM events)`).run(FACTS_VERSION - 1);
+    const mixed = [];
+    for await (const e of store.scanAll({ preferFacts: true })) mixed.push(e);
+    expect(mixed.filter((e) => e.raw.length > 100 && e.source.origin !== '')).toHaveLength(1);
     const full = [];
     for await (const e of store.scanAll()) full.push(e);
-    expect(full.every((e) => e.raw.length > 100)).toBe(true);
+    expect(full.every((e) => e.raw.length > 100 && e.source.origin !== '')).toBe(true);
   });
 
   it('given settings under a prefix (Kinesis checkpoints), then exactly those come back, keyed by the rest', () => {

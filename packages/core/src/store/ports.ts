@@ -78,8 +78,8 @@ export interface EventStore {
   /**
    * Every event, grouped by stream and in sort-key order within a stream;
    * bounded memory. With `preferFacts`, events whose stored facts are of the
-   * current parser version may come without their raw payload (raw = ''):
-   * replays read the facts and skip parsing kilobytes of JSON.
+   * current parser version may come without their raw payload (raw = '') and
+   * source (origin ''): replays read the facts and skip parsing kilobytes of JSON.
    */
   scanAll(options?: { preferFacts?: boolean }): AsyncIterable<StoredEvent>;
   counts(): Promise<{ events: number; quarantined: number; lastEventAt: number | null }>;

@@ -27,14 +27,19 @@ const STREAM_CACHE = 20_000;
 const COLUMNS = 'e.seq, e.stream, s.stream_id, s.kind, s.instance_arn, e.dedupe_key, e.occurred_at, e.sort_key, e.received_at, e.source, e.facts';
 const SELECT_EVENTS = `SELECT ${COLUMNS}, e.payload_at, e.payload_len FROM events e JOIN streams s ON s.id = e.stream`;
 /**
- * For scans grouped by stream: the stream's names are looked up once per
- * stream rather than joined (and made into strings) on every row. The raw
- * payload only where the stored facts cannot stand in for it.
+ * For scans grouped by stream, as arrays (see scanAll): the stream's names are
+ * looked up once per stream rather than joined (and made into strings) on
+ * every row. With facts preferred, the payload and the source only where the
+ * stored facts cannot stand in for them.
  */
-const SCAN_COLUMNS = 'e.seq, e.stream, e.dedupe_key, e.occurred_at, e.sort_key, e.received_at, e.source, e.facts';
-const SCAN_EVENTS = `SELECT ${SCAN_COLUMNS}, e.payload_at, e.payload_len FROM events e`;
-const SCAN_FACTS = `SELECT ${SCAN_COLUMNS}, e.payload_at, CASE WHEN e.facts_v = ${FACTS_VERSION} THEN NULL ELSE e.payload_len END AS payload_len
-  FROM events e`;
+const SCAN_COLUMNS = 'e.stream, e.dedupe_key, e.occurred_at, e.sort_key, e.received_at, e.facts';
+const SCAN_EVENTS = `SELECT ${SCAN_COLUMNS}, e.source, e.payload_at, e.payload_len FROM events e`;
+const CURRENT_FACTS = `e.facts_v = ${FACTS_VERSION}`;
+const SCAN_FACTS = `SELECT ${SCAN_COLUMNS}, CASE WHEN ${CURRENT_FACTS} THEN NULL ELSE e.source END,
+  e.payload_at, CASE WHEN ${CURRENT_FACTS} THEN NULL ELSE e.payload_len END FROM events e`;
+type ScanRow = [stream: number, dedupeKey: string, occurredAt: number, sortKey: string, receivedAt: number, facts: string | null, source: string | null, payloadAt: number, payloadLen: number | null];
+/** The source of an event replayed from its facts: not read. */
+const NOT_READ: SourceRef = Object.freeze({ origin: '' });
 
 /** What a store at PATH is on disk: PATH plus these suffixes (the WAL, its index and the payload log). */
 export const STORE_SUFFIXES = ['', '-wal', '-shm', '-payloads'] as const;
@@ -82,10 +87,10 @@ export class SqliteStore implements LocalStore {
       addStream: db.prepare(`INSERT INTO streams (stream_id, kind, instance_arn) VALUES (?, ?, ?) RETURNING id`),
       quarantine: db.prepare(`INSERT INTO quarantine (received_at, source, reason, raw) VALUES (?, ?, ?, ?)`),
       readStream: db.prepare(`${SELECT_EVENTS} WHERE e.stream = ? AND e.sort_key > ? ORDER BY e.sort_key`),
-      scanFirst: db.prepare(`${SCAN_EVENTS} ORDER BY e.stream, e.sort_key LIMIT ${SCAN_PAGE}`),
-      scanNext: db.prepare(`${SCAN_EVENTS} WHERE (e.stream, e.sort_key) > (?, ?) ORDER BY e.stream, e.sort_key LIMIT ${SCAN_PAGE}`),
-      factsFirst: db.prepare(`${SCAN_FACTS} ORDER BY e.stream, e.sort_key LIMIT ${SCAN_PAGE}`),
-      factsNext: db.prepare(`${SCAN_FACTS} WHERE (e.stream, e.sort_key) > (?, ?) ORDER BY e.stream, e.sort_key LIMIT ${SCAN_PAGE}`),
+      scanFirst: db.prepare(`${SCAN_EVENTS} ORDER BY e.stream, e.sort_key LIMIT ${SCAN_PAGE}`).raw(true),
+      scanNext: db.prepare(`${SCAN_EVENTS} WHERE (e.stream, e.sort_key) > (?, ?) ORDER BY e.stream, e.sort_key LIMIT ${SCAN_PAGE}`).raw(true),
+      factsFirst: db.prepare(`${SCAN_FACTS} ORDER BY e.stream, e.sort_key LIMIT ${SCAN_PAGE}`).raw(true),
+      factsNext: db.prepare(`${SCAN_FACTS} WHERE (e.stream, e.sort_key) > (?, ?) ORDER BY e.stream, e.sort_key LIMIT ${SCAN_PAGE}`).raw(true),
       streamById: db.prepare(`SELECT stream_id, kind, instance_arn FROM streams WHERE id = ?`),
       afterSeq: db.prepare(`${SELECT_EVENTS} WHERE e.seq > ? ORDER BY e.seq`),
       maxSeq: db.prepare(`SELECT COALESCE(MAX(seq), 0) AS seq FROM events`),
@@ -271,19 +276,30 @@ export class SqliteStore implements LocalStore {
 
   async *scanAll(options: { preferFacts?: boolean } = {}): AsyncIterable<StoredEvent> {
     const [first, next] = options.preferFacts ? [this.stmts.factsFirst, this.stmts.factsNext] : [this.stmts.scanFirst, this.stmts.scanNext];
-    let rows = first.all() as Row[];
-    let stream: Row = { id: null };
+    let rows = first.all() as ScanRow[];
+    let stream: { id: number | null; streamId: string; kind: StoredEvent['kind']; instanceArn: string } = { id: null, streamId: '', kind: 'agent', instanceArn: '' };
     while (rows.length > 0) {
-      for (const r of rows) {
-        if (r.stream !== stream.id) stream = { id: r.stream, ...(this.stmts.streamById.get(r.stream) as Row) };
-        r.stream_id = stream.stream_id;
-        r.kind = stream.kind;
-        r.instance_arn = stream.instance_arn;
-        yield this.toStored(r);
+      for (const [id, dedupeKey, occurredAt, sortKey, receivedAt, facts, source, payloadAt, payloadLen] of rows) {
+        if (id !== stream.id) {
+          const s = this.stmts.streamById.get(id) as Row;
+          stream = { id, streamId: s.stream_id as string, kind: s.kind as StoredEvent['kind'], instanceArn: s.instance_arn as string };
+        }
+        yield {
+          kind: stream.kind,
+          streamId: stream.streamId,
+          dedupeKey,
+          instanceArn: stream.instanceArn,
+          occurredAt,
+          sortKey,
+          receivedAt,
+          source: source === null ? NOT_READ : (JSON.parse(source) as SourceRef),
+          raw: payloadLen === null ? '' : this.payloads.read(payloadAt, payloadLen),
+          ...(facts ? { facts } : {}),
+        };
       }
       if (rows.length < SCAN_PAGE) return;
       const last = rows[rows.length - 1]!;
-      rows = next.all(last.stream, last.sort_key) as Row[];
+      rows = next.all(last[0], last[3]) as ScanRow[];
     }
   }
 
