@@ -131,7 +131,8 @@ export function storeContract(name: string, open: () => Promise<ContractSubject>
         const events = [
           newEvent(agentEvent({ agent: 'alice', id: 'z-late', at: T0 + 4_000 }), seq('40')),
           newEvent(agentEvent({ agent: 'alice', id: 'b-same-ms', at: T0 + 1_000 }), seq('10')),
-          newEvent(agentEvent({ agent: 'alice', id: 'a-same-ms', at: T0 + 1_000 }), seq('9')), // seq 9 < 10: first
+          // seq 9 < 10: first, though its EventId sorts last (the stores key by time and EventId)
+          newEvent(agentEvent({ agent: 'alice', id: 'y-same-ms', at: T0 + 1_000 }), seq('9')),
           newEvent(agentEvent({ agent: 'alice', id: 'first', at: T0 }), seq('1')),
           newEvent(agentEvent({ agent: 'alice', id: 'c-same-ms', at: T0 + 1_000 }), seq('11')),
           newEvent(agentEvent({ agent: 'alice', id: 'middle', at: T0 + 2_000 }), seq('20')),
@@ -140,7 +141,7 @@ export function storeContract(name: string, open: () => Promise<ContractSubject>
         await store.append([newEvent(agentEvent({ agent: 'bob', id: 'other', at: T0 + 1_000 }))], RECEIVED);
         await store.append(events.slice(3), RECEIVED + 10);
         const expected = [...events].sort((a, b) => (a.sortKey < b.sortKey ? -1 : 1));
-        expect(expected.map((e) => e.dedupeKey)).toEqual(['first', 'a-same-ms', 'b-same-ms', 'c-same-ms', 'middle', 'z-late']);
+        expect(expected.map((e) => e.dedupeKey)).toEqual(['first', 'y-same-ms', 'b-same-ms', 'c-same-ms', 'middle', 'z-late']);
 
         const all = await collect(store.readStream(agentArn('alice')));
         expect(all.map((e) => e.dedupeKey)).toEqual(expected.map((e) => e.dedupeKey));
@@ -173,8 +174,9 @@ export function storeContract(name: string, open: () => Promise<ContractSubject>
             events.push(newEvent(contactRecord({ id: `scan-contact-${i}`, initiated: T0 + i * 1_000 })));
           } else {
             const agent = agents[i % agents.length]!;
-            // several events in the same millisecond, distinguished by sequence number
-            events.push(newEvent(agentEvent({ agent, id: `scan-${i}`, at: T0 + Math.floor(i / 3) * 1_000 }), { origin: 'k', sequenceNumber: String(100_000 + ((i * 7919) % n)) }));
+            // several events of an agent in the same millisecond, ordered by sequence number, not by EventId
+            const at = T0 + Math.floor(i / (3 * agents.length)) * 1_000;
+            events.push(newEvent(agentEvent({ agent, id: `scan-${i}`, at }), { origin: 'k', sequenceNumber: String(100_000 + ((i * 7919) % n)) }));
           }
         }
         const shuffled = [...events].sort((a, b) => (a.dedupeKey.length * 31 + a.dedupeKey.charCodeAt(a.dedupeKey.length - 1)) % 7 - (b.dedupeKey.length * 31 + b.dedupeKey.charCodeAt(b.dedupeKey.length - 1)) % 7);

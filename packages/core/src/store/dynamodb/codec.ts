@@ -80,11 +80,6 @@ export function eventSk(occurredAt: number, dedupeKey: string): string {
   return `${padTime(occurredAt)}|${dedupeKey}`;
 }
 
-/** The time prefix of a sort key built by agentSortKey / padTime, or null. */
-export function timePrefix(sortKey: string): string | null {
-  return /^\d{15}/.test(sortKey) ? sortKey.slice(0, 15) : null;
-}
-
 /**
  * An event item. Keys and the few attributes the indexes and readers need are
  * plain; the instance ARN, sort key, source, raw payload and (agent events)

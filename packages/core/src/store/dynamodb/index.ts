@@ -2,7 +2,8 @@
  * The DynamoDB adapter: `@switchboard/core/dynamodb`. Layout in ./schema.ts
  * and docs/deploy-aws.md.
  */
-export { DynamoStore, openDynamoStore, orderedWithinTime, type DynamoStoreOptions } from './store.js';
+export { DynamoStore, openDynamoStore, type DynamoStoreOptions } from './store.js';
+export { orderedWithinTime } from '../ordering.js';
 export { DynamoProjections } from './projections.js';
 export { storedEventFromImage, itemFromImage, type AttributeMap } from './codec.js';
 export { batchWrite, batchGet, DynamoBatchError, type WriteRequest, type RetryOptions } from './batch.js';

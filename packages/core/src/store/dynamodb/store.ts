@@ -2,6 +2,7 @@ import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynam
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Alert } from '../../api/views.js';
 import { rawText, type AppendedEvent, type NewEvent, type Rejection, type SourceRef, type StoredEvent } from '../../model.js';
+import { orderedWithinTime, timePrefix } from '../ordering.js';
 import { padTime } from '../../parse/record.js';
 import type { AgentState, Interval, Tally } from '../../projectors/agent.js';
 import type { ContactProjection } from '../../projectors/contacts.js';
@@ -31,7 +32,7 @@ import {
   type Key,
   type RetryOptions,
 } from './batch.js';
-import { eventItem, MAX_PAYLOAD_BYTES, packText, packedBytes, storedEventFromItem, timePrefix, unpackText, type Item } from './codec.js';
+import { eventItem, MAX_PAYLOAD_BYTES, packText, packedBytes, storedEventFromItem, unpackText, type Item } from './codec.js';
 import { DynamoProjections, genKey, utcDate } from './projections.js';
 import { COUNTER_SHARDS, EVENT_SHARDS, INDEX_BY_SHARD, tableNamesFromPrefix, TTL_ATTRIBUTE, type TableNames } from './schema.js';
 
@@ -624,26 +625,6 @@ function describeError(err: unknown): string {
 
 async function* decodePages(pages: AsyncIterable<Item[]>): AsyncGenerator<StoredEvent> {
   for await (const page of pages) for (const item of page) yield storedEventFromItem(item);
-}
-
-/**
- * The event table orders a stream by time and dedupe key; events of the same
- * millisecond are put in sort-key order here (EventTimestamp ties are rare and
- * small, so the buffer is too).
- */
-export async function* orderedWithinTime(events: AsyncIterable<StoredEvent>): AsyncGenerator<StoredEvent> {
-  let group: StoredEvent[] = [];
-  const flush = function* () {
-    if (group.length > 1) group.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
-    yield* group;
-    group = [];
-  };
-  for await (const e of events) {
-    const head = group[0];
-    if (head && (head.streamId !== e.streamId || head.occurredAt !== e.occurredAt)) yield* flush();
-    group.push(e);
-  }
-  yield* flush();
 }
 
 /** Opens the DynamoDB store (no I/O until first use). */

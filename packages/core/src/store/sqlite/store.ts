@@ -17,6 +17,7 @@ import type {
   ProjectionWrites,
   TallyQuery,
 } from '../ports.js';
+import { bySortKey, timePrefix } from '../ordering.js';
 import { openPayloadLog, type PayloadLog } from './payloads.js';
 import { SqliteProjections } from './projections.js';
 import { BASE_SCHEMA, GENERATION_TABLES, generationIndexes, SCHEMA_VERSION } from './schema.js';
@@ -38,6 +39,8 @@ const CURRENT_FACTS = `e.facts_v = ${FACTS_VERSION}`;
 const SCAN_FACTS = `SELECT ${SCAN_COLUMNS}, CASE WHEN ${CURRENT_FACTS} THEN NULL ELSE e.source END,
   e.payload_at, CASE WHEN ${CURRENT_FACTS} THEN NULL ELSE e.payload_len END FROM events e`;
 type ScanRow = [stream: number, dedupeKey: string, occurredAt: number, sortKey: string, receivedAt: number, facts: string | null, source: string | null, payloadAt: number, payloadLen: number | null];
+/** The order of the dedupe index: streams whole, each by time (ties are put in sort-key order as they are read). */
+const STREAM_ORDER = 'e.stream, e.occurred_at, e.dedupe_key';
 /** The source of an event replayed from its facts: not read. */
 const NOT_READ: SourceRef = Object.freeze({ origin: '' });
 
@@ -86,11 +89,11 @@ export class SqliteStore implements LocalStore {
       findStream: db.prepare(`SELECT id FROM streams WHERE stream_id = ?`),
       addStream: db.prepare(`INSERT INTO streams (stream_id, kind, instance_arn) VALUES (?, ?, ?) RETURNING id`),
       quarantine: db.prepare(`INSERT INTO quarantine (received_at, source, reason, raw) VALUES (?, ?, ?, ?)`),
-      readStream: db.prepare(`${SELECT_EVENTS} WHERE e.stream = ? AND e.sort_key > ? ORDER BY e.sort_key`),
-      scanFirst: db.prepare(`${SCAN_EVENTS} ORDER BY e.stream, e.sort_key LIMIT ${SCAN_PAGE}`).raw(true),
-      scanNext: db.prepare(`${SCAN_EVENTS} WHERE (e.stream, e.sort_key) > (?, ?) ORDER BY e.stream, e.sort_key LIMIT ${SCAN_PAGE}`).raw(true),
-      factsFirst: db.prepare(`${SCAN_FACTS} ORDER BY e.stream, e.sort_key LIMIT ${SCAN_PAGE}`).raw(true),
-      factsNext: db.prepare(`${SCAN_FACTS} WHERE (e.stream, e.sort_key) > (?, ?) ORDER BY e.stream, e.sort_key LIMIT ${SCAN_PAGE}`).raw(true),
+      readStream: db.prepare(`${SELECT_EVENTS} WHERE e.stream = ? AND e.occurred_at >= ? ORDER BY e.occurred_at, e.dedupe_key`),
+      scanFirst: db.prepare(`${SCAN_EVENTS} ORDER BY ${STREAM_ORDER} LIMIT ${SCAN_PAGE}`).raw(true),
+      scanNext: db.prepare(`${SCAN_EVENTS} WHERE (${STREAM_ORDER}) > (?, ?, ?) ORDER BY ${STREAM_ORDER} LIMIT ${SCAN_PAGE}`).raw(true),
+      factsFirst: db.prepare(`${SCAN_FACTS} ORDER BY ${STREAM_ORDER} LIMIT ${SCAN_PAGE}`).raw(true),
+      factsNext: db.prepare(`${SCAN_FACTS} WHERE (${STREAM_ORDER}) > (?, ?, ?) ORDER BY ${STREAM_ORDER} LIMIT ${SCAN_PAGE}`).raw(true),
       streamById: db.prepare(`SELECT stream_id, kind, instance_arn FROM streams WHERE id = ?`),
       afterSeq: db.prepare(`${SELECT_EVENTS} WHERE e.seq > ? ORDER BY e.seq`),
       maxSeq: db.prepare(`SELECT COALESCE(MAX(seq), 0) AS seq FROM events`),
@@ -253,8 +256,9 @@ export class SqliteStore implements LocalStore {
   async *readStream(streamId: string, afterSortKey = ''): AsyncIterable<StoredEvent> {
     const id = this.streamIds.get(streamId) ?? ((this.stmts.findStream.get(streamId) as Row | undefined)?.id as number | undefined);
     if (id === undefined) return;
-    const rows = this.stmts.readStream.all(id, afterSortKey) as Row[];
-    for (const r of rows) yield this.toStored(r);
+    const rows = this.stmts.readStream.all(id, Number(timePrefix(afterSortKey) ?? 0)) as Row[];
+    // in time order already: the sort only orders the ties within a millisecond
+    for (const e of bySortKey(rows.map((r) => this.toStored(r)))) if (e.sortKey > afterSortKey) yield e;
   }
 
   /**
@@ -278,13 +282,20 @@ export class SqliteStore implements LocalStore {
     const [first, next] = options.preferFacts ? [this.stmts.factsFirst, this.stmts.factsNext] : [this.stmts.scanFirst, this.stmts.scanNext];
     let rows = first.all() as ScanRow[];
     let stream: { id: number | null; streamId: string; kind: StoredEvent['kind']; instanceArn: string } = { id: null, streamId: '', kind: 'agent', instanceArn: '' };
+    /** the events of one stream and millisecond so far: ties wait to be put in sort-key order */
+    const tie: StoredEvent[] = [];
     while (rows.length > 0) {
       for (const [id, dedupeKey, occurredAt, sortKey, receivedAt, facts, source, payloadAt, payloadLen] of rows) {
         if (id !== stream.id) {
           const s = this.stmts.streamById.get(id) as Row;
           stream = { id, streamId: s.stream_id as string, kind: s.kind as StoredEvent['kind'], instanceArn: s.instance_arn as string };
         }
-        yield {
+        const head = tie[0];
+        if (head && (head.streamId !== stream.streamId || head.occurredAt !== occurredAt)) {
+          yield* bySortKey(tie);
+          tie.length = 0;
+        }
+        tie.push({
           kind: stream.kind,
           streamId: stream.streamId,
           dedupeKey,
@@ -295,12 +306,13 @@ export class SqliteStore implements LocalStore {
           source: source === null ? NOT_READ : (JSON.parse(source) as SourceRef),
           raw: payloadLen === null ? '' : this.payloads.read(payloadAt, payloadLen),
           ...(facts ? { facts } : {}),
-        };
+        });
       }
-      if (rows.length < SCAN_PAGE) return;
-      const last = rows[rows.length - 1]!;
-      rows = next.all(last[0], last[3]) as ScanRow[];
+      if (rows.length < SCAN_PAGE) break;
+      const [lastStream, lastKey, lastTime] = rows[rows.length - 1]!;
+      rows = next.all(lastStream, lastTime, lastKey) as ScanRow[];
     }
+    yield* bySortKey(tie);
   }
 
   async counts(): Promise<{ events: number; quarantined: number; lastEventAt: number | null }> {
