@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   buildReport,
+  classifyCandidates,
   foldAgentEvents,
   parseRecord,
   parseRules,
   projectContact,
   rebuildProjections,
+  toClassifiedBatch,
   toIntervalView,
   type Interval,
   type IntervalView,
@@ -130,6 +132,27 @@ describe('properties of the agent projections', () => {
 
           await rebuildProjections(store, parseRules({}), undefined, { snapshotEvery: 3 });
           expect(await projectionSnapshot(store)).toEqual(incremental);
+        },
+      ),
+      RUNS,
+    );
+  });
+  it('(4b) the same batches, several to a transaction (as files are ingested), == in-order', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        scenarioArb.chain((s) => fc.tuple(fc.constant(s), deliveryArb(s.events), fc.integer({ min: 1, max: 40 }))),
+        async ([{ events }, batches, commitEvery]) => {
+          const { store, engine } = localEngine({}, { snapshotEvery: 3 });
+          const classified = batches.map((batch) => toClassifiedBatch(classifyCandidates(batch.map((e) => candidate(e)))));
+          await engine.ingestBatches(
+            (async function* () {
+              yield* classified;
+            })(),
+            { commitEvery },
+          );
+          const ordered = localEngine();
+          await ordered.engine.ingestBatch(events.map((e) => candidate(e)));
+          expect(await projectionSnapshot(store)).toEqual(await projectionSnapshot(ordered.store));
         },
       ),
       RUNS,

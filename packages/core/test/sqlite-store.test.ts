@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FACTS_VERSION, parseRules, rebuildProjections } from '@switchboard/core';
+import { classifyCandidates, FACTS_VERSION, parseRules, rebuildProjections, toClassifiedBatch } from '@switchboard/core';
 import { SqliteStore } from '@switchboard/core/sqlite';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,6 +41,26 @@ describe('embedded store specifics', () => {
     const full = [];
     for await (const e of store.scanAll()) full.push(e);
     expect(full.every((e) => e.raw.length > 100 && e.source.origin !== '')).toBe(true);
+  });
+
+  it('given a transaction of several batches that fails part way, then no agent state of it stays, and ingesting again gives the full result', async () => {
+    const { store, engine } = localEngine();
+    const batches = morning.map((e) => toClassifiedBatch(classifyCandidates([candidate(e)])));
+    const failing = (async function* () {
+      yield* batches.slice(0, 2);
+      throw new Error('input broke');
+    })();
+    await expect(engine.ingestBatches(failing, { commitEvery: 100 })).rejects.toThrow('input broke');
+    expect(await store.listAgents()).toEqual([]);
+    await engine.ingestBatches(
+      (async function* () {
+        yield* batches;
+      })(),
+      { commitEvery: 100 },
+    );
+    const ordered = localEngine();
+    await ordered.engine.ingestBatch(morning.map((e) => candidate(e)));
+    expect(await projectionSnapshot(store)).toEqual(await projectionSnapshot(ordered.store));
   });
 
   it('given settings under a prefix (Kinesis checkpoints), then exactly those come back, keyed by the rest', () => {

@@ -25,6 +25,12 @@ type Row = Record<string, unknown>;
 export class SqliteProjections implements ProjectionStore {
   private readonly p: string;
   private readonly stmts: ReturnType<SqliteProjections['prepare']>;
+  /**
+   * Agent records read or written in the open ingest transaction, written back
+   * once before it commits: a transaction of many batches touches the same
+   * agents in each, and nobody else writes while it holds the write lock.
+   */
+  private held: { records: Map<string, AgentRecord>; changed: Set<string> } | null = null;
 
   /** @param create 'tables' leaves out the secondary indexes (a rebuild adds them when it switches over) */
   constructor(
@@ -85,17 +91,44 @@ export class SqliteProjections implements ProjectionStore {
     this.stmts.setMeta.run(`gen.${this.generation}.rulesHash`, rulesHash);
   }
 
+  /** Starts holding agent records until `release` (SqliteStore.transaction calls both). */
+  hold(): void {
+    this.held = { records: new Map(), changed: new Set() };
+  }
+
+  /** Writes the held agent records that changed (when the transaction commits) and stops holding. */
+  release(write: boolean): void {
+    const held = this.held;
+    this.held = null;
+    if (!held || !write) return;
+    for (const agentArn of held.changed) this.writeAgent(agentArn, held.records.get(agentArn)!);
+  }
+
   async getAgents(agentArns: readonly string[]): Promise<Map<string, AgentRecord>> {
     const out = new Map<string, AgentRecord>();
-    for (const r of this.selectIn(`SELECT * FROM ${this.p}agents WHERE agent_arn`, agentArns)) {
-      out.set(r.agent_arn as string, {
+    const held = this.held?.records;
+    const missing = held ? agentArns.filter((a) => !held.has(a)) : agentArns;
+    for (const r of this.selectIn(`SELECT * FROM ${this.p}agents WHERE agent_arn`, missing)) {
+      const record: AgentRecord = {
         state: JSON.parse(r.state as string) as AgentState,
         lastSortKey: r.last_sort_key as string,
         sinceSnapshot: r.since_snapshot as number,
         version: r.version as number,
-      });
+      };
+      out.set(r.agent_arn as string, record);
+      held?.set(r.agent_arn as string, record);
+    }
+    if (held) {
+      for (const a of agentArns) {
+        const record = held.get(a);
+        if (record) out.set(a, record);
+      }
     }
     return out;
+  }
+
+  private writeAgent(agentArn: string, r: AgentRecord): void {
+    this.stmts.upsertAgent.run(agentArn, JSON.stringify(r.state), r.lastSortKey, r.sinceSnapshot, r.version);
   }
 
   async snapshotBefore(agentArn: string, sortKey: string): Promise<AgentSnapshot | null> {
@@ -212,8 +245,12 @@ export class SqliteProjections implements ProjectionStore {
         }
         for (const t of w.tallies) s.insertTally.run(t.agentArn, t.kind, t.contactId, t.at, t.emitKey);
         for (const snap of w.snapshots) s.upsertSnapshot.run(w.agentArn, snap.sortKey, JSON.stringify(snap.state));
-        const r = w.record;
-        s.upsertAgent.run(w.agentArn, JSON.stringify(r.state), r.lastSortKey, r.sinceSnapshot, r.version);
+        if (this.held) {
+          this.held.records.set(w.agentArn, w.record);
+          this.held.changed.add(w.agentArn);
+        } else {
+          this.writeAgent(w.agentArn, w.record);
+        }
       }
       for (const c of writes.contacts) {
         s.upsertContact.run(

@@ -187,12 +187,16 @@ export class SqliteStore implements LocalStore {
     this.db.exec('BEGIN IMMEDIATE');
     const payloadWrites: Promise<void>[] = [];
     this.payloadWrites = payloadWrites;
+    const projections = this.projections();
+    projections.hold();
     try {
       const result = await fn();
+      projections.release(true);
       await Promise.all(payloadWrites);
       this.db.exec('COMMIT');
       return result;
     } catch (err) {
+      projections.release(false);
       await Promise.allSettled(payloadWrites);
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       this.streamIds.clear(); // streams created by the rolled-back transaction are gone
@@ -292,7 +296,9 @@ export class SqliteStore implements LocalStore {
         }
         const head = tie[0];
         if (head && (head.streamId !== stream.streamId || head.occurredAt !== occurredAt)) {
-          yield* bySortKey(tie);
+          // plain yields: yield* of an array in an async generator costs a promise per element
+          if (tie.length === 1) yield head;
+          else for (const e of bySortKey(tie)) yield e;
           tie.length = 0;
         }
         tie.push({
@@ -312,7 +318,7 @@ export class SqliteStore implements LocalStore {
       const [lastStream, lastKey, lastTime] = rows[rows.length - 1]!;
       rows = next.all(lastStream, lastTime, lastKey) as ScanRow[];
     }
-    yield* bySortKey(tie);
+    for (const e of bySortKey(tie)) yield e;
   }
 
   async counts(): Promise<{ events: number; quarantined: number; lastEventAt: number | null }> {
