@@ -20,7 +20,7 @@ const IN_FLIGHT = 2;
  * the largest single JSON value the splitter accepts (64 MB of text, e.g. a
  * JSON array file): at 64 MB such a file killed the thread.
  */
-const HEAP_LIMITS = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 64 };
+const HEAP_LIMITS = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 32 };
 
 interface WorkerInput {
   role: typeof ROLE;
