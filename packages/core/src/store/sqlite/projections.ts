@@ -12,6 +12,7 @@ import {
   type ProjectionWrites,
   type TallyQuery,
 } from '../ports.js';
+import { contactStreamId } from '../../parse/record.js';
 import { generationIndexes, generationSchema } from './schema.js';
 
 const PAGE = 10_000;
@@ -67,10 +68,12 @@ export class SqliteProjections implements ProjectionStore {
       snapshotBefore: db.prepare(
         `SELECT sort_key, state FROM ${p}snapshots WHERE agent_arn = ? AND sort_key < ? ORDER BY sort_key DESC LIMIT 1`,
       ),
+      // the contact's events interned its stream already; rows written on their own (tests, tools) intern it here
+      internContact: db.prepare(`INSERT INTO streams (stream_id, kind, instance_arn) VALUES (?, 'contact', ?) ON CONFLICT (stream_id) DO NOTHING`),
       upsertContact: db.prepare(
-        `INSERT INTO ${p}contacts (contact_key, instance_arn, contact_id, updated_at, started_at, local_date, chain_start, outcome, row)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (contact_key) DO UPDATE SET updated_at = excluded.updated_at, started_at = excluded.started_at,
+        `INSERT INTO ${p}contacts (stream, instance_arn, contact_id, updated_at, started_at, local_date, chain_start, outcome, row)
+         VALUES ((SELECT id FROM streams WHERE stream_id = ?), ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (stream) DO UPDATE SET updated_at = excluded.updated_at, started_at = excluded.started_at,
            local_date = excluded.local_date, chain_start = excluded.chain_start, outcome = excluded.outcome, row = excluded.row
          WHERE excluded.updated_at > ${p}contacts.updated_at`,
       ),
@@ -138,10 +141,9 @@ export class SqliteProjections implements ProjectionStore {
 
   async getContactVersions(keys: ReadonlyArray<{ instanceArn: string; contactId: string }>): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    const all = keys.map((k) => contactKey(k.instanceArn, k.contactId));
-    for (const r of this.selectIn(`SELECT contact_key, updated_at FROM ${this.p}contacts WHERE contact_key`, all)) {
-      out.set(r.contact_key as string, r.updated_at as number);
-    }
+    const byStream = new Map(keys.map((k) => [contactStreamId(k.instanceArn, k.contactId), contactKey(k.instanceArn, k.contactId)]));
+    const select = `SELECT s.stream_id, c.updated_at FROM ${this.p}contacts c JOIN streams s ON s.id = c.stream WHERE s.stream_id`;
+    for (const r of this.selectIn(select, [...byStream.keys()])) out.set(byStream.get(r.stream_id as string)!, r.updated_at as number);
     return out;
   }
 
@@ -253,8 +255,10 @@ export class SqliteProjections implements ProjectionStore {
         }
       }
       for (const c of writes.contacts) {
+        const stream = contactStreamId(c.instanceArn, c.contactId);
+        s.internContact.run(stream, c.instanceArn);
         s.upsertContact.run(
-          contactKey(c.instanceArn, c.contactId),
+          stream,
           c.instanceArn,
           c.contactId,
           c.updatedAt,

@@ -1,5 +1,5 @@
 /** Bumped when the layout changes; a store of another version is refused with a clear error. */
-export const SCHEMA_VERSION = '5';
+export const SCHEMA_VERSION = '6';
 
 /**
  * Tables shared by every generation: the immutable event table and friends.
@@ -70,7 +70,9 @@ CREATE INDEX IF NOT EXISTS ${p}contacts_by_start ON ${p}contacts (started_at);
 /**
  * Projection tables of one generation; a rebuild fills a new set and switches.
  * Intervals and tallies, the large ones, name their agent by its interned
- * stream number (the events of the agent created it).
+ * stream number (the events of the agent created it); contact rows are keyed
+ * by their contact's stream number, which grows as contacts arrive, so new
+ * rows go to the end of the key's index rather than to a random page.
  */
 export function generationSchema(g: number): string {
   const p = `g${g}_`;
@@ -110,7 +112,7 @@ CREATE TABLE IF NOT EXISTS ${p}tallies (
 );
 CREATE TABLE IF NOT EXISTS ${p}contacts (
   id           INTEGER PRIMARY KEY,
-  contact_key  TEXT    NOT NULL UNIQUE,
+  stream       INTEGER NOT NULL UNIQUE REFERENCES streams (id),
   instance_arn TEXT    NOT NULL,
   contact_id   TEXT    NOT NULL,
   updated_at   INTEGER NOT NULL,
