@@ -12,7 +12,7 @@ export interface ProjectableEvent {
 /** What a stored event tells the projectors: its stored facts, or its payload read again. */
 export function toProjectable(event: AppendedEvent): ProjectableEvent {
   const facts = readFacts(event.facts, event);
-  if (facts) return { event, ...facts };
+  if (facts) return facts.agent ? { event, agent: facts.agent } : { event, contact: facts.contact };
   const raw = rawText(event.raw);
   const parsed = parseRecord(JSON.parse(raw), raw, event.source);
   if (!parsed.ok) throw new Error(`stored event ${event.streamId}/${event.dedupeKey} no longer parses: ${parsed.reason}`);

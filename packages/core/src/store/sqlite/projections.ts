@@ -56,9 +56,10 @@ export class SqliteProjections implements ProjectionStore {
       ),
       insertInterval: db.prepare(
         `INSERT INTO ${p}intervals (agent, username, dimension, name, status_type, contact_id, start_ms, end_ms, emit_key)
-         VALUES (${AGENT_NUMBER}, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      insertTally: db.prepare(`INSERT INTO ${p}tallies (agent, kind, contact_id, at_ms, emit_key) VALUES (${AGENT_NUMBER}, ?, ?, ?, ?)`),
+      insertTally: db.prepare(`INSERT INTO ${p}tallies (agent, kind, contact_id, at_ms, emit_key) VALUES (?, ?, ?, ?, ?)`),
+      agentNumber: db.prepare(`SELECT id FROM streams WHERE stream_id = ?`).pluck(),
       // the agent's events interned its stream already; projections written on their own (tests, tools) intern it here
       internAgent: db.prepare(`INSERT INTO streams (stream_id, kind, instance_arn) VALUES (?, 'agent', ?) ON CONFLICT (stream_id) DO NOTHING`),
       upsertSnapshot: db.prepare(`INSERT OR REPLACE INTO ${p}snapshots (agent_arn, sort_key, state) VALUES (?, ?, ?)`),
@@ -236,16 +237,18 @@ export class SqliteProjections implements ProjectionStore {
     const s = this.stmts;
     const apply = () => {
       for (const w of writes.agents) {
-        if (w.intervals.length > 0 || w.tallies.length > 0) s.internAgent.run(w.agentArn, w.record.state.instanceArn);
         if (w.rewindAfter !== null) {
           s.rewindIntervals.run(w.agentArn, w.rewindAfter);
           s.rewindTallies.run(w.agentArn, w.rewindAfter);
           s.rewindSnapshots.run(w.agentArn, w.rewindAfter);
         }
-        for (const iv of w.intervals) {
-          s.insertInterval.run(iv.agentArn, iv.username, iv.dimension, iv.name, iv.statusType, iv.contactId, iv.start, iv.end, iv.emitKey);
+        if (w.intervals.length > 0 || w.tallies.length > 0) {
+          s.internAgent.run(w.agentArn, w.record.state.instanceArn);
+          // the agent's number once per write, not a lookup by ARN per row
+          const agent = s.agentNumber.get(w.agentArn) as number;
+          for (const iv of w.intervals) s.insertInterval.run(agent, iv.username, iv.dimension, iv.name, iv.statusType, iv.contactId, iv.start, iv.end, iv.emitKey);
+          for (const t of w.tallies) s.insertTally.run(agent, t.kind, t.contactId, t.at, t.emitKey);
         }
-        for (const t of w.tallies) s.insertTally.run(t.agentArn, t.kind, t.contactId, t.at, t.emitKey);
         for (const snap of w.snapshots) s.upsertSnapshot.run(w.agentArn, snap.sortKey, JSON.stringify(snap.state));
         if (this.held) {
           this.held.records.set(w.agentArn, w.record);

@@ -301,7 +301,7 @@ export class SqliteStore implements LocalStore {
           else for (const e of bySortKey(tie)) yield e;
           tie.length = 0;
         }
-        tie.push({
+        const event: StoredEvent = {
           kind: stream.kind,
           streamId: stream.streamId,
           dedupeKey,
@@ -311,8 +311,9 @@ export class SqliteStore implements LocalStore {
           receivedAt,
           source: source === null ? NOT_READ : (JSON.parse(source) as SourceRef),
           raw: payloadLen === null ? '' : this.payloads.read(payloadAt, payloadLen),
-          ...(facts ? { facts } : {}),
-        });
+        };
+        if (facts) event.facts = facts;
+        tie.push(event);
       }
       if (rows.length < SCAN_PAGE) break;
       const [lastStream, lastKey, lastTime] = rows[rows.length - 1]!;
