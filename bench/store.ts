@@ -7,11 +7,14 @@
  * `npm run build` bundles; --inline true parses on the main thread instead).
  *
  *   npm run bench:store [-- --events 1000000 --agents 400 --runs 1 --batch 2000 --commit 10000]
+ *
+ * One phase alone, e.g. the parsing thread with nothing stored (its ceiling for ingest):
+ *   node scripts/run-ts.mjs bench/store.ts --worker parse --file node_modules/.bench/data/sim-1000000-400.jsonl --db unused
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Engine, ingestFiles, parseRules, readInput, rebuildProjections } from '../packages/core/src/index.js';
+import { Engine, ingestFiles, parseInWorker, parseRules, readInput, rebuildProjections } from '../packages/core/src/index.js';
 import { SqliteStore } from '../packages/core/src/store/sqlite/index.js';
 import { simulate, writeSimulation } from '../packages/cli/src/simulator/index.js';
 import { fmt, machine, median } from './machine.js';
@@ -35,6 +38,9 @@ async function worker(mode: string, file: string, db: string): Promise<Measure> 
   let events = 0;
   if (mode === 'baseline') {
     for await (const c of readInput(createReadStream(file, { highWaterMark: 1 << 20 }), file)) if (c.ok) events++;
+  } else if (mode === 'parse') {
+    // the parsing thread alone (read, split, JSON.parse, validate), nothing stored: its ceiling for ingest
+    for await (const b of parseInWorker([file], { workerUrl: PARSE_WORKER, batchSize: Number(args.get('batch') ?? 2000) })) events += b.batch.read;
   } else if (mode === 'ingest') {
     const store = SqliteStore.open(db);
     // as `switchboard ingest` does it: parsing on the CLI's worker thread (built by `npm run build`)
