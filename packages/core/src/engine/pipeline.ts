@@ -99,11 +99,6 @@ export class Engine {
     return this.serialized(() => this.ingestNow(toClassifiedBatch(classifyCandidates(candidates))));
   }
 
-  /** Ingests a batch validated elsewhere (e.g. on a parsing worker thread). */
-  ingestClassified(batch: ClassifiedBatch): Promise<IngestSummary> {
-    return this.serialized(() => this.ingestNow(batch));
-  }
-
   /** Raises alerts for holds, after-contact work and statuses still going on past their thresholds. */
   sweep(now = this.now()): Promise<Alert[]> {
     return this.serialized(async () => {
