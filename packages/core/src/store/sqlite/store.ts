@@ -17,7 +17,7 @@ import type {
   ProjectionWrites,
   TallyQuery,
 } from '../ports.js';
-import { bySortKey, timePrefix } from '../ordering.js';
+import { bySortKey, TieOrder, timePrefix } from '../ordering.js';
 import { openPayloadLog, type PayloadLog } from './payloads.js';
 import { SqliteProjections } from './projections.js';
 import { BASE_SCHEMA, GENERATION_TABLES, generationIndexes, SCHEMA_VERSION } from './schema.js';
@@ -286,20 +286,12 @@ export class SqliteStore implements LocalStore {
     const [first, next] = options.preferFacts ? [this.stmts.factsFirst, this.stmts.factsNext] : [this.stmts.scanFirst, this.stmts.scanNext];
     let rows = first.all() as ScanRow[];
     let stream: { id: number | null; streamId: string; kind: StoredEvent['kind']; instanceArn: string } = { id: null, streamId: '', kind: 'agent', instanceArn: '' };
-    /** the events of one stream and millisecond so far: ties wait to be put in sort-key order */
-    const tie: StoredEvent[] = [];
+    const ties = new TieOrder<StoredEvent>();
     while (rows.length > 0) {
       for (const [id, dedupeKey, occurredAt, sortKey, receivedAt, facts, source, payloadAt, payloadLen] of rows) {
         if (id !== stream.id) {
           const s = this.stmts.streamById.get(id) as Row;
           stream = { id, streamId: s.stream_id as string, kind: s.kind as StoredEvent['kind'], instanceArn: s.instance_arn as string };
-        }
-        const head = tie[0];
-        if (head && (head.streamId !== stream.streamId || head.occurredAt !== occurredAt)) {
-          // plain yields: yield* of an array in an async generator costs a promise per element
-          if (tie.length === 1) yield head;
-          else for (const e of bySortKey(tie)) yield e;
-          tie.length = 0;
         }
         const event: StoredEvent = {
           kind: stream.kind,
@@ -313,13 +305,14 @@ export class SqliteStore implements LocalStore {
           raw: payloadLen === null ? '' : this.payloads.read(payloadAt, payloadLen),
         };
         if (facts) event.facts = facts;
-        tie.push(event);
+        // plain yields: yield* of an array in an async generator costs a promise per element
+        for (const done of ties.push(event)) yield done;
       }
       if (rows.length < SCAN_PAGE) break;
       const [lastStream, lastKey, lastTime] = rows[rows.length - 1]!;
       rows = next.all(lastStream, lastTime, lastKey) as ScanRow[];
     }
-    for (const e of bySortKey(tie)) yield e;
+    for (const done of ties.end()) yield done;
   }
 
   async counts(): Promise<{ events: number; quarantined: number; lastEventAt: number | null }> {
