@@ -16,8 +16,8 @@ import { contactStreamId } from '../../parse/record.js';
 import { generationIndexes, generationSchema } from './schema.js';
 
 const PAGE = 10_000;
-/** An agent ARN parameter as its interned stream number. */
-const AGENT_NUMBER = `(SELECT id FROM streams WHERE stream_id = ?)`;
+/** A stream id parameter (agent ARN, contact stream) as its interned number. */
+const STREAM_NUMBER = `(SELECT id FROM streams WHERE stream_id = ?)`;
 const IN_CHUNK = 500;
 
 type Row = Record<string, unknown>;
@@ -60,20 +60,18 @@ export class SqliteProjections implements ProjectionStore {
       ),
       insertTally: db.prepare(`INSERT INTO ${p}tallies (agent, kind, contact_id, at_ms, emit_key) VALUES (?, ?, ?, ?, ?)`),
       agentNumber: db.prepare(`SELECT id FROM streams WHERE stream_id = ?`).pluck(),
-      // the agent's events interned its stream already; projections written on their own (tests, tools) intern it here
-      internAgent: db.prepare(`INSERT INTO streams (stream_id, kind, instance_arn) VALUES (?, 'agent', ?) ON CONFLICT (stream_id) DO NOTHING`),
+      // the events interned their stream already; projections written on their own (tests, tools) intern it here
+      internStream: db.prepare(`INSERT INTO streams (stream_id, kind, instance_arn) VALUES (?, ?, ?) ON CONFLICT (stream_id) DO NOTHING`),
       upsertSnapshot: db.prepare(`INSERT OR REPLACE INTO ${p}snapshots (agent_arn, sort_key, state) VALUES (?, ?, ?)`),
-      rewindIntervals: db.prepare(`DELETE FROM ${p}intervals WHERE agent = ${AGENT_NUMBER} AND emit_key > ?`),
-      rewindTallies: db.prepare(`DELETE FROM ${p}tallies WHERE agent = ${AGENT_NUMBER} AND emit_key > ?`),
+      rewindIntervals: db.prepare(`DELETE FROM ${p}intervals WHERE agent = ${STREAM_NUMBER} AND emit_key > ?`),
+      rewindTallies: db.prepare(`DELETE FROM ${p}tallies WHERE agent = ${STREAM_NUMBER} AND emit_key > ?`),
       rewindSnapshots: db.prepare(`DELETE FROM ${p}snapshots WHERE agent_arn = ? AND sort_key > ?`),
       snapshotBefore: db.prepare(
         `SELECT sort_key, state FROM ${p}snapshots WHERE agent_arn = ? AND sort_key < ? ORDER BY sort_key DESC LIMIT 1`,
       ),
-      // the contact's events interned its stream already; rows written on their own (tests, tools) intern it here
-      internContact: db.prepare(`INSERT INTO streams (stream_id, kind, instance_arn) VALUES (?, 'contact', ?) ON CONFLICT (stream_id) DO NOTHING`),
       upsertContact: db.prepare(
         `INSERT INTO ${p}contacts (stream, instance_arn, contact_id, updated_at, started_at, local_date, chain_start, outcome, row)
-         VALUES ((SELECT id FROM streams WHERE stream_id = ?), ?, ?, ?, ?, ?, ?, ?, ?)
+         VALUES (${STREAM_NUMBER}, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (stream) DO UPDATE SET updated_at = excluded.updated_at, started_at = excluded.started_at,
            local_date = excluded.local_date, chain_start = excluded.chain_start, outcome = excluded.outcome, row = excluded.row
          WHERE excluded.updated_at > ${p}contacts.updated_at`,
@@ -243,7 +241,7 @@ export class SqliteProjections implements ProjectionStore {
           s.rewindSnapshots.run(w.agentArn, w.rewindAfter);
         }
         if (w.intervals.length > 0 || w.tallies.length > 0) {
-          s.internAgent.run(w.agentArn, w.record.state.instanceArn);
+          s.internStream.run(w.agentArn, 'agent', w.record.state.instanceArn);
           // the agent's number once per write, not a lookup by ARN per row
           const agent = s.agentNumber.get(w.agentArn) as number;
           for (const iv of w.intervals) s.insertInterval.run(agent, iv.username, iv.dimension, iv.name, iv.statusType, iv.contactId, iv.start, iv.end, iv.emitKey);
@@ -259,7 +257,7 @@ export class SqliteProjections implements ProjectionStore {
       }
       for (const c of writes.contacts) {
         const stream = contactStreamId(c.instanceArn, c.contactId);
-        s.internContact.run(stream, c.instanceArn);
+        s.internStream.run(stream, 'contact', c.instanceArn);
         s.upsertContact.run(
           stream,
           c.instanceArn,
