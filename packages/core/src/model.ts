@@ -70,9 +70,10 @@ export interface NewEvent {
   /** the payload, verbatim where the input allowed (as its UTF-8 bytes when the reader has them already) */
   raw: string | Uint8Array;
   /**
-   * What the projectors read from an agent event (storedFacts: AgentFacts as
-   * JSON without what the event's own fields hold, with the parser version
-   * `v`; readFacts puts them back), so replays need not parse the raw payload again.
+   * What the projectors read from the event, as JSON with the parser version
+   * `v` (storedFacts: an agent event's AgentFacts without what the event's own
+   * fields hold; storedContactFacts: a contact record's ContactFacts; readFacts
+   * reads either back), so replays need not parse the raw payload again.
    * Derived data: the raw payload stays the source of truth.
    */
   facts?: string;

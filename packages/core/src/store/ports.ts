@@ -69,7 +69,7 @@ export interface ContactQuery {
 
 /** The immutable event table. */
 export interface EventStore {
-  /** Appends; an event whose (streamId, dedupeKey) exists is a duplicate and is skipped. */
+  /** Appends; an event whose (streamId, dedupeKey, occurredAt) exists is a duplicate and is skipped. */
   append(events: readonly NewEvent[], receivedAt: number): Promise<{ appended: AppendedEvent[]; duplicates: number }>;
   /** Keeps inputs that could not be accepted, with the reason. */
   quarantine(rejections: readonly Rejection[], receivedAt: number): Promise<void>;
