@@ -1,4 +1,5 @@
 import {
+  classifyCandidates,
   Engine,
   parseRecord,
   parseRules,
@@ -8,13 +9,20 @@ import {
   queryIntervals,
   queryReport,
   type AgentFacts,
+  toClassifiedBatch,
   type Candidate,
+  type ClassifiedBatch,
   type RulesInput,
 } from '@switchboard/core';
 import { SqliteStore } from '@switchboard/core/sqlite';
 
 export function candidate(payload: unknown, line = 1): Candidate {
   return { ok: true, value: payload, raw: JSON.stringify(payload), source: { origin: 'test', line } };
+}
+
+/** Raw payloads, a list per batch, validated batch by batch as Engine.ingestBatches takes them (as the parsing thread hands them over). */
+export async function* classifiedBatches(batches: unknown[][]): AsyncGenerator<ClassifiedBatch> {
+  for (const payloads of batches) yield toClassifiedBatch(classifyCandidates(payloads.map((p) => candidate(p))));
 }
 
 /** Parses raw agent events into facts, sorted as the engine would sort them. */

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { classifyCandidates, Engine, parseRules, toClassifiedBatch, type StoredEvent } from '@switchboard/core';
+import { Engine, parseRules, type StoredEvent } from '@switchboard/core';
 import { SqliteStore } from '@switchboard/core/sqlite';
 import { appendFileSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { agentEvent, contactRecord } from './builders.js';
-import { candidate } from './harness.js';
+import { candidate, classifiedBatches } from './harness.js';
 
 const rules = parseRules({});
 const dbPath = () => join(mkdtempSync(join(tmpdir(), 'sb-payloads-')), 'store.db');
@@ -116,13 +116,8 @@ describe('raw payloads in the log beside the database', () => {
     const path = dbPath();
     const store = SqliteStore.open(path, { payloadSegmentBytes: 20_000 });
     const agents = ['alice', 'bob', 'carol', 'dave'];
-    const batches = agents.flatMap((agent) => [0, 40, 80].map((from) => toClassifiedBatch(classifyCandidates(day(agent, from, 40).map((p) => candidate(p))))));
-    const summary = await new Engine(store, rules).ingestBatches(
-      (async function* () {
-        yield* batches;
-      })(),
-      { commitEvery: 200 },
-    );
+    const batches = agents.flatMap((agent) => [0, 40, 80].map((from) => day(agent, from, 40)));
+    const summary = await new Engine(store, rules).ingestBatches(classifiedBatches(batches), { commitEvery: 200 });
     expect(summary.appended).toBe(480);
     expect(segmentCount(path)).toBeGreaterThan(3);
     const stored = await everything(store);

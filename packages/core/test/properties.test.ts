@@ -2,19 +2,17 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   buildReport,
-  classifyCandidates,
   foldAgentEvents,
   parseRecord,
   parseRules,
   projectContact,
   rebuildProjections,
-  toClassifiedBatch,
   toIntervalView,
   type Interval,
   type IntervalView,
   type Tally,
 } from '@switchboard/core';
-import { agentFacts, candidate, localEngine, projectionSnapshot } from './harness.js';
+import { agentFacts, candidate, classifiedBatches, localEngine, projectionSnapshot } from './harness.js';
 import { deliveryArb, scenarioArb } from './generators.js';
 import { contactRecord } from './builders.js';
 
@@ -143,13 +141,7 @@ describe('properties of the agent projections', () => {
         scenarioArb.chain((s) => fc.tuple(fc.constant(s), deliveryArb(s.events), fc.integer({ min: 1, max: 40 }))),
         async ([{ events }, batches, commitEvery]) => {
           const { store, engine } = localEngine({}, { snapshotEvery: 3 });
-          const classified = batches.map((batch) => toClassifiedBatch(classifyCandidates(batch.map((e) => candidate(e)))));
-          await engine.ingestBatches(
-            (async function* () {
-              yield* classified;
-            })(),
-            { commitEvery },
-          );
+          await engine.ingestBatches(classifiedBatches(batches), { commitEvery });
           const ordered = localEngine();
           await ordered.engine.ingestBatch(events.map((e) => candidate(e)));
           expect(await projectionSnapshot(store)).toEqual(await projectionSnapshot(ordered.store));

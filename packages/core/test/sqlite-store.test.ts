@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { classifyCandidates, FACTS_VERSION, parseRules, rebuildProjections, toClassifiedBatch } from '@switchboard/core';
+import { FACTS_VERSION, parseRules, rebuildProjections } from '@switchboard/core';
 import { SqliteStore } from '@switchboard/core/sqlite';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { agentEvent, contactRecord } from './builders.js';
-import { candidate, localEngine, projectionSnapshot } from './harness.js';
+import { candidate, classifiedBatches, localEngine, projectionSnapshot } from './harness.js';
 
 describe('embedded store specifics', () => {
   const morning = [
@@ -45,19 +45,14 @@ describe('embedded store specifics', () => {
 
   it('given a transaction of several batches that fails part way, then no agent state of it stays, and ingesting again gives the full result', async () => {
     const { store, engine } = localEngine();
-    const batches = morning.map((e) => toClassifiedBatch(classifyCandidates([candidate(e)])));
+    const batches = morning.map((e) => [e]);
     const failing = (async function* () {
-      yield* batches.slice(0, 2);
+      yield* classifiedBatches(batches.slice(0, 2));
       throw new Error('input broke');
     })();
     await expect(engine.ingestBatches(failing, { commitEvery: 100 })).rejects.toThrow('input broke');
     expect(await store.listAgents()).toEqual([]);
-    await engine.ingestBatches(
-      (async function* () {
-        yield* batches;
-      })(),
-      { commitEvery: 100 },
-    );
+    await engine.ingestBatches(classifiedBatches(batches), { commitEvery: 100 });
     const ordered = localEngine();
     await ordered.engine.ingestBatch(morning.map((e) => candidate(e)));
     expect(await projectionSnapshot(store)).toEqual(await projectionSnapshot(ordered.store));
