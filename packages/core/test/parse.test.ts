@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
-import { parseRecord, readInput, type Candidate } from '@switchboard/core';
+import { classifyCandidates, parseRecord, readInput, type Candidate } from '@switchboard/core';
 import { agentEvent, contactRecord } from './builders.js';
+import { candidate } from './harness.js';
 
 async function read(input: string | Buffer, chunkSize = 7): Promise<Candidate[]> {
   const bytes = typeof input === 'string' ? Buffer.from(input) : input;
@@ -202,5 +203,15 @@ describe('real contact record shapes', () => {
   it('given a documented field of the wrong type, then the record is rejected naming it', () => {
     const r = parse({ ...contactRecord({ contactId: 'c', initiation: '2024-04-18T00:00:00Z' }), AgentConnectionAttempts: 'two' });
     expect(!r.ok && r.reason).toMatch(/^contact record: AgentConnectionAttempts: expected number, got "two"/);
+  });
+});
+
+describe('classifying a batch', () => {
+  it('given an EventId repeated with another EventTimestamp in one batch, then both are kept, as the stores keep them across batches', () => {
+    const first = agentEvent({ type: 'LOGIN', at: '2024-04-18T00:00:00.000Z', eventId: 'same' });
+    const retimed = { ...first, EventTimestamp: '2024-04-18T00:00:01.000Z' };
+    const out = classifyCandidates([first, retimed, first].map((p) => candidate(p)));
+    expect([...out.accepted.values()].map((a) => a.event.occurredAt)).toEqual([Date.UTC(2024, 3, 18), Date.UTC(2024, 3, 18, 0, 0, 1)]);
+    expect(out.duplicates).toBe(1);
   });
 });

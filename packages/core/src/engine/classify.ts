@@ -13,7 +13,7 @@ export interface AcceptedEvent {
 
 export interface Classified {
   read: number;
-  /** valid events, one per (stream, dedupe key), in input order */
+  /** valid events, one per (stream, dedupe key, occurrence time), in input order */
   accepted: Map<string, AcceptedEvent>;
   rejected: Array<{ candidate: Candidate; rejection: Rejection }>;
   /** repeats of an event within this batch */
@@ -38,8 +38,9 @@ export function toClassifiedBatch(c: Classified): ClassifiedBatch {
   };
 }
 
-export function eventKey(e: { streamId: string; dedupeKey: string }): string {
-  return `${e.streamId}\u0000${e.dedupeKey}`;
+/** What makes two events the same, as the stores dedupe them: stream, dedupe key and occurrence time. */
+export function eventKey(e: { streamId: string; dedupeKey: string; occurredAt: number }): string {
+  return `${e.streamId}\u0000${e.dedupeKey}\u0000${e.occurredAt}`;
 }
 
 /** Validates a batch of candidates: what to append, what to quarantine and why. Never throws. */
