@@ -22,7 +22,7 @@ await build({
   sourcemap: true,
   // Workspace packages and small libraries are bundled; native and AWS SDK
   // packages stay in node_modules (the SDK is imported lazily where used).
-  external: ['better-sqlite3', '@aws-sdk/*', '@smithy/*', '@aws-lambda-powertools/*', 'playwright-core'],
+  external: ['better-sqlite3', 'lz4-napi', '@aws-sdk/*', '@smithy/*', '@aws-lambda-powertools/*', 'playwright-core'],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
 });

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { SqliteStore } from '@switchboard/core/sqlite';
 import { agentEvent, contactRecord } from '../../packages/core/test/builders.js';
 import { FIXTURES, json, runCli, tempDir } from './run.js';
 
@@ -180,7 +181,7 @@ describe('switchboard CLI, end to end', () => {
 });
 
 describe('switchboard CLI, inputs', () => {
-  it('reads standard input, Lambda Kinesis events and the admin guide fixtures', () => {
+  it('reads standard input, Lambda Kinesis events and the admin guide fixtures, and keeps each payload as it came', async () => {
     const dir = tempDir();
     const events = morning().agentEvents.slice(0, 3);
     const kinesis = {
@@ -194,6 +195,13 @@ describe('switchboard CLI, inputs', () => {
     expect(json(runCli(['ingest', '-', '--json'], { cwd: dir, input: JSON.stringify(kinesis) }))).toMatchObject({ appended: 3 });
     const fixtures = json(runCli(['ingest', join(FIXTURES, 'agent-events.doc-examples.jsonl'), join(FIXTURES, 'contact-records.doc-examples.jsonl'), '--json'], { cwd: dir }));
     expect(fixtures).toMatchObject({ read: 4, appended: 4, rejected: 0 });
+    // the parsing thread packs each payload for the log: every one reads back as it came in
+    const lines = ['agent-events.doc-examples.jsonl', 'contact-records.doc-examples.jsonl'].flatMap((f) => readFileSync(join(FIXTURES, f), 'utf8').trim().split('\n'));
+    const store = SqliteStore.open(join(dir, '.switchboard', 'switchboard.db'));
+    const stored: string[] = [];
+    for await (const e of store.scanAll()) stored.push(e.raw);
+    store.close();
+    expect(stored.sort()).toEqual([...events.map((e) => JSON.stringify(e)), ...lines].sort());
   });
 
   it('ingests a JSON array of about 50 MB, one JSON value for the parsing thread', () => {

@@ -1,3 +1,5 @@
+import { PackedPayload, unpackPayload } from './store/payload-codec.js';
+
 /** Where an input record came from. */
 export interface SourceRef {
   /** file path, "stdin", Kinesis stream name, "simulator", ... */
@@ -67,8 +69,12 @@ export interface NewEvent {
   /** total order of the events within a stream */
   sortKey: string;
   source: SourceRef;
-  /** the payload, verbatim where the input allowed (as its UTF-8 bytes when the reader has them already) */
-  raw: string | Uint8Array;
+  /**
+   * the payload, verbatim where the input allowed (as its UTF-8 bytes when the
+   * reader has them already, or packed for the embedded store's payload log
+   * when the parsing thread packed it)
+   */
+  raw: string | Uint8Array | PackedPayload;
   /**
    * What the projectors read from the event, as JSON with the parser version
    * `v` (storedFacts: an agent event's AgentFacts without what the event's own
@@ -90,7 +96,8 @@ export interface StoredEvent extends AppendedEvent {
 }
 
 /** The payload as text. */
-export function rawText(raw: string | Uint8Array): string {
+export function rawText(raw: NewEvent['raw']): string {
+  if (raw instanceof PackedPayload) return unpackPayload(raw.bytes);
   return typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
 }
 

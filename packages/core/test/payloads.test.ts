@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Engine, parseRules, type StoredEvent } from '@switchboard/core';
+import { Engine, packPayload, parseRules, unpackPayload, type StoredEvent } from '@switchboard/core';
 import { SqliteStore } from '@switchboard/core/sqlite';
 import { appendFileSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,7 @@ function expectPayloadsInPlace(stored: StoredEvent[]): void {
 }
 
 const segmentCount = (path: string) => readdirSync(`${path}-payloads`).length;
+const logBytes = (path: string) => readdirSync(`${path}-payloads`).reduce((n, f) => n + statSync(join(`${path}-payloads`, f)).size, 0);
 
 function day(agent: string, from: number, count: number): unknown[] {
   return Array.from({ length: count }, (_, i) =>
@@ -49,6 +50,8 @@ describe('raw payloads in the log beside the database', () => {
     const stored = await everything(store);
     expect(stored.map((e) => e.raw).sort()).toEqual([...payloads].sort());
     store.close();
+    // packed: the log takes far fewer bytes than the text
+    expect(logBytes(path)).toBeLessThan(Buffer.byteLength(payloads.join('')) / 3);
   });
 
   it('given a crash after payloads were written but before their rows committed, then the dead bytes are skipped and later payloads read back', async () => {
@@ -90,16 +93,15 @@ describe('raw payloads in the log beside the database', () => {
     const engine = new Engine(store, rules);
     const batch = day('alice', 0, 20).map((p) => candidate(p));
     await engine.ingestBatch(batch);
-    const size = () => readdirSync(`${path}-payloads`).reduce((n, f) => n + statSync(join(`${path}-payloads`, f)).size, 0);
-    const once = size();
+    const once = logBytes(path);
     expect((await engine.ingestBatch(batch)).duplicates).toBe(20);
-    expect(size()).toBe(once);
+    expect(logBytes(path)).toBe(once);
     store.close();
   });
 
   it('given small segments and a prune of the old events, then the segments holding only pruned payloads are deleted and the rest still read', async () => {
     const path = dbPath();
-    const store = SqliteStore.open(path, { payloadSegmentBytes: 8_000 });
+    const store = SqliteStore.open(path, { payloadSegmentBytes: 1_500 });
     const engine = new Engine(store, rules);
     for (let hour = 0; hour < 6; hour++) await engine.ingestBatch(day('alice', hour * 3600, 5).map((p) => candidate(p)));
     const before = segmentCount(path);
@@ -129,8 +131,8 @@ describe('raw payloads in the log beside the database', () => {
   it('given two processes appending to one store in turn, also across segment ends, then neither overwrites the other', async () => {
     const path = dbPath();
     // two connections with their own payload logs, as two processes would have
-    const first = SqliteStore.open(path, { payloadSegmentBytes: 30_000 });
-    const second = SqliteStore.open(path, { payloadSegmentBytes: 30_000 });
+    const first = SqliteStore.open(path, { payloadSegmentBytes: 4_000 });
+    const second = SqliteStore.open(path, { payloadSegmentBytes: 4_000 });
     for (let round = 0; round < 6; round++) {
       await new Engine(first, rules).ingestBatch(day('alice', round * 100, 8).map((p) => candidate(p)));
       await new Engine(second, rules).ingestBatch(day('bob', round * 100, 8).map((p) => candidate(p)));
@@ -146,3 +148,29 @@ describe('raw payloads in the log beside the database', () => {
   });
 });
 
+
+describe('packing payloads', () => {
+  const text = JSON.stringify(agentEvent({ agent: 'alice', type: 'LOGIN', at: '2024-04-18T00:00:00.000Z', username: '名前' }));
+
+  it('given a Connect payload, then it packs to a fraction of its bytes and unpacks to the same text', () => {
+    const packed = packPayload(Buffer.from(text));
+    expect(packed.length).toBeLessThan(Buffer.byteLength(text) / 3);
+    expect(unpackPayload(packed)).toBe(text);
+  });
+
+  it('given a payload that would not shrink, then it is kept as its text', () => {
+    const tiny = Buffer.from('{"a":1}');
+    expect(packPayload(tiny)).toBe(tiny);
+    expect(unpackPayload(tiny)).toBe('{"a":1}');
+  });
+
+  it('given a payload stored as text (as logs of earlier versions stored all), then it reads back as it is', () => {
+    expect(unpackPayload(Buffer.from(text))).toBe(text);
+  });
+
+  it('given a payload packed with a dictionary this version does not know, then reading it says so', () => {
+    const packed = Buffer.from(packPayload(Buffer.from(text)));
+    packed[1] = 9;
+    expect(() => unpackPayload(packed)).toThrow(/unknown dictionary \(version 9\)/);
+  });
+});

@@ -4,11 +4,12 @@ import type { NewEvent, Rejection } from '../model.js';
 import { InputError, openInput, readInput } from './input.js';
 import { readFacts } from './record.js';
 import { toProjectable } from '../engine/facts.js';
+import { PackedPayload, storedPayload } from '../store/payload-codec.js';
 
 /**
  * Reading, splitting, JSON parsing and validating inputs on a worker thread,
  * so that the main thread only appends and projects: the two halves of an
- * ingest then run on two cores. The raw payloads cross as one transferred
+ * ingest then run on two cores. The raw payloads cross packed, as one transferred
  * buffer per batch (no copy, no string on the main thread); at most
  * IN_FLIGHT batches wait for the main thread, which bounds memory.
  */
@@ -81,7 +82,7 @@ export async function* parseInWorker(files: readonly string[], options: { worker
 function unpack(m: Extract<WireMessage, { type: 'batch' }>): ClassifiedBatch {
   let offset = 0;
   const accepted = m.events.map(({ length, ...rest }) => {
-    const event: NewEvent = { ...rest, raw: new Uint8Array(m.payload, offset, length) };
+    const event: NewEvent = { ...rest, raw: new PackedPayload(new Uint8Array(m.payload, offset, length)) };
     offset += length;
     // facts of another parser version (a thread built from other sources) are derived again
     const facts = readFacts(event.facts, event) ?? toProjectable({ ...event, receivedAt: 0 });
@@ -91,9 +92,11 @@ function unpack(m: Extract<WireMessage, { type: 'batch' }>): ClassifiedBatch {
 }
 
 /**
- * The raw payloads of one batch, encoded into one buffer as each event is
- * accepted: the event's text is then let go at once, instead of surviving
- * (and being copied by the young-generation collector) until the batch is sent.
+ * The raw payloads of one batch, packed as the payload log stores them
+ * (payload-codec.ts: compressing takes this thread's time, not the main
+ * thread's) into one buffer as each event is accepted: the event's text is
+ * then let go at once, instead of surviving (and being copied by the
+ * young-generation collector) until the batch is sent.
  */
 class PayloadPacker {
   private buffer: Buffer;
@@ -105,19 +108,11 @@ class PayloadPacker {
   }
 
   add(event: NewEvent): void {
-    const raw = event.raw;
-    // UTF-8 takes at most three bytes per UTF-16 unit
-    const most = typeof raw === 'string' ? raw.length * 3 : raw.length;
-    if (this.used + most > this.buffer.length) this.grow(most);
-    let length: number;
-    if (typeof raw === 'string') {
-      length = this.buffer.write(raw, this.used, 'utf8');
-    } else {
-      this.buffer.set(raw, this.used);
-      length = raw.length;
-    }
-    this.used += length;
-    this.lengths.push(length);
+    const stored = storedPayload(event.raw);
+    if (this.used + stored.length > this.buffer.length) this.grow(stored.length);
+    this.buffer.set(stored, this.used);
+    this.used += stored.length;
+    this.lengths.push(stored.length);
     event.raw = EMPTY;
   }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { deflateRawSync, gunzipSync, gzipSync, inflateRawSync } from 'node:zlib';
 import { rawText, type EventKind, type NewEvent, type SourceRef, type StoredEvent } from '../../model.js';
 import { padTime } from '../../parse/record.js';
-import { EVENT_DICTIONARY_V1 } from './dictionary.js';
+import { EVENT_DICTIONARY_V1 } from '../dictionary.js';
 import { EVENT_SHARDS, TTL_ATTRIBUTE } from './schema.js';
 
 /** A DynamoDB item as the document client reads and writes it. */

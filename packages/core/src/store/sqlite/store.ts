@@ -18,6 +18,7 @@ import type {
   TallyQuery,
 } from '../ports.js';
 import { bySortKey, TieOrder, timePrefix } from '../ordering.js';
+import { storedPayload } from '../payload-codec.js';
 import { openPayloadLog, type PayloadLog } from './payloads.js';
 import { SqliteProjections } from './projections.js';
 import { BASE_SCHEMA, GENERATION_TABLES, generationIndexes, SCHEMA_VERSION } from './schema.js';
@@ -221,7 +222,7 @@ export class SqliteStore implements LocalStore {
     try {
       this.payloads.claim();
       for (const e of events) {
-        const bytes = typeof e.raw === 'string' ? Buffer.from(e.raw) : e.raw;
+        const bytes = storedPayload(e.raw);
         const position = this.payloads.stage(bytes);
         const info = this.stmts.append.run(
           this.streamNumber(e),
