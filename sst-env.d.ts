@@ -19,6 +19,10 @@ declare module "sst" {
       "type": "sst.sst.Secret"
       "value": string
     }
+    "HashKey": {
+      "type": "sst.sst.Secret"
+      "value": string
+    }
     "Rules": {
       "json": string
       "type": "sst.sst.Linkable"

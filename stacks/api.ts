@@ -25,6 +25,6 @@ export const api = new sst.aws.Function('Api', {
           authorization: 'none',
           cors: { allowOrigins: ['*'], allowMethods: ['GET', 'HEAD'], allowHeaders: ['authorization'], maxAge: '1 hour' },
         },
-  link: [tables, rules, apiConfig, ...(token ? [token] : [])],
+  link: [tables, ...rules, apiConfig, ...(token ? [token] : [])],
   permissions: access.read,
 });

@@ -28,7 +28,7 @@ const ingest: sst.aws.FunctionArgs = {
   handler: 'packages/functions/src/ingest.handler',
   description: 'Switchboard: Kinesis -> event table',
   timeout: '60 seconds',
-  link: [tables, rules],
+  link: [tables, ...rules],
   permissions: access.ingest,
 };
 const kinesisMapping: sst.aws.KinesisStreamLambdaSubscriberArgs = {
@@ -59,7 +59,7 @@ eventsTable.subscribe(
     description: 'Switchboard: event table stream -> projections, alerts',
     timeout: '5 minutes',
     memory: '1024 MB',
-    link: [tables, rules, alertBus],
+    link: [tables, ...rules, alertBus],
     permissions: [...access.project, { actions: ['sqs:SendMessage'], resources: [projectFailures.arn] }],
   },
   {
@@ -85,7 +85,7 @@ new sst.aws.Cron('Sweep', {
     handler: 'packages/functions/src/sweep.handler',
     description: 'Switchboard: alerts for ongoing occurrences',
     timeout: '50 seconds',
-    link: [tables, rules, alertBus],
+    link: [tables, ...rules, alertBus],
     permissions: access.sweep,
   },
 });
@@ -98,7 +98,7 @@ export const rebuild = new sst.aws.Function('Rebuild', {
   timeout: '15 minutes',
   memory: '2048 MB',
   concurrency: { reserved: 1 },
-  link: [tables, rules],
+  link: [tables, ...rules],
   permissions: access.rebuild,
 });
 
@@ -141,7 +141,7 @@ export const timestreamTable = (() => {
       handler: 'packages/functions/src/timestream.handler',
       description: 'Switchboard: closed report buckets -> Timestream',
       timeout: '5 minutes',
-      link: [tables, rules, link],
+      link: [tables, ...rules, link],
       permissions: access.read,
     },
   });

@@ -1,7 +1,10 @@
 /**
  * Deploy-time settings, from environment variables (so that the same stacks
  * serve every stage). Secrets are not here: the API token is an SST secret
- * (`npx sst secret set ApiToken <token> --stage <stage>`).
+ * (`npx sst secret set ApiToken <token> --stage <stage>`), and so is the
+ * privacy hash key when the rules hash and do not carry a key themselves
+ * (`npx sst secret set HashKey <key>`; SWITCHBOARD_HASH_KEY at deploy time
+ * stands in when the secret was never set).
  *
  * SWITCHBOARD_AGENT_STREAM_ARN    existing Kinesis stream of agent events (else one is created)
  * SWITCHBOARD_CONTACT_STREAM_ARN  existing Kinesis stream of contact records (else one is created);
@@ -19,12 +22,18 @@ function env(name: string): string | undefined {
   return value ? value : undefined;
 }
 
-function readRules(): { json: string; bucketMinutes: number } {
+/** A stand-in key for checking rules whose key is the HashKey secret (SST refuses to deploy while that is unset). */
+const SECRET_KEY_STAND_IN = 'set-as-the-HashKey-secret';
+
+function readRules(): { json: string; bucketMinutes: number; needsHashKey: boolean } {
   const path = env('SWITCHBOARD_CONFIG') ?? (existsSync('switchboard.config.json') ? 'switchboard.config.json' : undefined);
   const json = path ? readFileSync(path, 'utf8') : '{}';
+  const document = JSON.parse(json) as { privacy?: { hashKey?: unknown } };
   // fail the deploy, not the functions, on a bad config
-  const rules = parseRules(JSON.parse(json), { hashKey: env('SWITCHBOARD_HASH_KEY') });
-  return { json: JSON.stringify(JSON.parse(json)), bucketMinutes: rules.bucketMinutes };
+  const rules = parseRules(document, { hashKey: env('SWITCHBOARD_HASH_KEY') ?? SECRET_KEY_STAND_IN });
+  const hashes = rules.privacy.customerNumbers === 'hash' || rules.privacy.agentNames === 'hash';
+  const needsHashKey = hashes && document.privacy?.hashKey === undefined;
+  return { json: JSON.stringify(document), bucketMinutes: rules.bucketMinutes, needsHashKey };
 }
 
 const apiAuth = env('SWITCHBOARD_API_AUTH') ?? 'iam';
@@ -42,5 +51,6 @@ export const settings = {
   timestream: timestream === 'off' ? undefined : timestream,
   timestreamLookbackMinutes: Number(env('SWITCHBOARD_TIMESTREAM_LOOKBACK_MINUTES') ?? 360),
   rules: readRules(),
+  hashKey: env('SWITCHBOARD_HASH_KEY'),
   production: $app.stage === 'production',
 };

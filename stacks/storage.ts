@@ -27,7 +27,11 @@ export const tables = new sst.Linkable('Tables', {
 });
 
 /** The rules (switchboard.config.json at deploy time) as Resource.Rules.json. */
-export const rules = new sst.Linkable('Rules', { properties: { json: settings.rules.json } });
+const rulesDocument = new sst.Linkable('Rules', { properties: { json: settings.rules.json } });
+/** The key of privacy "hash", when the rules need one and do not carry it (settings.ts). */
+const hashKey = settings.rules.needsHashKey ? new sst.Secret('HashKey', settings.hashKey) : undefined;
+/** What a function links to read the rules: the document and, when needed, the hash key. */
+export const rules = hashKey ? [rulesDocument, hashKey] : [rulesDocument];
 
 const withIndexes = (t: sst.aws.Dynamo) => [t.arn, $interpolate`${t.arn}/index/*`];
 const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];

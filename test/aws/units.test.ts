@@ -17,6 +17,7 @@ vi.hoisted(() => {
   link('AlertBus', { name: 'switchboard-test-bus' });
   link('ApiConfig', { auth: 'token' });
   link('ApiToken', { value: 's3cret-token-value' }, 'sst.sst.Secret');
+  link('HashKey', { value: 'linked-hash-key-0123456789' }, 'sst.sst.Secret');
   link('Timestream', { database: 'switchboard', table: 'agent_intervals', lookbackMinutes: 120 });
 });
 
@@ -47,6 +48,12 @@ describe('configuration from SST links', () => {
     expect(() => loadRules({ SWITCHBOARD_RULES: '{"bucketMinutes": 7}' })).toThrow(ConfigError);
     expect(() => loadRules({ SWITCHBOARD_RULES: '{"bucketMinutes": 7}' })).toThrow(/SWITCHBOARD_RULES: invalid rules: bucketMinutes/);
     expect(() => loadRules({ SWITCHBOARD_RULES: '{oops' })).toThrow(/not valid JSON/);
+  });
+
+  it('takes the privacy hash key from the linked HashKey secret, and $SWITCHBOARD_HASH_KEY before it', () => {
+    const SWITCHBOARD_RULES = '{"privacy": {"customerNumbers": "hash"}}';
+    expect(loadRules({ SWITCHBOARD_RULES }).privacy.hashKey).toBe('linked-hash-key-0123456789');
+    expect(loadRules({ SWITCHBOARD_RULES, SWITCHBOARD_HASH_KEY: 'another-key-0123456789' }).privacy.hashKey).toBe('another-key-0123456789');
   });
 });
 

@@ -31,7 +31,11 @@ function linked<K extends keyof Resource>(name: K): Resource[K] | undefined {
   return name in Resource ? Resource[name] : undefined;
 }
 
-/** Rules: $SWITCHBOARD_RULES (JSON), else the linked Rules (switchboard.config.json at deploy time), else defaults. */
+/**
+ * Rules: $SWITCHBOARD_RULES (JSON), else the linked Rules (switchboard.config.json
+ * at deploy time), else defaults. The privacy hash key: $SWITCHBOARD_HASH_KEY,
+ * else the linked HashKey secret.
+ */
 export function loadRules(env: NodeJS.ProcessEnv = process.env): Rules {
   const fromEnv = env.SWITCHBOARD_RULES;
   const text = fromEnv ?? linked('Rules')?.json ?? '{}';
@@ -43,7 +47,7 @@ export function loadRules(env: NodeJS.ProcessEnv = process.env): Rules {
     throw new ConfigError(`${origin} is not valid JSON: ${(err as Error).message}`);
   }
   try {
-    return parseRules(json, { hashKey: env.SWITCHBOARD_HASH_KEY });
+    return parseRules(json, { hashKey: env.SWITCHBOARD_HASH_KEY ?? linked('HashKey')?.value });
   } catch (err) {
     if (err instanceof RulesError) throw new ConfigError(`${origin}: ${err.message}`);
     throw err;
