@@ -58,6 +58,22 @@ describe('embedded store specifics', () => {
     expect(await projectionSnapshot(store)).toEqual(await projectionSnapshot(ordered.store));
   });
 
+  it('given a transaction that fails after interning new streams, then their numbers are forgotten and every event keeps its own stream', async () => {
+    const { store, engine } = localEngine();
+    const ctr = contactRecord({ contactId: 'c1', initiation: '2024-04-18T00:01:00Z' });
+    const failing = (async function* () {
+      yield* classifiedBatches([[ctr, morning[0]]]);
+      throw new Error('input broke');
+    })();
+    await expect(engine.ingestBatches(failing, { commitEvery: 100 })).rejects.toThrow('input broke');
+    await engine.ingestBatches(classifiedBatches([morning, [ctr]]), { commitEvery: 100 });
+    const ordered = localEngine();
+    await ordered.engine.ingestBatch([...morning, ctr].map((e) => candidate(e)));
+    expect(await projectionSnapshot(store)).toEqual(await projectionSnapshot(ordered.store));
+    const perKind = store.db.prepare('SELECT s.kind, COUNT(*) AS n FROM events e JOIN streams s ON s.id = e.stream GROUP BY s.kind ORDER BY s.kind').all();
+    expect(perKind).toEqual([{ kind: 'agent', n: 4 }, { kind: 'contact', n: 1 }]);
+  });
+
   it('given settings under a prefix (Kinesis checkpoints), then exactly those come back, keyed by the rest', () => {
     const store = SqliteStore.open(':memory:');
     store.setSetting('kinesis.connect_agents.shardId-000000000000', '4951');

@@ -14,6 +14,7 @@ import {
 } from '../ports.js';
 import { contactStreamId } from '../../parse/record.js';
 import { generationIndexes, generationSchema } from './schema.js';
+import type { StreamNumbers } from './streams.js';
 
 const PAGE = 10_000;
 /** A stream id parameter (agent ARN, contact stream) as its interned number. */
@@ -36,6 +37,7 @@ export class SqliteProjections implements ProjectionStore {
   /** @param create 'tables' leaves out the secondary indexes (a rebuild adds them when it switches over) */
   constructor(
     private readonly db: Database.Database,
+    private readonly streams: StreamNumbers,
     readonly generation: number,
     create: boolean | 'tables' = false,
   ) {
@@ -59,9 +61,6 @@ export class SqliteProjections implements ProjectionStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertTally: db.prepare(`INSERT INTO ${p}tallies (agent, kind, contact_id, at_ms, emit_key) VALUES (?, ?, ?, ?, ?)`),
-      agentNumber: db.prepare(`SELECT id FROM streams WHERE stream_id = ?`).pluck(),
-      // the events interned their stream already; projections written on their own (tests, tools) intern it here
-      internStream: db.prepare(`INSERT INTO streams (stream_id, kind, instance_arn) VALUES (?, ?, ?) ON CONFLICT (stream_id) DO NOTHING`),
       upsertSnapshot: db.prepare(`INSERT OR REPLACE INTO ${p}snapshots (agent_arn, sort_key, state) VALUES (?, ?, ?)`),
       rewindIntervals: db.prepare(`DELETE FROM ${p}intervals WHERE agent = ${STREAM_NUMBER} AND emit_key > ?`),
       rewindTallies: db.prepare(`DELETE FROM ${p}tallies WHERE agent = ${STREAM_NUMBER} AND emit_key > ?`),
@@ -71,7 +70,7 @@ export class SqliteProjections implements ProjectionStore {
       ),
       upsertContact: db.prepare(
         `INSERT INTO ${p}contacts (stream, instance_arn, contact_id, updated_at, started_at, local_date, chain_start, outcome, row)
-         VALUES (${STREAM_NUMBER}, ?, ?, ?, ?, ?, ?, ?, ?)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (stream) DO UPDATE SET updated_at = excluded.updated_at, started_at = excluded.started_at,
            local_date = excluded.local_date, chain_start = excluded.chain_start, outcome = excluded.outcome, row = excluded.row
          WHERE excluded.updated_at > ${p}contacts.updated_at`,
@@ -140,9 +139,14 @@ export class SqliteProjections implements ProjectionStore {
 
   async getContactVersions(keys: ReadonlyArray<{ instanceArn: string; contactId: string }>): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    const byStream = new Map(keys.map((k) => [contactStreamId(k.instanceArn, k.contactId), contactKey(k.instanceArn, k.contactId)]));
-    const select = `SELECT s.stream_id, c.updated_at FROM ${this.p}contacts c JOIN streams s ON s.id = c.stream WHERE s.stream_id`;
-    for (const r of this.selectIn(select, [...byStream.keys()])) out.set(byStream.get(r.stream_id as string)!, r.updated_at as number);
+    // by the contacts' stream numbers, which the ingest transaction knows already
+    const byNumber = new Map<number, string>();
+    for (const k of keys) {
+      const stream = this.streams.lookup(contactStreamId(k.instanceArn, k.contactId));
+      if (stream !== undefined) byNumber.set(stream, contactKey(k.instanceArn, k.contactId));
+    }
+    const select = `SELECT stream, updated_at FROM ${this.p}contacts WHERE stream`;
+    for (const r of this.selectIn(select, [...byNumber.keys()])) out.set(byNumber.get(r.stream as number)!, r.updated_at as number);
     return out;
   }
 
@@ -208,7 +212,7 @@ export class SqliteProjections implements ProjectionStore {
   }
 
   /** `${select} IN (...values)`, in chunks that stay under SQLite's limit on bound parameters. */
-  private *selectIn(select: string, values: readonly string[]): Generator<Row> {
+  private *selectIn(select: string, values: ReadonlyArray<string | number>): Generator<Row> {
     for (let i = 0; i < values.length; i += IN_CHUNK) {
       const chunk = values.slice(i, i + IN_CHUNK);
       yield* this.db.prepare(`${select} IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as Row[];
@@ -241,9 +245,8 @@ export class SqliteProjections implements ProjectionStore {
           s.rewindSnapshots.run(w.agentArn, w.rewindAfter);
         }
         if (w.intervals.length > 0 || w.tallies.length > 0) {
-          s.internStream.run(w.agentArn, 'agent', w.record.state.instanceArn);
-          // the agent's number once per write, not a lookup by ARN per row
-          const agent = s.agentNumber.get(w.agentArn) as number;
+          // the events interned the stream already (projections written on their own, in tests, intern it here)
+          const agent = this.streams.intern(w.agentArn, 'agent', w.record.state.instanceArn);
           for (const iv of w.intervals) s.insertInterval.run(agent, iv.username, iv.dimension, iv.name, iv.statusType, iv.contactId, iv.start, iv.end, iv.emitKey);
           for (const t of w.tallies) s.insertTally.run(agent, t.kind, t.contactId, t.at, t.emitKey);
         }
@@ -256,10 +259,8 @@ export class SqliteProjections implements ProjectionStore {
         }
       }
       for (const c of writes.contacts) {
-        const stream = contactStreamId(c.instanceArn, c.contactId);
-        s.internStream.run(stream, 'contact', c.instanceArn);
         s.upsertContact.run(
-          stream,
+          this.streams.intern(contactStreamId(c.instanceArn, c.contactId), 'contact', c.instanceArn),
           c.instanceArn,
           c.contactId,
           c.updatedAt,

@@ -21,11 +21,11 @@ import { bySortKey, TieOrder, timePrefix } from '../ordering.js';
 import { storedPayload } from '../payload-codec.js';
 import { openPayloadLog, type PayloadLog } from './payloads.js';
 import { SqliteProjections } from './projections.js';
+import { StreamNumbers } from './streams.js';
 import { BASE_SCHEMA, GENERATION_TABLES, generationIndexes, SCHEMA_VERSION } from './schema.js';
 
 type Row = Record<string, unknown>;
 const SCAN_PAGE = 5_000;
-const STREAM_CACHE = 20_000;
 const COLUMNS = 'e.seq, e.stream, s.stream_id, s.kind, s.instance_arn, e.dedupe_key, e.occurred_at, e.sort_key, e.received_at, e.source, e.facts';
 const SELECT_EVENTS = `SELECT ${COLUMNS}, e.payload_at, e.payload_len FROM events e JOIN streams s ON s.id = e.stream`;
 /**
@@ -60,7 +60,7 @@ export class StoreError extends Error {
 export class SqliteStore implements LocalStore {
   private current: SqliteProjections;
   private readonly stmts;
-  private readonly streamIds = new Map<string, number>();
+  private readonly streams: StreamNumbers;
   /** set inside transaction(): payloads being written while the rows are prepared; awaited before COMMIT */
   private payloadWrites: Promise<void>[] | null = null;
 
@@ -87,8 +87,6 @@ export class SqliteStore implements LocalStore {
         `INSERT INTO events (stream, dedupe_key, occurred_at, sort_key, received_at, source, payload_at, payload_len, facts, facts_v)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (stream, occurred_at, dedupe_key) DO NOTHING`,
       ),
-      findStream: db.prepare(`SELECT id FROM streams WHERE stream_id = ?`),
-      addStream: db.prepare(`INSERT INTO streams (stream_id, kind, instance_arn) VALUES (?, ?, ?) RETURNING id`),
       quarantine: db.prepare(`INSERT INTO quarantine (received_at, source, reason, raw) VALUES (?, ?, ?, ?)`),
       readStream: db.prepare(`${SELECT_EVENTS} WHERE e.stream = ? AND e.occurred_at >= ? ORDER BY e.occurred_at, e.dedupe_key`),
       scanFirst: db.prepare(`${SCAN_EVENTS} ORDER BY ${STREAM_ORDER} LIMIT ${SCAN_PAGE}`).raw(true),
@@ -109,15 +107,16 @@ export class SqliteStore implements LocalStore {
       recordAlert: db.prepare(`INSERT INTO alerts (id, raised_at, alert) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING`),
       recentAlerts: db.prepare(`SELECT alert FROM alerts ORDER BY raised_at DESC, id LIMIT ?`),
     };
+    this.streams = new StreamNumbers(db);
     let generation = Number(this.metaValue('generation') ?? 0);
     if (generation === 0) {
       generation = 1;
       db.transaction(() => {
-        new SqliteProjections(db, 1, true);
+        new SqliteProjections(db, this.streams, 1, true);
         this.stmts.setMeta.run('generation', '1');
       })();
     }
-    this.current = new SqliteProjections(db, generation, true);
+    this.current = new SqliteProjections(db, this.streams, generation, true);
   }
 
   /** Opens (creating if needed) the store at `path`; ':memory:' for tests. */
@@ -179,13 +178,14 @@ export class SqliteStore implements LocalStore {
   /** The current generation's projections (another process may have switched it). */
   private projections(): SqliteProjections {
     const generation = Number(this.metaValue('generation'));
-    if (generation !== this.current.generation) this.current = new SqliteProjections(this.db, generation);
+    if (generation !== this.current.generation) this.current = new SqliteProjections(this.db, this.streams, generation);
     return this.current;
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     if (this.db.inTransaction) return fn();
     this.db.exec('BEGIN IMMEDIATE');
+    this.streams.begin();
     const payloadWrites: Promise<void>[] = [];
     this.payloadWrites = payloadWrites;
     const projections = this.projections();
@@ -195,12 +195,13 @@ export class SqliteStore implements LocalStore {
       projections.release(true);
       await Promise.all(payloadWrites);
       this.db.exec('COMMIT');
+      this.streams.end(true);
       return result;
     } catch (err) {
       projections.release(false);
       await Promise.allSettled(payloadWrites);
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      this.streamIds.clear(); // streams created by the rolled-back transaction are gone
+      this.streams.end(false);
       throw err;
     } finally {
       this.payloadWrites = null;
@@ -225,7 +226,7 @@ export class SqliteStore implements LocalStore {
         const bytes = storedPayload(e.raw);
         const position = this.payloads.stage(bytes);
         const info = this.stmts.append.run(
-          this.streamNumber(e),
+          this.streams.intern(e.streamId, e.kind, e.instanceArn),
           e.dedupeKey,
           e.occurredAt,
           e.sortKey,
@@ -259,28 +260,11 @@ export class SqliteStore implements LocalStore {
   }
 
   async *readStream(streamId: string, afterSortKey = ''): AsyncIterable<StoredEvent> {
-    const id = this.streamIds.get(streamId) ?? ((this.stmts.findStream.get(streamId) as Row | undefined)?.id as number | undefined);
+    const id = this.streams.lookup(streamId);
     if (id === undefined) return;
     const rows = this.stmts.readStream.all(id, Number(timePrefix(afterSortKey) ?? 0)) as Row[];
     // in time order already: the sort only orders the ties within a millisecond
     for (const e of bySortKey(rows.map((r) => this.toStored(r)))) if (e.sortKey > afterSortKey) yield e;
-  }
-
-  /**
-   * The interned number of the event's stream, created on first sight (inside
-   * the append transaction). Only agent streams are remembered: they recur with
-   * every event, while a contact's stream sees one or two records.
-   */
-  private streamNumber(e: NewEvent): number {
-    let id = this.streamIds.get(e.streamId);
-    if (id !== undefined) return id;
-    id = (this.stmts.findStream.get(e.streamId) as Row | undefined)?.id as number | undefined;
-    id ??= (this.stmts.addStream.get(e.streamId, e.kind, e.instanceArn) as Row).id as number;
-    if (e.kind === 'agent') {
-      if (this.streamIds.size >= STREAM_CACHE) this.streamIds.clear();
-      this.streamIds.set(e.streamId, id);
-    }
-    return id;
   }
 
   async *scanAll(options: { preferFacts?: boolean } = {}): AsyncIterable<StoredEvent> {
@@ -427,7 +411,7 @@ export class SqliteStore implements LocalStore {
       this.stmts.setMeta.run(`gen.${next}.rulesHash`, rulesHash);
       this.stmts.setMeta.run(`gen.${next}.hwm`, String((this.stmts.maxSeq.get() as Row).seq));
     })();
-    return new SqliteProjections(this.db, next, 'tables');
+    return new SqliteProjections(this.db, this.streams, next, 'tables');
   }
 
   async switchTo(generation: number, rulesHash: string, catchUp: (events: StoredEvent[]) => Promise<void>): Promise<void> {
@@ -447,7 +431,7 @@ export class SqliteStore implements LocalStore {
       this.stmts.setMeta.run('generation', String(generation));
       for (const g of this.leftoverGenerations(generation)) this.dropTables(g);
     });
-    this.current = new SqliteProjections(this.db, generation);
+    this.current = new SqliteProjections(this.db, this.streams, generation);
   }
 
   async dropGeneration(generation: number): Promise<void> {
