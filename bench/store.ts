@@ -12,7 +12,7 @@
  *   node scripts/run-ts.mjs bench/store.ts --worker parse --file node_modules/.bench/data/sim-1000000-400.jsonl --db unused
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Engine, ingestFiles, parseInWorker, parseRules, readInput, rebuildProjections } from '../packages/core/src/index.js';
 import { SqliteStore } from '../packages/core/src/store/sqlite/index.js';
@@ -112,6 +112,7 @@ async function main(): Promise<void> {
     events: results[0]!.ingest.events,
     fileMb: Math.round(statSync(file).size / 2 ** 20),
     dbMb: Math.round(statSync(db).size / 2 ** 20),
+    payloadLogMb: Math.round(readdirSync(`${db}-payloads`).reduce((n, f) => n + statSync(`${db}-payloads/${f}`).size, 0) / 2 ** 20),
     runs,
     baselineReadParseEventsPerSecond: Math.round(med('baseline')),
     ingestEventsPerSecond: Math.round(med('ingest')),

@@ -139,14 +139,20 @@ export class SqliteProjections implements ProjectionStore {
 
   async getContactVersions(keys: ReadonlyArray<{ instanceArn: string; contactId: string }>): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    // by the contacts' stream numbers, which the ingest transaction knows already
+    // by stream number where the ingest transaction knows it already; by name (one query) otherwise, as in a rebuild
     const byNumber = new Map<number, string>();
+    const byName = new Map<string, string>();
     for (const k of keys) {
-      const stream = this.streams.lookup(contactStreamId(k.instanceArn, k.contactId));
-      if (stream !== undefined) byNumber.set(stream, contactKey(k.instanceArn, k.contactId));
+      const streamId = contactStreamId(k.instanceArn, k.contactId);
+      const stream = this.streams.known(streamId);
+      if (stream === undefined) byName.set(streamId, contactKey(k.instanceArn, k.contactId));
+      else byNumber.set(stream, contactKey(k.instanceArn, k.contactId));
     }
-    const select = `SELECT stream, updated_at FROM ${this.p}contacts WHERE stream`;
-    for (const r of this.selectIn(select, [...byNumber.keys()])) out.set(byNumber.get(r.stream as number)!, r.updated_at as number);
+    for (const r of this.selectIn(`SELECT stream, updated_at FROM ${this.p}contacts WHERE stream`, [...byNumber.keys()])) {
+      out.set(byNumber.get(r.stream as number)!, r.updated_at as number);
+    }
+    const joined = `SELECT s.stream_id, c.updated_at FROM ${this.p}contacts c JOIN streams s ON s.id = c.stream WHERE s.stream_id`;
+    for (const r of this.selectIn(joined, [...byName.keys()])) out.set(byName.get(r.stream_id as string)!, r.updated_at as number);
     return out;
   }
 

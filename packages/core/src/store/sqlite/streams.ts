@@ -47,6 +47,11 @@ export class StreamNumbers {
     return this.known(streamId) ?? (this.find.get(streamId) as number | undefined);
   }
 
+  /** The stream's number when it is remembered (no lookup), else undefined. */
+  known(streamId: string): number | undefined {
+    return this.agents.get(streamId) ?? this.pending?.get(streamId)?.id;
+  }
+
   /** The stream's number, created on first sight. */
   intern(streamId: string, kind: EventKind, instanceArn: string): number {
     const known = this.known(streamId);
@@ -54,9 +59,5 @@ export class StreamNumbers {
     const id = (this.find.get(streamId) as number | undefined) ?? (this.add.get(streamId, kind, instanceArn) as number);
     this.pending?.set(streamId, { id, kind });
     return id;
-  }
-
-  private known(streamId: string): number | undefined {
-    return this.agents.get(streamId) ?? this.pending?.get(streamId)?.id;
   }
 }
