@@ -17,8 +17,6 @@ import { generationIndexes, generationSchema } from './schema.js';
 import type { StreamNumbers } from './streams.js';
 
 const PAGE = 10_000;
-/** A stream id parameter (agent ARN, contact stream) as its interned number. */
-const STREAM_NUMBER = `(SELECT id FROM streams WHERE stream_id = ?)`;
 const IN_CHUNK = 500;
 
 type Row = Record<string, unknown>;
@@ -62,8 +60,8 @@ export class SqliteProjections implements ProjectionStore {
       ),
       insertTally: db.prepare(`INSERT INTO ${p}tallies (agent, kind, contact_id, at_ms, emit_key) VALUES (?, ?, ?, ?, ?)`),
       upsertSnapshot: db.prepare(`INSERT OR REPLACE INTO ${p}snapshots (agent_arn, sort_key, state) VALUES (?, ?, ?)`),
-      rewindIntervals: db.prepare(`DELETE FROM ${p}intervals WHERE agent = ${STREAM_NUMBER} AND emit_key > ?`),
-      rewindTallies: db.prepare(`DELETE FROM ${p}tallies WHERE agent = ${STREAM_NUMBER} AND emit_key > ?`),
+      rewindIntervals: db.prepare(`DELETE FROM ${p}intervals WHERE agent = ? AND emit_key > ?`),
+      rewindTallies: db.prepare(`DELETE FROM ${p}tallies WHERE agent = ? AND emit_key > ?`),
       rewindSnapshots: db.prepare(`DELETE FROM ${p}snapshots WHERE agent_arn = ? AND sort_key > ?`),
       snapshotBefore: db.prepare(
         `SELECT sort_key, state FROM ${p}snapshots WHERE agent_arn = ? AND sort_key < ? ORDER BY sort_key DESC LIMIT 1`,
@@ -246,8 +244,10 @@ export class SqliteProjections implements ProjectionStore {
     const apply = () => {
       for (const w of writes.agents) {
         if (w.rewindAfter !== null) {
-          s.rewindIntervals.run(w.agentArn, w.rewindAfter);
-          s.rewindTallies.run(w.agentArn, w.rewindAfter);
+          // an agent without a stream number has no rows to take back (null matches none)
+          const stream = this.streams.lookup(w.agentArn) ?? null;
+          s.rewindIntervals.run(stream, w.rewindAfter);
+          s.rewindTallies.run(stream, w.rewindAfter);
           s.rewindSnapshots.run(w.agentArn, w.rewindAfter);
         }
         if (w.intervals.length > 0 || w.tallies.length > 0) {
