@@ -11,11 +11,10 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fmt, machine, median } from './machine.js';
+import { argsOf, fmt, machine, median } from './machine.js';
 import { SqliteStore } from '../packages/core/src/store/sqlite/index.js';
 
-const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1]!);
+const args = argsOf(process.argv);
 const agents = Number(args.get('agents') ?? 2000);
 const speed = Number(args.get('speed') ?? 10);
 const minutes = Number(args.get('minutes') ?? 10);
