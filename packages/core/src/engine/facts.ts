@@ -1,5 +1,5 @@
 import { rawText, type AgentFacts, type AppendedEvent } from '../model.js';
-import type { ContactFacts } from '../parse/schemas.js';
+import type { ContactFacts } from '../parse/contact-record.js';
 import { parseRecord, readFacts } from '../parse/record.js';
 
 /** A stored event together with what the projectors read from it. */
