@@ -18,6 +18,7 @@ export * from './api/queries.js';
 export * from './api/params.js';
 export * from './api/http.js';
 export * from './store/ports.js';
+export * from './store/lease.js';
 export { PackedPayload, packPayload, unpackPayload } from './store/payload-codec.js';
 export * from './engine/facts.js';
 export * from './engine/classify.js';

@@ -5,12 +5,15 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
-import { openDynamoStore, type DynamoStore, type DynamoStoreOptions } from '@switchboard/core/dynamodb';
+import type { Leases } from '@switchboard/core';
+import { DynamoLeases, openDynamoStore, type DynamoStore, type DynamoStoreOptions } from '@switchboard/core/dynamodb';
 import { loadConfig, type FunctionConfig } from './config.js';
 
 export interface Runtime {
   config: FunctionConfig;
   store: DynamoStore;
+  /** leases in the ledger (one rebuild at a time), on real time */
+  leases: Leases;
   eventBridge: EventBridgeClient;
   timestream: TimestreamWriteClient;
   now: () => number;
@@ -39,17 +42,19 @@ export function runtime(): Runtime {
   const config = { ...loadConfig(), ...overrides.config };
   const now = overrides.now ?? Date.now;
   const dynamo = overrides.dynamo ?? new DynamoDBClient(config.dynamoEndpoint ? { endpoint: config.dynamoEndpoint } : {});
+  const store = openDynamoStore({
+    tables: config.tables,
+    client: dynamo,
+    now,
+    eventRetentionDays: config.rules.retention.eventDays,
+    projectionRetentionDays: config.rules.retention.projectionDays,
+    ...overrides.store,
+  });
   current = {
     config,
     now,
-    store: openDynamoStore({
-      tables: config.tables,
-      client: dynamo,
-      now,
-      eventRetentionDays: config.rules.retention.eventDays,
-      projectionRetentionDays: config.rules.retention.projectionDays,
-      ...overrides.store,
-    }),
+    store,
+    leases: new DynamoLeases(store.doc, config.tables.ledger),
     eventBridge: overrides.eventBridge ?? new EventBridgeClient({}),
     timestream: overrides.timestream ?? new TimestreamWriteClient({}),
   };

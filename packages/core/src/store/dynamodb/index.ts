@@ -5,6 +5,7 @@
 export { DynamoStore, openDynamoStore, type DynamoStoreOptions } from './store.js';
 export { orderedWithinTime } from '../ordering.js';
 export { DynamoProjections } from './projections.js';
+export { DynamoLeases } from './lease.js';
 export { storedEventFromImage, itemFromImage, type AttributeMap } from './codec.js';
 export { batchWrite, batchGet, DynamoBatchError, type WriteRequest, type RetryOptions } from './batch.js';
 export { createTables, deleteTables, createTableInput, eventStreamArn } from './tables.js';
