@@ -4,9 +4,10 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
-import type { Leases } from '@switchboard/core';
-import { DynamoLeases, openDynamoStore, type DynamoStore, type DynamoStoreOptions } from '@switchboard/core/dynamodb';
+import type { FailedAttempts, Leases } from '@switchboard/core';
+import { DynamoLeases, DynamoRecordAttempts, openDynamoStore, type DynamoStore, type DynamoStoreOptions } from '@switchboard/core/dynamodb';
 import { loadConfig, type FunctionConfig } from './config.js';
 
 export interface Runtime {
@@ -14,7 +15,10 @@ export interface Runtime {
   store: DynamoStore;
   /** leases in the ledger (one rebuild at a time), on real time */
   leases: Leases;
+  /** failed attempts of Kinesis records, in the ledger */
+  attempts: FailedAttempts;
   eventBridge: EventBridgeClient;
+  sqs: SQSClient;
   timestream: TimestreamWriteClient;
   now: () => number;
 }
@@ -23,6 +27,7 @@ export interface RuntimeOverrides {
   config?: Partial<FunctionConfig>;
   dynamo?: DynamoDBClient;
   eventBridge?: EventBridgeClient;
+  sqs?: SQSClient;
   timestream?: TimestreamWriteClient;
   store?: Partial<DynamoStoreOptions>;
   now?: () => number;
@@ -55,7 +60,9 @@ export function runtime(): Runtime {
     now,
     store,
     leases: new DynamoLeases(store.doc, config.tables.ledger),
+    attempts: new DynamoRecordAttempts(store.doc, config.tables.ledger, now),
     eventBridge: overrides.eventBridge ?? new EventBridgeClient({}),
+    sqs: overrides.sqs ?? new SQSClient({}),
     timestream: overrides.timestream ?? new TimestreamWriteClient({}),
   };
   return current;

@@ -10,4 +10,5 @@ export { storedEventFromImage, itemFromImage, type AttributeMap } from './codec.
 export { batchWrite, batchGet, DynamoBatchError, type WriteRequest, type RetryOptions } from './batch.js';
 export { createTables, deleteTables, createTableInput, eventStreamArn } from './tables.js';
 export * from './schema.js';
-export { PartialAppendError, VersionConflictError } from '../errors.js';
+export { HeldBackError, PartialAppendError, VersionConflictError } from '../errors.js';
+export { DynamoRecordAttempts } from './attempts.js';
