@@ -18,65 +18,43 @@ export class DynamoLeases implements Leases {
     private readonly now: () => number = Date.now,
   ) {}
 
-  private key(name: string) {
-    return { pk: 'lease', sk: name };
+  /** One conditional update of the lease item; when the condition fails, the item as it was. */
+  private async update(name: string, update: string, condition: string, values: Record<string, unknown>): Promise<{ failed: false } | { failed: true; item?: Record<string, { S?: string; N?: string }> }> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: 'lease', sk: name },
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: NAMES,
+          ExpressionAttributeValues: values,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { failed: false };
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+      return { failed: true, item: (err as { Item?: Record<string, { S?: string; N?: string }> }).Item };
+    }
   }
 
   async acquire(name: string, holder: string, ttlMs: number): Promise<LeaseOutcome> {
     const now = this.now();
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: this.key(name),
-          UpdateExpression: 'SET #holder = :h, #expires = :e, acquiredAt = :now',
-          ConditionExpression: 'attribute_not_exists(#holder) OR #expires < :now',
-          ExpressionAttributeNames: NAMES,
-          ExpressionAttributeValues: { ':h': holder, ':e': now + ttlMs, ':now': now },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return { acquired: true };
-    } catch (err) {
-      if (!isConditionalCheckFailed(err)) throw err;
-      const item = (err as { Item?: Record<string, { S?: string; N?: string }> }).Item;
-      return { acquired: false, holder: item?.holder?.S ?? 'another holder', expiresAt: Number(item?.expires?.N ?? now + ttlMs) };
-    }
+    const out = await this.update(name, 'SET #holder = :h, #expires = :e, acquiredAt = :now', 'attribute_not_exists(#holder) OR #expires < :now', {
+      ':h': holder,
+      ':e': now + ttlMs,
+      ':now': now,
+    });
+    if (!out.failed) return { acquired: true };
+    return { acquired: false, holder: out.item?.holder?.S ?? 'another holder', expiresAt: Number(out.item?.expires?.N ?? now + ttlMs) };
   }
 
   async renew(name: string, holder: string, ttlMs: number): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: this.key(name),
-          UpdateExpression: 'SET #expires = :e',
-          ConditionExpression: '#holder = :h',
-          ExpressionAttributeNames: NAMES,
-          ExpressionAttributeValues: { ':h': holder, ':e': this.now() + ttlMs },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionalCheckFailed(err)) return false;
-      throw err;
-    }
+    return !(await this.update(name, 'SET #expires = :e', '#holder = :h', { ':h': holder, ':e': this.now() + ttlMs })).failed;
   }
 
   async release(name: string, holder: string): Promise<void> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: this.key(name),
-          UpdateExpression: 'REMOVE #holder, #expires',
-          ConditionExpression: '#holder = :h',
-          ExpressionAttributeNames: NAMES,
-          ExpressionAttributeValues: { ':h': holder },
-        }),
-      );
-    } catch (err) {
-      if (!isConditionalCheckFailed(err)) throw err;
-    }
+    await this.update(name, 'REMOVE #holder, #expires', '#holder = :h', { ':h': holder });
   }
 }
