@@ -42,13 +42,15 @@ const KINESIS_READ = ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary',
 const DYNAMODB_STREAM_READ = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
 
 /**
- * How long a mapping retries a batch that fails as a whole (the function
- * crashed or timed out) before it sends the batch's position to its on-failure
- * queue and moves on. Bisecting does not count against it. Records that fail
- * alone are parked by the ingest function itself (with their data and reason)
- * long before that.
+ * How often a mapping retries a batch before it sends the batch's position to
+ * its on-failure queue and moves on. Partial batch failures count too: those
+ * are transient failures (throttling, timeouts), which enough retries ride
+ * out, each attempt with the SDK's own back-off. A record that crashes the
+ * function (a timeout, out of memory) is isolated by bisecting, which does not
+ * count, and then skipped after these retries. Records that fail by themselves
+ * are parked by the ingest function after 3 attempts, long before.
  */
-export const MAPPING_RETRY_ATTEMPTS = 10;
+export const MAPPING_RETRY_ATTEMPTS = 100;
 /** Records older than this are skipped to the on-failure queue (a day, so that 6 of the stream's 7 days remain to read them again). */
 export const MAPPING_MAX_RECORD_AGE_SECONDS = 86_400;
 
