@@ -18,6 +18,8 @@ export * from './api/queries.js';
 export * from './api/params.js';
 export * from './api/http.js';
 export * from './store/ports.js';
+export * from './store/lease.js';
+export * from './store/attempts.js';
 export { PackedPayload, packPayload, unpackPayload } from './store/payload-codec.js';
 export * from './engine/facts.js';
 export * from './engine/classify.js';
