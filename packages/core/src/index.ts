@@ -5,6 +5,7 @@ export * from './phone.js';
 export * from './privacy.js';
 export * from './parse/schemas.js';
 export * from './parse/record.js';
+export * from './parse/contact-event.js';
 export * from './parse/envelope.js';
 export * from './parse/splitter.js';
 export * from './parse/input.js';
