@@ -15,6 +15,7 @@ const fixture = (name: string) =>
 
 export const AGENT_FIXTURES = fixture('agent-events.doc-examples.jsonl');
 export const CONTACT_FIXTURES = fixture('contact-records.doc-examples.jsonl');
+export const CONTACT_EVENT_FIXTURES = fixture('contact-events.doc-examples.jsonl');
 
 export const INSTANCE = 'arn:aws:connect:us-west-2:012345678901:instance/aaaaaaaa-bbbb-cccc-dddd-111111111111';
 export const agentArn = (name: string) => `${INSTANCE}/agent/${name}`;
@@ -117,6 +118,35 @@ export function contactRecord(spec: ContactRecordSpec): Record<string, any> {
     r.Attributes.call_completed = kind === 'ivr-complete' ? 'true' : 'false';
   }
   return r;
+}
+
+export interface ContactEventSpec {
+  /** the EventBridge event id */
+  id: string;
+  contact: string;
+  type: 'INITIATED' | 'QUEUED' | 'CONNECTED_TO_AGENT' | 'DISCONNECTED';
+  at: number;
+}
+
+/** A contact event shaped like the documentation's (EventBridge envelope, camelCase detail). */
+export function contactEvent(spec: ContactEventSpec): Record<string, any> {
+  const e = clone(CONTACT_EVENT_FIXTURES[0]!);
+  e.id = spec.id;
+  e.time = isoSeconds(spec.at);
+  e.resources = [INSTANCE, `${INSTANCE}/contact/${spec.contact}`];
+  const d = e.detail;
+  d.eventType = spec.type;
+  d.contactId = spec.contact;
+  d.instanceArn = INSTANCE;
+  d.initiationTimestamp = iso(spec.type === 'INITIATED' ? spec.at : spec.at - 30_000);
+  d.queueInfo.queueArn = `${INSTANCE}/queue/basic`;
+  d.queueInfo.enqueueTimestamp = iso(spec.type === 'QUEUED' ? spec.at : spec.at - 10_000);
+  d.agentInfo.agentArn = agentArn('alice');
+  d.agentInfo.connectedToAgentTimestamp = iso(spec.at);
+  if (spec.type === 'INITIATED') delete d.queueInfo;
+  if (spec.type === 'INITIATED' || spec.type === 'QUEUED') delete d.agentInfo;
+  if (spec.type === 'DISCONNECTED') d.disconnectTimestamp = iso(spec.at);
+  return e;
 }
 
 /** Parses a payload into the event the store appends (as ingest would). */
