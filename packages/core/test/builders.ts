@@ -185,7 +185,7 @@ export interface ContactEventSpec {
 }
 
 /** One contact event as EventBridge delivers it, in the camelCase of the admin guide's current samples. */
-export function contactEvent(spec: ContactEventSpec): Record<string, unknown> {
+export function contactEvent(spec: ContactEventSpec): Record<string, any> {
   const instance = spec.instance ?? INSTANCE;
   const detail: Record<string, unknown> = {
     eventType: spec.type,
