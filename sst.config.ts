@@ -24,6 +24,7 @@ export default $config({
     const functions = await import('./stacks/functions');
     const { api } = await import('./stacks/api');
     const { dashboard } = await import('./stacks/web');
+    const { contactEvents } = await import('./stacks/contact-events');
     return {
       api: api.url,
       apiAuth: settings.apiAuth,
@@ -33,6 +34,7 @@ export default $config({
       alertBus: alerts.bus.name,
       eventTable: storage.eventsTable.name,
       rebuildFunction: functions.rebuild.name,
+      contactEventsQueue: contactEvents?.queue.url ?? 'off (SWITCHBOARD_CONTACT_EVENTS=off)',
       timestream: functions.timestreamTable ? $interpolate`${functions.timestreamTable.database}/${functions.timestreamTable.table}` : 'off',
     };
   },

@@ -43,9 +43,11 @@ async function synthesize(env: Record<string, string>): Promise<{ functions: Fun
         track(name, args);
         track(`${name}.function`, args.function);
       }
-      subscribe(name: string, fn: any, opts?: any) {
-        components.push({ type: `${type}.subscriber`, name, args: opts });
-        track(name, fn);
+      subscribe(first: any, second?: any, third?: any) {
+        // Kinesis and Dynamo: subscribe(name, function, args); Queue: subscribe(function, args)
+        const [subscriber, fn, opts] = typeof first === 'string' ? [first, second, third] : [`${this.name}.subscriber`, first, second];
+        components.push({ type: `${type}.subscriber`, name: subscriber, args: opts });
+        track(subscriber, fn);
       }
       static subscribe(name: string, _arn: string, fn: any) {
         track(name, fn);
@@ -53,6 +55,7 @@ async function synthesize(env: Record<string, string>): Promise<{ functions: Fun
     };
   const g = globalThis as any;
   g.$app = { name: 'switchboard', stage: 'production' };
+  g.$jsonStringify = (value: unknown) => JSON.stringify(value);
   g.$interpolate = (parts: TemplateStringsArray, ...values: unknown[]) => parts.reduce((s, p, i) => s + p + (i < values.length ? String(values[i]) : ''), '');
   g.sst = {
     Linkable: component('Linkable'),
@@ -70,10 +73,12 @@ async function synthesize(env: Record<string, string>): Promise<{ functions: Fun
   };
   g.aws = {
     timestreamwrite: { Database: component('TimestreamDatabase'), Table: component('TimestreamTable') },
+    cloudwatch: { EventRule: component('EventRule'), EventTarget: component('EventTarget') },
+    sqs: { QueuePolicy: component('QueuePolicy') },
     getRegionOutput: () => ({ name: 'ap-northeast-1' }),
     getCallerIdentityOutput: () => ({ accountId: '123456789012' }),
   };
-  for (const m of ['settings', 'storage', 'streams', 'alerts', 'functions', 'api', 'web']) await import(`../../stacks/${m}.ts`);
+  for (const m of ['settings', 'storage', 'streams', 'alerts', 'functions', 'api', 'web', 'contact-events']) await import(`../../stacks/${m}.ts`);
   return { functions, components };
 }
 
@@ -82,6 +87,7 @@ afterEach(() => vi.unstubAllEnvs());
 /** What each handler may do, and on what (by component name). */
 const EXPECTED: Record<string, Record<string, string[]>> = {
   ingest: { Events: ['dynamodb:PutItem'], Ledger: ['dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+  'contact-events': { Events: ['dynamodb:PutItem'], Ledger: ['dynamodb:PutItem', 'dynamodb:UpdateItem'] },
   project: {
     Events: ['dynamodb:Query'],
     Projections: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
@@ -115,7 +121,7 @@ function grants(fn: FunctionDef): Record<string, string[]> {
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v].sort()]));
 }
 
-const handlerName = (fn: FunctionDef) => /src\/(\w+)\.handler$/.exec(fn.handler)![1]!;
+const handlerName = (fn: FunctionDef) => /src\/([\w-]+)\.handler$/.exec(fn.handler)![1]!;
 
 describe('least-privilege IAM in the stacks', () => {
   it.each([
@@ -146,12 +152,44 @@ describe('least-privilege IAM in the stacks', () => {
     }
   });
 
-  it('only the read-only functions read projections; only rebuild deletes; nothing writes the event table but ingest', async () => {
+  it('only the read-only functions read projections; only rebuild deletes; nothing writes the event table but the two ingest functions', async () => {
     const { functions } = await synthesize({});
     for (const fn of functions) {
       const g = grants(fn);
-      if (handlerName(fn) !== 'ingest') expect(g.Events ?? []).not.toContain('dynamodb:PutItem');
+      if (!['ingest', 'contact-events'].includes(handlerName(fn))) expect(g.Events ?? []).not.toContain('dynamodb:PutItem');
       if (handlerName(fn) !== 'rebuild') expect(Object.values(g).flat()).not.toContain('dynamodb:DeleteItem');
     }
+  });
+
+  it('takes Connect\'s contact events from the default bus through a queue only this rule may send to, with retries and a dead-letter queue', async () => {
+    const { components, functions } = await synthesize({});
+    const find = (type: string) => components.filter((c) => c.type === type);
+    const [rule] = find('EventRule');
+    expect(rule!.args.eventBusName).toBe('default');
+    expect(JSON.parse(rule!.args.eventPattern)).toEqual({ source: ['aws.connect'], 'detail-type': ['Amazon Connect Contact Event'] });
+    const [target] = find('EventTarget');
+    expect(target!.args).toMatchObject({ arn: 'arn:Queue:ContactEvents', deadLetterConfig: { arn: 'arn:Queue:ContactEventsFailed' }, retryPolicy: { maximumEventAgeInSeconds: 86_400 } });
+    const policies = find('QueuePolicy').map((p) => JSON.parse(p.args.policy));
+    expect(policies).toHaveLength(2);
+    for (const p of policies) {
+      expect(p.Statement).toEqual([
+        expect.objectContaining({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': 'arn:EventRule:ContactEventsRule' } } }),
+      ]);
+    }
+    expect(policies.map((p) => p.Statement[0].Resource).sort()).toEqual(['arn:Queue:ContactEvents', 'arn:Queue:ContactEventsFailed']);
+    const [queue] = find('Queue').filter((q) => q.name === 'ContactEvents');
+    expect(queue!.args.dlq).toEqual({ queue: 'arn:Queue:ContactEventsFailed', retry: 5 });
+    expect(find('Queue.subscriber')[0]!.args).toMatchObject({ batch: { partialResponses: true } });
+    expect(functions.map(handlerName)).toContain('contact-events');
+  });
+
+  it('listens to the listed Connect instances only, or not at all', async () => {
+    const instance = 'arn:aws:connect:ap-northeast-1:123456789012:instance/aaaaaaaa-bbbb-cccc-dddd-111111111111';
+    const listed = await synthesize({ SWITCHBOARD_CONTACT_EVENTS: instance });
+    expect(JSON.parse(listed.components.find((c) => c.type === 'EventRule')!.args.eventPattern).resources).toEqual([instance]);
+    const off = await synthesize({ SWITCHBOARD_CONTACT_EVENTS: 'off' });
+    expect(off.components.filter((c) => ['EventRule', 'EventTarget', 'QueuePolicy'].includes(c.type) || c.name.startsWith('ContactEvents'))).toEqual([]);
+    expect(off.functions.map(handlerName)).not.toContain('contact-events');
+    await expect(synthesize({ SWITCHBOARD_CONTACT_EVENTS: 'yes please' })).rejects.toThrow(/SWITCHBOARD_CONTACT_EVENTS must be "on", "off" or Connect instance ARNs/);
   });
 });
