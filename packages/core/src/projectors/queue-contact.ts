@@ -1,6 +1,7 @@
 import type { ContactEventFacts } from '../parse/contact-event.js';
 import type { ContactFacts } from '../parse/schemas.js';
 import { parseInstant } from '../time.js';
+import { afterContactWorkSeconds } from './contacts.js';
 
 /**
  * What the queue projections know of one contact, merged from its contact
@@ -149,18 +150,10 @@ export function observeContactRecord(r: ContactFacts): QueueObservation {
       interactionSeconds: number(agent?.AgentInteractionDuration),
       holdSeconds: number(agent?.CustomerHoldDuration),
       holds: number(agent?.NumberOfHolds),
-      afterContactWorkSeconds: afterContactWork(agent),
+      afterContactWorkSeconds: afterContactWorkSeconds(agent),
       pauseSeconds: number(agent?.AgentPauseDuration),
     },
   };
-}
-
-function afterContactWork(agent: ContactFacts['Agent']): number | null {
-  if (!agent) return null;
-  if (typeof agent.AfterContactWorkDuration === 'number') return agent.AfterContactWorkDuration;
-  const start = instant(agent.AfterContactWorkStartTimestamp);
-  const end = instant(agent.AfterContactWorkEndTimestamp);
-  return start !== null && end !== null ? (end - start) / 1000 : null;
 }
 
 /** Merges an observation into a contact (undefined: the first one seen). Pure: returns a new contact. */
