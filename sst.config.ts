@@ -27,6 +27,7 @@ export default $config({
     const connect = await import('./stacks/connect');
     const { api, callerPolicy } = await import('./stacks/api');
     const { dashboard } = await import('./stacks/web');
+    const { contactEvents } = await import('./stacks/contact-events');
     return {
       api: api.url,
       apiAuth: settings.apiAuth,
@@ -41,6 +42,7 @@ export default $config({
       ingestDeadLetters: functions.ingestDeadLetters.url,
       alarmTopic: alarms.topic.arn,
       connectStorage: connect.storageConfigs.length > 0 ? `${settings.connectInstance!.arn}: agent events and contact records` : 'not managed (set SWITCHBOARD_CONNECT_INSTANCE_ARN)',
+      contactEventsQueue: contactEvents?.queue.url ?? 'off (SWITCHBOARD_CONTACT_EVENTS=off)',
       timestream: functions.timestreamTable ? $interpolate`${functions.timestreamTable.database}/${functions.timestreamTable.table}` : 'off',
     };
   },

@@ -4,8 +4,10 @@
  * - iterator age of the ingest and project functions: their mappings fall
  *   behind the streams (a stalled shard, throttling, a backlog);
  * - messages in the queues of what the pipeline gave up on: parked records,
- *   skipped ingest batches, skipped projection batches.
+ *   skipped ingest batches, skipped projection batches, contact events that
+ *   could not be delivered or stored.
  */
+import { contactEvents } from './contact-events.js';
 import { ingest, ingestDeadLetters, ingestFailures, project, projectFailures } from './functions.js';
 import { settings } from './settings.js';
 
@@ -48,6 +50,7 @@ for (const [name, queue, what] of [
   ['IngestDeadLettersAlarm', ingestDeadLetters, 'records were parked after failing repeatedly (IngestDeadLetters)'],
   ['IngestFailuresAlarm', ingestFailures, 'a Kinesis mapping skipped a batch (IngestFailures)'],
   ['ProjectFailuresAlarm', projectFailures, 'the projection mapping skipped a batch (ProjectFailures): rebuild'],
+  ...(contactEvents ? [['ContactEventsFailedAlarm', contactEvents.failed, 'contact events could not be delivered or stored (ContactEventsFailed)'] as const] : []),
 ] as const) {
   alarm(name, what, {
     namespace: 'AWS/SQS',

@@ -25,7 +25,7 @@ export const base = {
 } satisfies Partial<sst.aws.FunctionArgs>;
 
 /** An SQS queue for what the pipeline gave up on: kept 14 days (SQS's longest), and kept when a production app is removed. */
-function failureQueue(name: string) {
+export function failureQueue(name: string) {
   return new sst.aws.Queue(name, {
     transform: {
       queue: (args, opts) => {

@@ -25,7 +25,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseRules } from '../packages/core/src/rules.js';
 
-function env(name: string): string | undefined {
+export function env(name: string): string | undefined {
   const value = process.env[name]?.trim();
   return value ? value : undefined;
 }

@@ -19,7 +19,7 @@ import { LAMBDA_RUNTIME } from '../../stacks/runtime.js';
 import { startDynamoLocal, LOCAL_CREDENTIALS, type DynamoLocal } from '../support/dynamo-local.js';
 import { StreamReader, streamEvents } from '../support/lambda.js';
 import { lambdaNode } from '../support/lambda-node.js';
-import { agentEvent, kinesisEvent } from '../support/payloads.js';
+import { agentEvent, contactEvent, kinesisEvent, sqsEvent } from '../support/payloads.js';
 import { handlerName, synthesize } from '../support/stacks.js';
 
 const run = promisify(execFile);
@@ -141,11 +141,11 @@ describe(`the Lambda bundles on ${LAMBDA_RUNTIME}`, () => {
       expect(externals.filter((e) => !builtins.has(e)), fn.handler).toEqual([]);
       bundles.set(handlerName(fn), file);
     }
-    expect([...bundles.keys()].sort()).toEqual(['api', 'ingest', 'project', 'rebuild', 'sweep', 'timestream']);
+    expect([...bundles.keys()].sort()).toEqual(['api', 'contact-events', 'ingest', 'project', 'rebuild', 'sweep', 'timestream']);
   }, 300_000);
 
-  it('run on the Node.js major of the runtime: ingest, project, the API, the sweep, a rebuild, the Timestream sink', async () => {
-    expect(bundles.size).toBe(6);
+  it('run on the Node.js major of the runtime: ingest, contact events, project, the API, the sweep, a rebuild, the Timestream sink', async () => {
+    expect(bundles.size).toBe(7);
     const env = links();
     const major = LAMBDA_RUNTIME.replace(/^nodejs(\d+)\.x$/, 'v$1.');
 
@@ -154,9 +154,12 @@ describe(`the Lambda bundles on ${LAMBDA_RUNTIME}`, () => {
     expect(ingested.node.startsWith(major)).toBe(true);
     expect(ingested.result).toEqual({ batchItemFailures: [] });
 
+    const contactEvents = sqsEvent([contactEvent({ id: 'ce-1', contact: 'c-1', type: 'QUEUED', at: T0 })]);
+    expect((await invoke('contact-events', contactEvents, env)).result).toEqual({ batchItemFailures: [] });
+
     const reader = new StreamReader(local.streams(), await eventStreamArn(local.client(), tables));
     const [streamEvent] = streamEvents(await reader.read());
-    expect(streamEvent!.Records).toHaveLength(2);
+    expect(streamEvent!.Records).toHaveLength(3);
     expect((await invoke('project', streamEvent, env)).result).toBeNull();
 
     const request = {

@@ -25,6 +25,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     IngestDeadLetters: SEND,
     IngestFailures: SEND,
   },
+  'contact-events': { Events: ['dynamodb:PutItem'], Ledger: ['dynamodb:PutItem', 'dynamodb:UpdateItem'] },
   project: {
     Events: ['dynamodb:Query'],
     EventsStream: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
@@ -86,7 +87,7 @@ describe('least-privilege IAM in the stacks', () => {
   ])('%s: each function gets only the actions its handler needs, on its own resources', async (_, env) => {
     const { functions } = await synthesize(env);
     expect(functions.map(handlerName).sort()).toEqual(
-      ['api', 'ingest', 'project', 'rebuild', 'sweep', ...('SWITCHBOARD_TIMESTREAM' in env ? ['timestream'] : [])].sort(),
+      ['api', 'contact-events', 'ingest', 'project', 'rebuild', 'sweep', ...('SWITCHBOARD_TIMESTREAM' in env ? ['timestream'] : [])].sort(),
     );
     for (const fn of functions) {
       let expected = EXPECTED[handlerName(fn)];
@@ -109,12 +110,44 @@ describe('least-privilege IAM in the stacks', () => {
     }
   });
 
-  it('only the read-only functions read projections; only rebuild deletes; nothing writes the event table but ingest', async () => {
+  it('only the read-only functions read projections; only rebuild deletes; nothing writes the event table but the two ingest functions', async () => {
     const { functions } = await synthesize({});
     for (const fn of functions) {
       const g = grants(fn);
-      if (handlerName(fn) !== 'ingest') expect(g.Events ?? []).not.toContain('dynamodb:PutItem');
+      if (!['ingest', 'contact-events'].includes(handlerName(fn))) expect(g.Events ?? []).not.toContain('dynamodb:PutItem');
       if (handlerName(fn) !== 'rebuild') expect(Object.values(g).flat()).not.toContain('dynamodb:DeleteItem');
     }
+  });
+
+  it('takes Connect\'s contact events from the default bus through a queue only this rule may send to, with retries and a dead-letter queue', async () => {
+    const { components, functions } = await synthesize({});
+    const find = (type: string) => components.filter((c) => c.type === type);
+    const [rule] = find('EventRule');
+    expect(rule!.args.eventBusName).toBe('default');
+    expect(JSON.parse(rule!.args.eventPattern)).toEqual({ source: ['aws.connect'], 'detail-type': ['Amazon Connect Contact Event'] });
+    const [target] = find('EventTarget');
+    expect(target!.args).toMatchObject({ arn: 'arn:Queue:ContactEvents', deadLetterConfig: { arn: 'arn:Queue:ContactEventsFailed' }, retryPolicy: { maximumEventAgeInSeconds: 86_400 } });
+    const policies = find('QueuePolicy').map((p) => JSON.parse(p.args.policy));
+    expect(policies).toHaveLength(2);
+    for (const p of policies) {
+      expect(p.Statement).toEqual([
+        expect.objectContaining({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': 'arn:EventRule:ContactEventsRule' } } }),
+      ]);
+    }
+    expect(policies.map((p) => p.Statement[0].Resource).sort()).toEqual(['arn:Queue:ContactEvents', 'arn:Queue:ContactEventsFailed']);
+    const [queue] = find('Queue').filter((q) => q.name === 'ContactEvents');
+    expect(queue!.args.dlq).toEqual({ queue: 'arn:Queue:ContactEventsFailed', retry: 5 });
+    expect(find('Queue.subscriber')[0]!.args).toMatchObject({ batch: { partialResponses: true } });
+    expect(functions.map(handlerName)).toContain('contact-events');
+  });
+
+  it('listens to the listed Connect instances only, or not at all', async () => {
+    const instance = 'arn:aws:connect:ap-northeast-1:123456789012:instance/aaaaaaaa-bbbb-cccc-dddd-111111111111';
+    const listed = await synthesize({ SWITCHBOARD_CONTACT_EVENTS: instance });
+    expect(JSON.parse(listed.components.find((c) => c.type === 'EventRule')!.args.eventPattern).resources).toEqual([instance]);
+    const off = await synthesize({ SWITCHBOARD_CONTACT_EVENTS: 'off' });
+    expect(off.components.filter((c) => ['EventRule', 'EventTarget', 'QueuePolicy'].includes(c.type) || c.name.startsWith('ContactEvents'))).toEqual([]);
+    expect(off.functions.map(handlerName)).not.toContain('contact-events');
+    await expect(synthesize({ SWITCHBOARD_CONTACT_EVENTS: 'yes please' })).rejects.toThrow(/SWITCHBOARD_CONTACT_EVENTS must be "on", "off" or Connect instance ARNs/);
   });
 });

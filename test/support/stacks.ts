@@ -38,7 +38,7 @@ export interface Synthesized {
   modules: Record<string, any>;
 }
 
-export const STACK_MODULES = ['settings', 'storage', 'streams', 'alerts', 'functions', 'alarms', 'connect', 'api', 'web'] as const;
+export const STACK_MODULES = ['settings', 'storage', 'streams', 'alerts', 'functions', 'alarms', 'connect', 'api', 'web', 'contact-events'] as const;
 
 /** An output-like value: properties are lifted like Pulumi's, `apply` runs the function at once. */
 function known(value: unknown): any {
@@ -103,7 +103,9 @@ export async function synthesize(env: Record<string, string>, where: { stage?: s
         track(name, args);
         track(`${name}.function`, args.function);
       }
-      subscribe(name: string, fn: any, opts?: any) {
+      subscribe(first: any, second?: any, third?: any) {
+        // Kinesis and Dynamo: subscribe(name, function, args); Queue: subscribe(function, args)
+        const [name, fn, opts] = typeof first === 'string' ? [first, second, third] : [`${this.name}.subscriber`, first, second];
         components.push({ type: `${type}.subscriber`, name, args: opts });
         track(name, fn);
         mapping(type, this.name, fn, opts);
@@ -134,7 +136,8 @@ export async function synthesize(env: Record<string, string>, where: { stage?: s
   };
   g.aws = {
     timestreamwrite: { Database: component('TimestreamDatabase'), Table: component('TimestreamTable') },
-    cloudwatch: { MetricAlarm: component('MetricAlarm') },
+    cloudwatch: { MetricAlarm: component('MetricAlarm'), EventRule: component('EventRule'), EventTarget: component('EventTarget') },
+    sqs: { QueuePolicy: component('QueuePolicy') },
     sns: { TopicSubscription: component('TopicSubscription') },
     connect: { InstanceStorageConfig: component('InstanceStorageConfig') },
     getRegionOutput: () => known({ name: where.region ?? 'ap-northeast-1', region: where.region ?? 'ap-northeast-1' }),
@@ -158,4 +161,4 @@ export function grants(fn: FunctionDef): Record<string, string[]> {
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v].sort()]));
 }
 
-export const handlerName = (fn: FunctionDef) => /src\/(\w+)\.handler$/.exec(fn.handler)![1]!;
+export const handlerName = (fn: FunctionDef) => /src\/([\w-]+)\.handler$/.exec(fn.handler)![1]!;
