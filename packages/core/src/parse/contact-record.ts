@@ -3,7 +3,7 @@ import { describeValue, inside, isFields, instant, Invalid, optionalFields, opti
 type Maybe<T> = T | null | undefined;
 
 /**
- * What the contact projection reads from a contact record (all of Attributes:
+ * What the contact and queue projections read from a contact record (all of Attributes:
  * the rules name the attributes that matter), with the record's own field
  * names. Stored beside the record so that replays need not parse it again.
  */
@@ -12,6 +12,7 @@ export interface ContactFacts {
   InstanceARN: string;
   InitialContactId?: Maybe<string>;
   PreviousContactId?: Maybe<string>;
+  NextContactId?: Maybe<string>;
   Channel?: Maybe<string>;
   InitiationMethod?: Maybe<string>;
   InitiationTimestamp: string;
@@ -21,14 +22,18 @@ export interface ContactFacts {
   Attributes?: Maybe<Record<string, unknown>>;
   CustomerEndpoint?: Maybe<{ Type?: Maybe<string>; Address?: Maybe<string> }>;
   Agent?: Maybe<{
+    ARN?: Maybe<string>;
     Username?: Maybe<string>;
     ConnectedToAgentTimestamp?: Maybe<string>;
+    AgentInteractionDuration?: Maybe<number>;
+    AgentPauseDuration?: Maybe<number>;
+    NumberOfHolds?: Maybe<number>;
     CustomerHoldDuration?: Maybe<number>;
     AfterContactWorkDuration?: Maybe<number>;
     AfterContactWorkStartTimestamp?: Maybe<string>;
     AfterContactWorkEndTimestamp?: Maybe<string>;
   }>;
-  Queue?: Maybe<{ Name?: Maybe<string>; EnqueueTimestamp?: Maybe<string>; DequeueTimestamp?: Maybe<string>; Duration?: Maybe<number> }>;
+  Queue?: Maybe<{ ARN?: Maybe<string>; Name?: Maybe<string>; EnqueueTimestamp?: Maybe<string>; DequeueTimestamp?: Maybe<string>; Duration?: Maybe<number> }>;
 }
 
 /**
@@ -40,7 +45,6 @@ export interface ContactFacts {
 export const DOCUMENTED_FIELD_TYPES: ReadonlyArray<readonly [string, 'string' | 'number' | 'object' | 'array']> = [
   ['AWSAccountId', 'string'],
   ['AWSContactTraceRecordFormatVersion', 'string'],
-  ['NextContactId', 'string'],
   ['RelatedContactId', 'string'],
   ['AgentConnectionAttempts', 'number'],
   ['ScheduledTimestamp', 'string'],
@@ -69,7 +73,7 @@ function checkDocumentedTypes(r: Fields): void {
 }
 
 /**
- * Reads what the contact projection takes from a contact record (CTR),
+ * Reads what the contact and queue projections take from a contact record (CTR),
  * checking those fields: ids, the timestamps it computes with, durations,
  * names. Throws Invalid naming the field.
  */
@@ -88,6 +92,7 @@ export function readContactRecord(r: Fields): { facts: ContactFacts; updatedAt: 
     InstanceARN: instanceArn,
     InitialContactId: optionalText(r.InitialContactId, 'InitialContactId'),
     PreviousContactId: optionalText(r.PreviousContactId, 'PreviousContactId'),
+    NextContactId: optionalText(r.NextContactId, 'NextContactId'),
     Channel: optionalText(r.Channel, 'Channel'),
     InitiationMethod: optionalText(r.InitiationMethod, 'InitiationMethod'),
     InitiationTimestamp: r.InitiationTimestamp as string,
@@ -110,8 +115,12 @@ export function contactFactsOf(record: unknown): ContactFacts {
 
 function agentFacts(a: Fields): NonNullable<ContactFacts['Agent']> {
   return {
+    ARN: optionalText(a.ARN, 'ARN'),
     Username: optionalText(a.Username, 'Username'),
     ConnectedToAgentTimestamp: optionalInstant(a.ConnectedToAgentTimestamp, 'ConnectedToAgentTimestamp'),
+    AgentInteractionDuration: optionalNumber(a.AgentInteractionDuration, 'AgentInteractionDuration'),
+    AgentPauseDuration: optionalNumber(a.AgentPauseDuration, 'AgentPauseDuration'),
+    NumberOfHolds: optionalNumber(a.NumberOfHolds, 'NumberOfHolds'),
     CustomerHoldDuration: optionalNumber(a.CustomerHoldDuration, 'CustomerHoldDuration'),
     AfterContactWorkDuration: optionalNumber(a.AfterContactWorkDuration, 'AfterContactWorkDuration'),
     AfterContactWorkStartTimestamp: optionalInstant(a.AfterContactWorkStartTimestamp, 'AfterContactWorkStartTimestamp'),
@@ -121,6 +130,7 @@ function agentFacts(a: Fields): NonNullable<ContactFacts['Agent']> {
 
 function queueFacts(q: Fields): NonNullable<ContactFacts['Queue']> {
   return {
+    ARN: optionalText(q.ARN, 'ARN'),
     Name: optionalText(q.Name, 'Name'),
     EnqueueTimestamp: optionalInstant(q.EnqueueTimestamp, 'EnqueueTimestamp'),
     DequeueTimestamp: optionalInstant(q.DequeueTimestamp, 'DequeueTimestamp'),

@@ -8,11 +8,11 @@ import { isPlausibleInstant, parseInstant } from '../time.js';
  */
 export class Invalid extends Error {
   constructor(
-    /** "CurrentAgentSnapshot.Contacts[0].State" style; empty for the record itself */
+    /** "CurrentAgentSnapshot.Contacts[0].State" style; empty for the record as a whole */
     readonly path: string,
     readonly problem: string,
   ) {
-    super(`${path || '(record)'}: ${problem}`);
+    super(path ? `${path}: ${problem}` : problem);
   }
 
   /** The same problem, seen from the object that holds `at`. */

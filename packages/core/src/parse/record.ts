@@ -1,5 +1,6 @@
 import type { AgentFacts, NewEvent, SourceRef } from '../model.js';
 import { readAgentEvent } from './agent-event.js';
+import { CONTACT_EVENT_DETAIL_TYPE, contactEventStreamId, isContactEventPayload, isEnveloped, readContactEvent, type ContactEventFacts } from './contact-event.js';
 import { readContactRecord, type ContactFacts } from './contact-record.js';
 import { Invalid, isFields, type Fields } from './fields.js';
 
@@ -9,7 +10,7 @@ import { Invalid, isFields, type Fields } from './fields.js';
  * differently: stored facts of another version are ignored and replays read
  * the raw payload instead.
  */
-export const FACTS_VERSION = 3;
+export const FACTS_VERSION = 4;
 
 /** What stored facts leave out: it is in the event's own columns already. */
 type FactsFromEvent = Pick<NewEvent, 'kind' | 'dedupeKey' | 'occurredAt' | 'streamId' | 'instanceArn'>;
@@ -25,7 +26,10 @@ export function storedContactFacts(contact: ContactFacts): string {
   return JSON.stringify({ v: FACTS_VERSION, ...contact });
 }
 
-export type EventFacts = { agent: AgentFacts; contact?: undefined } | { contact: ContactFacts; agent?: undefined };
+export type EventFacts =
+  | { agent: AgentFacts; contact?: undefined; contactEvent?: undefined }
+  | { contact: ContactFacts; agent?: undefined; contactEvent?: undefined }
+  | { contactEvent: ContactEventFacts; agent?: undefined; contact?: undefined };
 
 /** Stored facts of this parser version, or null when they must be derived again from the raw payload. */
 export function readFacts(json: string | undefined, event: FactsFromEvent): EventFacts | null {
@@ -34,6 +38,7 @@ export function readFacts(json: string | undefined, event: FactsFromEvent): Even
   const f = JSON.parse(json) as { v?: number };
   if (f.v !== FACTS_VERSION) return null;
   if (event.kind === 'contact') return { contact: f as ContactFacts };
+  if (event.kind === 'contactEvent') return { contactEvent: f as ContactEventFacts };
   const a = f as Pick<AgentFacts, 'eventType' | 'username' | 'status' | 'contacts'>;
   return {
     agent: {
@@ -51,8 +56,9 @@ export function readFacts(json: string | undefined, event: FactsFromEvent): Even
 }
 
 export type ParsedRecord =
-  | { ok: true; event: NewEvent; agent: AgentFacts; contact?: undefined }
-  | { ok: true; event: NewEvent; contact: ContactFacts; agent?: undefined }
+  | { ok: true; event: NewEvent; agent: AgentFacts; contact?: undefined; contactEvent?: undefined }
+  | { ok: true; event: NewEvent; contact: ContactFacts; agent?: undefined; contactEvent?: undefined }
+  | { ok: true; event: NewEvent; contactEvent: ContactEventFacts; agent?: undefined; contact?: undefined }
   | { ok: false; reason: string };
 
 /**
@@ -69,6 +75,8 @@ interface RecordKind {
 }
 
 const RECORD_KINDS: readonly RecordKind[] = [
+  // first: a contact event's detail alone also has an event type, in any case
+  { name: 'contact event', matches: isContactEventPayload, read: contactEvent },
   {
     name: 'agent event',
     matches: (v) => 'EventType' in v || 'AgentARN' in v || 'CurrentAgentSnapshot' in v,
@@ -85,7 +93,7 @@ function kindOf(value: unknown): RecordKind | undefined {
   return isFields(value) ? RECORD_KINDS.find((k) => k.matches(value)) : undefined;
 }
 
-/** Validates one decoded JSON value as a Connect agent event or contact record. Never throws. */
+/** Validates one decoded JSON value as a Connect agent event, contact record or contact event. Never throws. */
 export function parseRecord(value: unknown, raw: string, source: SourceRef): ParsedRecord {
   const kind = kindOf(value);
   if (!kind) return { ok: false, reason: notConnectReason(value) };
@@ -101,7 +109,7 @@ function notConnectReason(value: unknown): string {
   if (value === null) return 'not a Connect agent event or contact record: got null';
   if (Array.isArray(value)) return 'not a Connect agent event or contact record: got an array';
   if (typeof value !== 'object') return `not a Connect agent event or contact record: got ${typeof value}`;
-  return 'not a Connect agent event or contact record: no EventType/AgentARN nor ContactId/AWSContactTraceRecordFormatVersion';
+  return 'not a Connect agent event or contact record: no EventType/AgentARN nor ContactId/AWSContactTraceRecordFormatVersion (nor a contact event: no detail-type)';
 }
 
 function agentEvent(value: Fields, raw: string, source: SourceRef): ParsedRecord {
@@ -138,6 +146,28 @@ function contactRecord(value: Fields, raw: string, source: SourceRef): ParsedRec
       source,
       raw,
       facts: storedContactFacts(contact),
+    },
+  };
+}
+
+function contactEvent(value: Fields, raw: string, source: SourceRef): ParsedRecord {
+  if (isEnveloped(value) && value['detail-type'] !== CONTACT_EVENT_DETAIL_TYPE) {
+    return { ok: false, reason: `not a Connect contact event: detail-type ${JSON.stringify(value['detail-type'] ?? null)}` };
+  }
+  const { facts: contactEvent, dedupeKey } = readContactEvent(value);
+  return {
+    ok: true,
+    contactEvent,
+    event: {
+      kind: 'contactEvent',
+      streamId: contactEventStreamId(contactEvent.instanceArn, contactEvent.contactId),
+      dedupeKey,
+      instanceArn: contactEvent.instanceArn,
+      occurredAt: contactEvent.at,
+      sortKey: `${padTime(contactEvent.at)}|${dedupeKey}`,
+      source,
+      raw,
+      facts: JSON.stringify({ v: FACTS_VERSION, ...contactEvent }),
     },
   };
 }
