@@ -71,6 +71,7 @@ function contactFactsOfValid(r: Obj): ContactFacts {
     InstanceARN: r.InstanceARN,
     InitialContactId: r.InitialContactId,
     PreviousContactId: r.PreviousContactId,
+    NextContactId: r.NextContactId,
     Channel: r.Channel,
     InitiationMethod: r.InitiationMethod,
     InitiationTimestamp: r.InitiationTimestamp,
@@ -80,14 +81,18 @@ function contactFactsOfValid(r: Obj): ContactFacts {
     Attributes: r.Attributes,
     CustomerEndpoint: ep && { Type: ep.Type, Address: ep.Address },
     Agent: a && {
+      ARN: a.ARN,
       Username: a.Username,
       ConnectedToAgentTimestamp: a.ConnectedToAgentTimestamp,
+      AgentInteractionDuration: a.AgentInteractionDuration,
+      AgentPauseDuration: a.AgentPauseDuration,
+      NumberOfHolds: a.NumberOfHolds,
       CustomerHoldDuration: a.CustomerHoldDuration,
       AfterContactWorkDuration: a.AfterContactWorkDuration,
       AfterContactWorkStartTimestamp: a.AfterContactWorkStartTimestamp,
       AfterContactWorkEndTimestamp: a.AfterContactWorkEndTimestamp,
     },
-    Queue: q && { Name: q.Name, EnqueueTimestamp: q.EnqueueTimestamp, DequeueTimestamp: q.DequeueTimestamp, Duration: q.Duration },
+    Queue: q && { ARN: q.ARN, Name: q.Name, EnqueueTimestamp: q.EnqueueTimestamp, DequeueTimestamp: q.DequeueTimestamp, Duration: q.Duration },
   };
 }
 
@@ -136,6 +141,7 @@ const zContactRecord = z.looseObject({
   InstanceARN: zText,
   InitialContactId: zOptText,
   PreviousContactId: zOptText,
+  NextContactId: zOptText,
   Channel: zOptText,
   InitiationMethod: zOptText,
   InitiationTimestamp: zInstant,
@@ -146,15 +152,19 @@ const zContactRecord = z.looseObject({
   CustomerEndpoint: z.looseObject({ Type: zOptText, Address: zOptText }).nullish(),
   Agent: z
     .looseObject({
+      ARN: zOptText,
       Username: zOptText,
       ConnectedToAgentTimestamp: zOptInstant,
+      AgentInteractionDuration: zOptNumber,
+      AgentPauseDuration: zOptNumber,
+      NumberOfHolds: zOptNumber,
       CustomerHoldDuration: zOptNumber,
       AfterContactWorkDuration: zOptNumber,
       AfterContactWorkStartTimestamp: zOptInstant,
       AfterContactWorkEndTimestamp: zOptInstant,
     })
     .nullish(),
-  Queue: z.looseObject({ Name: zOptText, EnqueueTimestamp: zOptInstant, DequeueTimestamp: zOptInstant, Duration: zOptNumber }).nullish(),
+  Queue: z.looseObject({ ARN: zOptText, Name: zOptText, EnqueueTimestamp: zOptInstant, DequeueTimestamp: zOptInstant, Duration: zOptNumber }).nullish(),
   // the other documented top-level fields: their JSON type only
   ...Object.fromEntries(
     DOCUMENTED_FIELD_TYPES.map(([key, type]) => [
@@ -228,6 +238,7 @@ const jContactRecord = {
     InstanceARN: jText,
     InitialContactId: jOptText,
     PreviousContactId: jOptText,
+    NextContactId: jOptText,
     Channel: jOptText,
     InitiationMethod: jOptText,
     InitiationTimestamp: jInstant,
@@ -239,15 +250,19 @@ const jContactRecord = {
     Agent: {
       type: ['object', 'null'],
       properties: {
+        ARN: jOptText,
         Username: jOptText,
         ConnectedToAgentTimestamp: jOptInstant,
+        AgentInteractionDuration: jOptNumber,
+        AgentPauseDuration: jOptNumber,
+        NumberOfHolds: jOptNumber,
         CustomerHoldDuration: jOptNumber,
         AfterContactWorkDuration: jOptNumber,
         AfterContactWorkStartTimestamp: jOptInstant,
         AfterContactWorkEndTimestamp: jOptInstant,
       },
     },
-    Queue: { type: ['object', 'null'], properties: { Name: jOptText, EnqueueTimestamp: jOptInstant, DequeueTimestamp: jOptInstant, Duration: jOptNumber } },
+    Queue: { type: ['object', 'null'], properties: { ARN: jOptText, Name: jOptText, EnqueueTimestamp: jOptInstant, DequeueTimestamp: jOptInstant, Duration: jOptNumber } },
     ...Object.fromEntries(DOCUMENTED_FIELD_TYPES.map(([key, type]) => [key, { type: [type, 'null'] }])),
   },
 };
@@ -288,11 +303,13 @@ const variants: Record<string, { agent: Reader<AgentFacts>; contact: Reader<Cont
 const agentValues: Obj[] = [];
 const contactValues: Obj[] = [];
 let bytes = 0;
-for (const e of simulate({ agents, hours: Infinity, seed: 7 })) {
+// contact events are left out: their case-insensitive field names take a pass of their own before either schema library could check them
+for (const e of simulate({ agents, hours: Infinity, seed: 7, contactEvents: false })) {
   if (agentValues.length + contactValues.length >= target) break;
   const line = JSON.stringify(e.payload);
   bytes += line.length;
-  (e.kind === 'agent' ? agentValues : contactValues).push(JSON.parse(line) as Obj);
+  if (e.kind === 'agent') agentValues.push(JSON.parse(line) as Obj);
+  else if (e.kind === 'contact') contactValues.push(JSON.parse(line) as Obj);
 }
 
 // Every variant accepts the same values, gives the same facts, and rejects the same broken ones.
