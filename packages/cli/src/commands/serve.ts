@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
-import type { Candidate, EventClock } from '@switchboard/core';
+import { Engine, type Candidate, type EventClock, type Rules } from '@switchboard/core';
 import { SqliteStore } from '@switchboard/core/sqlite';
 import { CliError, dbPath, loadRules, openStore, warnIfStale, type GlobalOptions } from '../context.js';
 import { isLoopback } from '../server/auth.js';
 import { startRuntime, type Runtime } from '../server/runtime.js';
 import { tailKinesis } from '../sources/kinesis.js';
-import { paceLive, payloadJson, simulate, type SimEvent } from '../simulator/index.js';
+import { LIVE_LEAD_MS, paceLive, payloadJson, simulate, splitAtOrigin, type SimEvent } from '../simulator/index.js';
 
 export interface ServeOptions extends GlobalOptions {
   port?: string;
@@ -92,14 +92,15 @@ export async function devCommand(options: DevOptions): Promise<void> {
   const speed = positive('speed', options.speed, 1);
   const seed = options.seed === undefined ? Date.now() % 2 ** 31 : Number(options.seed);
   const store = SqliteStore.open(path);
-  const wallStart = Date.now();
-  const clock = !tailing && speed !== 1 ? { wallAt: wallStart, simulatedAt: wallStart, speed } : undefined;
+  const simulation = tailing ? null : await fillInSimulation(store, loadRules(options).rules, { agents, seed });
+  // the simulated clock starts once its past is in the store
+  const clock = simulation ? { wallAt: Date.now(), simulatedAt: simulation.origin, speed } : undefined;
   const runtime = await start(store, options, false, clock);
   const abort = new AbortController();
 
   const source = tailing
     ? `tailing Kinesis stream ${options.kinesisStream}${options.endpoint ? ` at ${options.endpoint}` : ''}`
-    : `${agents} simulated agents at ${speed}x`;
+    : `${agents} simulated agents at ${speed}x (the last ${LIVE_LEAD_MS / 60_000} minutes filled in: ${simulation!.filledIn} events)`;
   process.stdout.write(`Switchboard is live: ${runtime.url}\n  ${source}; store ${path}\n  Ctrl+C to stop\n`);
 
   const feeding = tailing
@@ -116,7 +117,12 @@ export async function devCommand(options: DevOptions): Promise<void> {
           store.setSetting(`kinesis.${options.kinesisStream}.${checkpoint.shardId}`, checkpoint.sequenceNumber);
         },
       })
-    : feedSimulator(runtime, { agents, speed, seed, origin: wallStart, signal: abort.signal });
+    : feedSimulator(runtime, simulation!.live, {
+        speed,
+        // pacing starts a little after the clock did: at the simulated instant the clock shows now
+        origin: clock!.simulatedAt + (Date.now() - clock!.wallAt) * speed,
+        signal: abort.signal,
+      });
 
   const fed = feeding.catch((err: Error) => {
     if (!abort.signal.aborted) process.stderr.write(`switchboard: ${tailing ? 'Kinesis tail' : 'simulator'} stopped: ${err.message}\n`);
@@ -127,12 +133,31 @@ export async function devCommand(options: DevOptions): Promise<void> {
   });
 }
 
-/** Paces the simulator at wall-clock speed and ingests in small batches. */
-async function feedSimulator(
-  runtime: Runtime,
-  options: { agents: number; speed: number; seed: number; origin: number; signal: AbortSignal },
-): Promise<void> {
-  const events = simulate({ agents: options.agents, seed: options.seed, hours: Infinity });
+/**
+ * Starts the live simulation LIVE_LEAD_MS in the past, so that the centre is
+ * already busy, and ingests that past as history, in the large batches of a
+ * bulk ingest, before anything goes live. Delivered at once as live traffic,
+ * those events (28,000 at 2,000 agents) queued up in front of the live ones for
+ * seconds and were all in memory at the same time.
+ */
+async function fillInSimulation(
+  store: SqliteStore,
+  rules: Rules,
+  options: { agents: number; seed: number },
+): Promise<{ origin: number; filledIn: number; live: Iterable<SimEvent> }> {
+  const origin = Date.now();
+  const events = simulate({ agents: options.agents, seed: options.seed, hours: Infinity, start: origin - LIVE_LEAD_MS });
+  const { past, live } = splitAtOrigin(events, origin);
+  const summary = await new Engine(store, rules).ingest(
+    (function* () {
+      for (const event of past) yield toCandidate(event);
+    })(),
+  );
+  return { origin, filledIn: summary.read, live };
+}
+
+/** Paces the simulation at wall-clock speed and ingests in small batches. */
+async function feedSimulator(runtime: Runtime, events: Iterable<SimEvent>, options: { speed: number; origin: number; signal: AbortSignal }): Promise<void> {
   let batch: Candidate[] = [];
   let firstArrival = 0;
   let flushing: Promise<unknown> = Promise.resolve();
