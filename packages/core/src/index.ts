@@ -25,6 +25,6 @@ export * from './engine/projector.js';
 export * from './engine/alerts.js';
 export * from './engine/pipeline.js';
 export * from './engine/rebuild.js';
-export * from './flows/index.js';
+export * from './pipeline/index.js';
 export * from './engine/files.js';
 export * from './parse/worker.js';
