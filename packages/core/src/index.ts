@@ -21,7 +21,7 @@ export * from './store/ports.js';
 export { PackedPayload, packPayload, unpackPayload } from './store/payload-codec.js';
 export * from './engine/facts.js';
 export * from './engine/classify.js';
-export * from './engine/projector.js';
+export * from './engine/planner.js';
 export * from './engine/alerts.js';
 export * from './engine/pipeline.js';
 export * from './engine/rebuild.js';

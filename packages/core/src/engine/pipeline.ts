@@ -6,7 +6,7 @@ import { rulesHash, type Rules } from '../rules.js';
 import type { LocalStore } from '../store/ports.js';
 import { alertsForOutputs, sweepAlerts } from './alerts.js';
 import { classifyCandidates, eventKey, toClassifiedBatch, type ClassifiedBatch } from './classify.js';
-import { planProjection, type PlanOptions } from './projector.js';
+import { planProjection, type PlanOptions } from './planner.js';
 
 /** What a batch changed, for the listeners: no more, so that a transaction of many batches holds little. */
 interface Applied {

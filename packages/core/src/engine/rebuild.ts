@@ -4,7 +4,7 @@ import { newerContact, projectContact, type ContactProjection } from '../project
 import { rulesHash, type Rules } from '../rules.js';
 import type { AgentWrite, EventStore, ProjectionStore, Rebuildable } from '../store/ports.js';
 import { toProjectable } from './facts.js';
-import { AgentFolder, planProjection, type PlanOptions } from './projector.js';
+import { AgentFolder, planProjection, type PlanOptions } from './planner.js';
 
 export interface RebuildSummary {
   events: number;

@@ -2,7 +2,7 @@ import type { Alert } from '../api/views.js';
 import type { AppendedEvent } from '../model.js';
 import { alertsForOutputs, sweepAlerts } from '../engine/alerts.js';
 import { toProjectable } from '../engine/facts.js';
-import { planProjection, type Plan } from '../engine/projector.js';
+import { planProjection, type Plan } from '../engine/planner.js';
 import { newerContact, projectContact, type ContactProjection } from '../projectors/contacts.js';
 import { rulesHash, type Rules } from '../rules.js';
 import { contactKey, type AlertLedger, type EventStore, type ProjectionReader, type ProjectionStore } from '../store/ports.js';
