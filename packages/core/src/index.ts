@@ -23,7 +23,7 @@ export * from './engine/facts.js';
 export * from './engine/classify.js';
 export * from './engine/planner.js';
 export * from './engine/alerts.js';
-export * from './engine/pipeline.js';
+export * from './engine/local-engine.js';
 export * from './engine/rebuild.js';
 export * from './pipeline/index.js';
 export * from './engine/files.js';
