@@ -27,4 +27,4 @@ export * from './engine/local-engine.js';
 export * from './engine/rebuild.js';
 export * from './pipeline/index.js';
 export * from './engine/files.js';
-export * from './parse/worker.js';
+export * from './engine/parse-worker.js';
