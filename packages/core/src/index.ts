@@ -1,4 +1,5 @@
 export * from './model.js';
+export * from './alert.js';
 export * from './time.js';
 export * from './rules.js';
 export * from './phone.js';

@@ -1,4 +1,4 @@
-import type { Alert } from '../api/views.js';
+import type { Alert } from '../alert.js';
 import type { AgentState, Interval } from '../projectors/agent.js';
 import type { ContactProjection } from '../projectors/contacts.js';
 import type { Rules } from '../rules.js';

@@ -1,4 +1,4 @@
-import type { Alert } from '../api/views.js';
+import type { Alert } from '../alert.js';
 import { describeSource } from '../model.js';
 import type { Candidate } from '../parse/envelope.js';
 import type { AgentState } from '../projectors/agent.js';

@@ -1,4 +1,4 @@
-import type { Alert } from '../api/views.js';
+import type { Alert } from '../alert.js';
 import type { AppendedEvent } from '../model.js';
 import { alertsForOutputs, sweepAlerts } from '../engine/alerts.js';
 import { toProjectable } from '../engine/facts.js';

@@ -1,7 +1,7 @@
 import type { AppendedEvent, NewEvent, Rejection, StoredEvent } from '../model.js';
 import type { AgentState, Interval, Tally } from '../projectors/agent.js';
 import type { ContactProjection, Outcome } from '../projectors/contacts.js';
-import type { Alert } from '../api/views.js';
+import type { Alert } from '../alert.js';
 
 /** An interval or tally with the sort key of the event that produced it. */
 export type Emitted<T> = T & { emitKey: string };

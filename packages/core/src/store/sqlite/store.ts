@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Alert } from '../../api/views.js';
+import type { Alert } from '../../alert.js';
 import type { AppendedEvent, NewEvent, Rejection, SourceRef, StoredEvent } from '../../model.js';
 import { FACTS_VERSION } from '../../parse/record.js';
 import type { AgentState, Interval, Tally } from '../../projectors/agent.js';
