@@ -23,7 +23,7 @@ export { PackedPayload, packPayload, unpackPayload } from './store/payload-codec
 export * from './engine/facts.js';
 export * from './engine/classify.js';
 export * from './engine/planner.js';
-export * from './engine/alerts.js';
+export * from './projectors/alerts.js';
 export * from './engine/local-engine.js';
 export * from './engine/rebuild.js';
 export * from './pipeline/index.js';

@@ -4,7 +4,7 @@ import type { Candidate } from '../parse/envelope.js';
 import type { AgentState } from '../projectors/agent.js';
 import { rulesHash, type Rules } from '../rules.js';
 import type { LocalStore } from '../store/ports.js';
-import { alertsForOutputs, sweepAlerts } from './alerts.js';
+import { alertsForOutputs, sweepAlerts } from '../projectors/alerts.js';
 import { classifyCandidates, eventKey, toClassifiedBatch, type ClassifiedBatch } from './classify.js';
 import { planProjection, type PlanOptions } from './planner.js';
 

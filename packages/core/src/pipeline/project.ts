@@ -1,6 +1,6 @@
 import type { Alert } from '../alert.js';
 import type { AppendedEvent } from '../model.js';
-import { alertsForOutputs, sweepAlerts } from '../engine/alerts.js';
+import { alertsForOutputs, sweepAlerts } from '../projectors/alerts.js';
 import { toProjectable } from '../engine/facts.js';
 import { planProjection, type Plan } from '../engine/planner.js';
 import { newerContact, projectContact, type ContactProjection } from '../projectors/contacts.js';

@@ -1,6 +1,6 @@
 import type { Alert } from '../alert.js';
-import type { AgentState, Interval } from '../projectors/agent.js';
-import type { ContactProjection } from '../projectors/contacts.js';
+import type { AgentState, Interval } from './agent.js';
+import type { ContactProjection } from './contacts.js';
 import type { Rules } from '../rules.js';
 import { formatUtc } from '../time.js';
 
