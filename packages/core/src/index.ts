@@ -22,6 +22,7 @@ export * from './store/ports.js';
 export { PackedPayload, packPayload, unpackPayload } from './store/payload-codec.js';
 export * from './engine/facts.js';
 export * from './engine/classify.js';
+export * from './projections/index.js';
 export * from './engine/planner.js';
 export * from './projectors/alerts.js';
 export * from './engine/local-engine.js';

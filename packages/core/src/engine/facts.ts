@@ -9,6 +9,11 @@ export interface ProjectableEvent {
   contact?: ContactFacts;
 }
 
+/** The event with its facts: as given when it carries them, else read from the event. */
+export function projectable(item: ProjectableEvent): ProjectableEvent {
+  return item.agent || item.contact ? item : toProjectable(item.event);
+}
+
 /** What a stored event tells the projectors: its stored facts, or its payload read again. */
 export function toProjectable(event: AppendedEvent): ProjectableEvent {
   const facts = readFacts(event.facts, event);

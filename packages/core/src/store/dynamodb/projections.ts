@@ -9,11 +9,14 @@ import {
   type AgentSnapshot,
   type AgentWrite,
   type ContactQuery,
+  type DocumentQuery,
   type Emitted,
   type IntervalQuery,
   type ProjectionMeta,
   type ProjectionStore,
+  type ProjectionVersions,
   type ProjectionWrites,
+  type StoredDocument,
   type TallyQuery,
 } from '../ports.js';
 import {
@@ -29,7 +32,9 @@ import {
   type WriteRequest,
 } from './batch.js';
 import { packJson, shardOf, unpackJson, type Item } from './codec.js';
-import { AGENT_SHARDS, CONTACT_SHARDS, INDEX_BY_DAY, TTL_ATTRIBUTE, type TableNames } from './schema.js';
+import { DynamoDocuments } from './documents.js';
+import { AGENT_SHARDS, CONTACT_SHARDS, TTL_ATTRIBUTE, type TableNames } from './schema.js';
+import { dayIndexAttributes, FiledRange, itemsByDay } from './time-index.js';
 
 /** What a generation's projections need from the store. */
 export interface ProjectionContext {
@@ -44,7 +49,6 @@ export interface ProjectionContext {
 const CHUNK_BYTES = 24_000;
 const AGENT_READ_CONCURRENCY = 16;
 const WRITE_CONCURRENCY = 16;
-const DAY_MS = 86_400_000;
 
 export const genKey = (generation: number): Key => ({ pk: 'gen', sk: String(generation).padStart(10, '0') });
 
@@ -65,14 +69,19 @@ const DIMENSION_CODE = { status: 's', activity: 'a', contact: 'c' } as const;
  * rebuild that owns it (`conditional = false`).
  */
 export class DynamoProjections implements ProjectionStore {
-  private contactRange: { min: number; max: number } | null | undefined;
+  private readonly contactRange: FiledRange;
+  private readonly docs: DynamoDocuments;
 
   constructor(
     private readonly ctx: ProjectionContext,
     readonly generation: number,
     /** false while a rebuild owns the generation: nobody else writes to it */
     public conditional = true,
-  ) {}
+  ) {
+    const genItem = () => this.genItem();
+    this.contactRange = new FiledRange(ctx.doc, ctx.tables.projections, genKey(generation), generation, { min: 'minStart', max: 'maxStart' });
+    this.docs = new DynamoDocuments(ctx, generation, genKey(generation), genItem, (ms) => this.expiry(ms));
+  }
 
   private get table(): string {
     return this.ctx.tables.projections;
@@ -105,16 +114,17 @@ export class DynamoProjections implements ProjectionStore {
       generation: this.generation,
       rulesHash: (item?.rulesHash as string | undefined) ?? null,
       builtAt: typeof item?.builtAt === 'number' ? item.builtAt : null,
+      versions: (item?.versions as ProjectionVersions | undefined) ?? null,
     };
   }
 
-  async claimRules(rulesHash: string): Promise<void> {
+  async claimRules(rulesHash: string, versions?: ProjectionVersions): Promise<void> {
     await this.ctx.doc.send(
       new UpdateCommand({
         TableName: this.table,
         Key: genKey(this.generation),
-        UpdateExpression: 'SET rulesHash = :h, n = :n',
-        ExpressionAttributeValues: { ':h': rulesHash, ':n': this.generation },
+        UpdateExpression: `SET rulesHash = :h, n = :n${versions ? ', versions = :v' : ''}`,
+        ExpressionAttributeValues: { ':h': rulesHash, ':n': this.generation, ...(versions ? { ':v': versions } : {}) },
       }),
     );
   }
@@ -236,39 +246,24 @@ export class DynamoProjections implements ProjectionStore {
 
   async *contacts(query: ContactQuery): AsyncIterable<ContactProjection> {
     // fresh: other writers (another Lambda) extend the range
-    const range = await this.loadContactRange(true);
+    const range = await this.contactRange.get(() => this.genItem(), true);
     if (!range) return;
     const from = Math.max(query.from ?? -Infinity, range.min);
     const to = Math.min(query.to ?? Infinity, range.max + 1);
     if (!(from < to)) return;
-    for (let day = Math.floor(from / DAY_MS) * DAY_MS; day < to; day += DAY_MS) {
-      const values: Record<string, unknown> = {
-        ':day': `g${this.generation}#${utcDate(day)}`,
-        ':a': padTime(Math.max(from, day)),
-        ':b': padTime(Math.min(to, day + DAY_MS)),
-      };
-      if (query.outcome) values[':o'] = query.outcome;
-      for await (const item of queryItems(this.ctx.doc, {
-        TableName: this.table,
-        IndexName: INDEX_BY_DAY,
-        KeyConditionExpression: '#day = :day AND dsk BETWEEN :a AND :b',
-        ExpressionAttributeNames: { '#day': 'day' },
-        ExpressionAttributeValues: values,
-        ...(query.outcome ? { FilterExpression: 'oc = :o' } : {}),
-      })) {
-        const c = toContact(item);
-        if (c.startedAt >= from && c.startedAt < to) yield c;
-      }
+    const outcome = query.outcome ? { expression: 'oc = :o', values: { ':o': query.outcome } } : undefined;
+    for await (const item of itemsByDay(this.ctx.doc, this.table, `g${this.generation}`, from, to, outcome)) {
+      const c = toContact(item);
+      if (c.startedAt >= from && c.startedAt < to) yield c;
     }
   }
 
-  private async loadContactRange(fresh = false): Promise<{ min: number; max: number } | null> {
-    if (fresh || this.contactRange === undefined) {
-      const item = await this.genItem();
-      this.contactRange =
-        typeof item?.minStart === 'number' && typeof item.maxStart === 'number' ? { min: item.minStart, max: item.maxStart } : null;
-    }
-    return this.contactRange;
+  async getDocuments(projection: string, keys: readonly string[]): Promise<Map<string, StoredDocument>> {
+    return this.docs.get(projection, keys);
+  }
+
+  documents(projection: string, query?: DocumentQuery): AsyncIterable<StoredDocument> {
+    return this.docs.list(projection, query);
   }
 
   // ---- writes ----
@@ -294,6 +289,7 @@ export class DynamoProjections implements ProjectionStore {
     await batchWrite(this.ctx.doc, this.table, requests, this.ctx.retry);
     if (errors.length > 0) throw errors[0];
     await this.writeContacts(writes.contacts);
+    conflicts.push(...(await this.docs.write(writes.documents ?? [], this.conditional)));
     if (conflicts.length > 0) throw new VersionConflictError(conflicts);
   }
 
@@ -375,8 +371,7 @@ export class DynamoProjections implements ProjectionStore {
               ld: c.localDate,
               cs: c.chainStart,
               oc: c.row.outcome,
-              day: `g${this.generation}#${utcDate(c.startedAt)}`,
-              dsk: `${padTime(c.startedAt)}|${ck}`,
+              ...dayIndexAttributes(`g${this.generation}`, c.startedAt, ck),
               ...packJson('row', c.row),
             },
             ConditionExpression: 'attribute_not_exists(pk) OR upd < :u',
@@ -387,33 +382,10 @@ export class DynamoProjections implements ProjectionStore {
         if (!isConditionalCheckFailed(err)) throw err; // an older copy: the stored row wins
       }
     });
-    await this.extendContactRange(Math.min(...contacts.map((c) => c.startedAt)), Math.max(...contacts.map((c) => c.startedAt)));
+    await this.contactRange.extend(() => this.genItem(), Math.min(...contacts.map((c) => c.startedAt)), Math.max(...contacts.map((c) => c.startedAt)));
   }
 
-  /** Keeps the generation's range of contact start times (contacts() walks its days). */
-  private async extendContactRange(min: number, max: number): Promise<void> {
-    const known = await this.loadContactRange();
-    const bound = async (attr: 'minStart' | 'maxStart', value: number, op: '>' | '<') => {
-      try {
-        await this.ctx.doc.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: genKey(this.generation),
-            UpdateExpression: `SET ${attr} = :v, n = :n`,
-            ConditionExpression: `attribute_not_exists(${attr}) OR ${attr} ${op} :v`,
-            ExpressionAttributeValues: { ':v': value, ':n': this.generation },
-          }),
-        );
-      } catch (err) {
-        if (!isConditionalCheckFailed(err)) throw err;
-      }
-    };
-    if (!known || min < known.min) await bound('minStart', min, '>');
-    if (!known || max > known.max) await bound('maxStart', max, '<');
-    this.contactRange = { min: Math.min(min, known?.min ?? min), max: Math.max(max, known?.max ?? max) };
-  }
-
-  /** Deletes every item of the generation (agents, outputs, snapshots, contacts), keeping the generation item. */
+  /** Deletes every item of the generation (agents, outputs, snapshots, contacts, documents), keeping the generation item. */
   async deleteAll(): Promise<void> {
     const keysOnly = (pk: string) =>
       queryAll(this.ctx.doc, {
@@ -435,6 +407,9 @@ export class DynamoProjections implements ProjectionStore {
     for (let shard = 0; shard < CONTACT_SHARDS; shard++) {
       await batchWrite(this.ctx.doc, this.table, del(await keysOnly(`g${this.generation}#contact#${shard}`)), this.ctx.retry);
     }
+    const documents: WriteRequest[] = [];
+    for await (const key of this.docs.keys()) documents.push({ delete: key });
+    await batchWrite(this.ctx.doc, this.table, documents, this.ctx.retry);
   }
 
   async deleteGenerationItem(): Promise<void> {
@@ -531,12 +506,9 @@ function toContact(item: Item): ContactProjection {
   };
 }
 
-export function utcDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export type { Outcome };
+export { utcDate } from './time-index.js';

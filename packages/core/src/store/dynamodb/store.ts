@@ -1,42 +1,44 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Alert } from '../../alert.js';
 import { rawText, type AppendedEvent, type NewEvent, type Rejection, type SourceRef, type StoredEvent } from '../../model.js';
 import { orderedWithinTime, timePrefix } from '../ordering.js';
 import { padTime } from '../../parse/record.js';
 import type { AgentState, Interval, Tally } from '../../projectors/agent.js';
 import type { ContactProjection } from '../../projectors/contacts.js';
-import { PartialAppendError, VersionConflictError } from '../errors.js';
+import { PartialAppendError } from '../errors.js';
 import type {
   AgentRecord,
   AgentSnapshot,
   AlertLedger,
   ContactQuery,
+  DocumentQuery,
   EventStore,
   IntervalQuery,
   ProjectionMeta,
   ProjectionStore,
+  ProjectionVersions,
   ProjectionWrites,
   Rebuildable,
+  StoredDocument,
   TallyQuery,
 } from '../ports.js';
+import { DynamoAlertLedger, type AlertLedgerOptions } from './alerts.js';
 import {
   batchGet,
-  batchWrite,
   defaultRetry,
   isConditionalCheckFailed,
   mapLimit,
-  queryAll,
   queryPages,
-  sleep,
   type Key,
   type RetryOptions,
 } from './batch.js';
 import { eventItem, MAX_PAYLOAD_BYTES, packText, packedBytes, storedEventFromItem, unpackText, type Item } from './codec.js';
-import { DynamoProjections, genKey, utcDate } from './projections.js';
-import { COUNTER_SHARDS, EVENT_SHARDS, INDEX_BY_SHARD, tableNamesFromPrefix, TTL_ATTRIBUTE, type TableNames } from './schema.js';
+import { DynamoGenerations, type GenerationOptions } from './generations.js';
+import type { DynamoProjections } from './projections.js';
+import { COUNTER_SHARDS, EVENT_SHARDS, INDEX_BY_SHARD, tableNamesFromPrefix, type TableNames } from './schema.js';
 
-export interface DynamoStoreOptions {
+export interface DynamoStoreOptions extends GenerationOptions, AlertLedgerOptions {
   /** table names; or `tablePrefix` (`<prefix>events`, `<prefix>projections`, `<prefix>ledger`) */
   tables?: TableNames;
   tablePrefix?: string;
@@ -52,39 +54,21 @@ export interface DynamoStoreOptions {
   retry?: RetryOptions;
   /** conditional puts in flight per append; default 32 */
   appendConcurrency?: number;
-  /** how long the current generation number may be cached; default 1000 ms */
-  generationCacheMs?: number;
-  /**
-   * After switching generations, how long to wait for projector invocations
-   * that still write the old generation before the second catch-up pass;
-   * default 5000 ms.
-   */
-  settleMs?: number;
-  /**
-   * Catch-up passes also take events inserted this long before their start
-   * (appends that were in flight, index propagation); default 120 s.
-   */
-  catchUpMarginMs?: number;
   /** Limit of each index page read by scanAll and catch-up; default: DynamoDB's 1 MB pages */
   scanPageSize?: number;
-  /** a claimed alert that is still unpublished after this long may be claimed again; default 60 s */
-  alertLeaseMs?: number;
-  /** alerts are remembered (deduplicated) this long; default 90 days */
-  alertRetentionDays?: number;
   /** events expire (DynamoDB TTL) this many days after they occurred; default: kept */
   eventRetentionDays?: number;
   /** interval chunks and contact rows expire this many days after their time; default: kept */
   projectionRetentionDays?: number;
 }
 
-const ALERT_LOG_DAYS_SCANNED = 35;
-const CATCH_UP_CHUNK = 500;
-
 /**
  * The DynamoDB store: event table, ledger (quarantine, counters, alerts) and
  * generations of projections. Layout: ./schema.ts and docs/deploy-aws.md.
  * Implements EventStore, ProjectionStore (over the current generation),
- * Rebuildable and AlertLedger.
+ * Rebuildable and AlertLedger. The event table (with its counters and the
+ * quarantine) is here; generations.ts (with projections.ts and documents.ts)
+ * and alerts.ts are the other concerns, which this class composes.
  */
 export class DynamoStore implements EventStore, ProjectionStore, Rebuildable, AlertLedger {
   readonly doc: DynamoDBDocumentClient;
@@ -92,8 +76,8 @@ export class DynamoStore implements EventStore, ProjectionStore, Rebuildable, Al
   private readonly now: () => number;
   private readonly retry: RetryOptions;
   private readonly options: DynamoStoreOptions;
-  private cached: { projections: DynamoProjections; at: number } | null = null;
-  private readonly building = new Map<number, DynamoProjections>();
+  private readonly generations: DynamoGenerations;
+  private readonly ledger: DynamoAlertLedger;
 
   constructor(readonly client: DynamoDBClient, options: DynamoStoreOptions = {}) {
     const tables = options.tables ?? (options.tablePrefix !== undefined ? tableNamesFromPrefix(options.tablePrefix) : undefined);
@@ -103,142 +87,36 @@ export class DynamoStore implements EventStore, ProjectionStore, Rebuildable, Al
     this.now = options.now ?? Date.now;
     this.retry = options.retry ?? defaultRetry;
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  }
-
-  private get ctx() {
-    return { doc: this.doc, tables: this.tables, retry: this.retry, projectionDays: this.options.projectionRetentionDays };
+    const ctx = { doc: this.doc, tables: this.tables, retry: this.retry, projectionDays: options.projectionRetentionDays };
+    this.generations = new DynamoGenerations(ctx, options, this.now, (since) => this.indexedEvents({ since }));
+    this.ledger = new DynamoAlertLedger(this.doc, this.tables, this.retry, this.now, options);
   }
 
   // ---- generations ----
 
   /** The current generation number (1 until a rebuild switches). */
-  async currentGeneration(): Promise<number> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tables.projections, Key: { pk: 'meta', sk: 'meta' }, ConsistentRead: true }));
-    return typeof out.Item?.current === 'number' ? out.Item.current : 1;
+  currentGeneration(): Promise<number> {
+    return this.generations.currentGeneration();
   }
 
   /**
    * The projections of the current generation. A handler should take it once
    * per batch, so that planning and commit use the same generation.
    */
-  async current(): Promise<DynamoProjections> {
-    const maxAge = this.options.generationCacheMs ?? 1000;
-    // real time, not the store's (injectable) clock
-    if (this.cached && Date.now() - this.cached.at < maxAge) return this.cached.projections;
-    const generation = await this.currentGeneration();
-    const projections = this.cached?.projections.generation === generation ? this.cached.projections : new DynamoProjections(this.ctx, generation);
-    this.cached = { projections, at: Date.now() };
-    return projections;
+  current(): Promise<DynamoProjections> {
+    return this.generations.current();
   }
 
-  private async generations(): Promise<Array<{ n: number; scanFrom: number | null }>> {
-    const items = await queryAll(this.doc, {
-      TableName: this.tables.projections,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': 'gen' },
-      ConsistentRead: true,
-    });
-    return items.map((i) => ({ n: Number(i.sk), scanFrom: typeof i.scanFrom === 'number' ? i.scanFrom : null }));
+  beginGeneration(rulesHash: string, versions?: ProjectionVersions): Promise<DynamoProjections> {
+    return this.generations.begin(rulesHash, versions);
   }
 
-  async beginGeneration(rulesHash: string): Promise<DynamoProjections> {
-    const current = await this.currentGeneration();
-    const gens = await this.generations();
-    for (const g of gens) if (g.n !== current) await this.dropData(g.n);
-    const next = Math.max(current, ...gens.map((g) => g.n)) + 1;
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tables.projections,
-        Item: { ...genKey(next), n: next, rulesHash, state: 'building', scanFrom: this.now() - this.margin() },
-      }),
-    );
-    const target = new DynamoProjections(this.ctx, next, false);
-    this.building.set(next, target);
-    return target;
+  switchTo(generation: number, rulesHash: string, catchUp: (events: StoredEvent[]) => Promise<void>): Promise<void> {
+    return this.generations.switchTo(generation, rulesHash, catchUp);
   }
 
-  /**
-   * Catch-up pass 1 (events inserted since the rebuild's scan began), then the
-   * switch, then pass 2 (events inserted around the switch, which projector
-   * invocations that read the old generation number may have missed), then
-   * the old generations are deleted. Events handed over twice are harmless:
-   * the projector re-folds idempotently.
-   */
-  async switchTo(generation: number, rulesHash: string, catchUp: (events: StoredEvent[]) => Promise<void>): Promise<void> {
-    const gens = await this.generations();
-    const gen = gens.find((g) => g.n === generation);
-    if (!gen) throw new Error(`generation ${generation} does not exist (was it dropped?)`);
-    const target = this.building.get(generation) ?? new DynamoProjections(this.ctx, generation, false);
-    const pass1 = this.now();
-    await this.catchUpSince(gen.scanFrom ?? 0, catchUp, false);
-
-    const previous = await this.currentGeneration();
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tables.projections,
-        Key: genKey(generation),
-        UpdateExpression: 'SET rulesHash = :h, builtAt = :t, #state = :s',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':h': rulesHash, ':t': this.now(), ':s': 'current' },
-      }),
-    );
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tables.projections,
-        Key: { pk: 'meta', sk: 'meta' },
-        UpdateExpression: 'SET #current = :g',
-        ConditionExpression: 'attribute_not_exists(#current) OR #current = :prev',
-        ExpressionAttributeNames: { '#current': 'current' },
-        ExpressionAttributeValues: { ':g': generation, ':prev': previous },
-      }),
-    );
-    target.conditional = true;
-    this.building.delete(generation);
-    this.cached = { projections: target, at: Date.now() };
-
-    await sleep(this.options.settleMs ?? 5000);
-    await this.catchUpSince(pass1 - this.margin(), catchUp, true);
-    for (const g of gens) if (g.n !== generation) await this.dropData(g.n);
-    if (!gens.some((g) => g.n === previous) && previous !== generation) await this.dropData(previous);
-  }
-
-  async dropGeneration(generation: number): Promise<void> {
-    if (generation === (await this.currentGeneration())) return;
-    this.building.delete(generation);
-    await this.dropData(generation);
-  }
-
-  private async dropData(generation: number): Promise<void> {
-    const p = new DynamoProjections(this.ctx, generation, false);
-    await p.deleteAll();
-    await p.deleteGenerationItem();
-  }
-
-  private margin(): number {
-    return this.options.catchUpMarginMs ?? 120_000;
-  }
-
-  /** Hands events inserted at or after `since` to `fn`, in chunks, grouped by stream and in order. */
-  private async catchUpSince(since: number, fn: (events: StoredEvent[]) => Promise<void>, retryConflicts: boolean): Promise<void> {
-    let chunk: StoredEvent[] = [];
-    const flush = async () => {
-      if (chunk.length === 0) return;
-      const events = chunk;
-      chunk = [];
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await fn(events);
-        } catch (err) {
-          if (!(retryConflicts && err instanceof VersionConflictError && attempt < 5)) throw err;
-          await sleep(50 * 2 ** attempt);
-        }
-      }
-    };
-    for await (const e of orderedWithinTime(this.indexedEvents({ since }))) {
-      chunk.push(e);
-      if (chunk.length >= CATCH_UP_CHUNK) await flush();
-    }
-    await flush();
+  dropGeneration(generation: number): Promise<void> {
+    return this.generations.drop(generation);
   }
 
   // ---- event table ----
@@ -447,133 +325,27 @@ export class DynamoStore implements EventStore, ProjectionStore, Rebuildable, Al
 
   // ---- alert ledger ----
 
-  /**
-   * Claims each alert once: a conditional write on its id. An alert claimed
-   * but not marked published (the publisher died) can be claimed again after
-   * the lease, so an occurrence is published at least once and normally once.
-   */
-  async recordAlerts(alerts: readonly Alert[]): Promise<Alert[]> {
-    const now = this.now();
-    const expiresAt = Math.floor(now / 1000) + (this.options.alertRetentionDays ?? 90) * 86_400;
-    const unique = [...new Map(alerts.map((a) => [a.id, a])).values()];
-    const claimed = await mapLimit(unique, 16, async (a) => {
-      try {
-        const out = await this.doc.send(
-          new UpdateCommand({
-            TableName: this.tables.ledger,
-            Key: { pk: 'alert', sk: a.id },
-            UpdateExpression: `SET a = :a, st = :pending, claimedAt = :now, raisedAt = if_not_exists(raisedAt, :now), ${TTL_ATTRIBUTE} = :exp`,
-            ConditionExpression: 'attribute_not_exists(pk) OR (st = :pending AND claimedAt < :lease)',
-            ExpressionAttributeValues: {
-              ':a': JSON.stringify(a),
-              ':pending': 'pending',
-              ':now': now,
-              ':exp': expiresAt,
-              ':lease': now - (this.options.alertLeaseMs ?? 60_000),
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return { alert: a, raisedAt: Number(out.Attributes?.raisedAt ?? now) };
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return null;
-        throw err;
-      }
-    });
-    const fresh = claimed.filter((c): c is { alert: Alert; raisedAt: number } => c !== null);
-    await batchWrite(
-      this.doc,
-      this.tables.ledger,
-      fresh.flatMap(({ alert, raisedAt }) => [
-        { put: { pk: `alertlog#${utcDate(raisedAt)}`, sk: `${padTime(raisedAt)}|${alert.id}`, a: JSON.stringify(alert), [TTL_ATTRIBUTE]: expiresAt } },
-        { put: { pk: 'alertpending', sk: alert.id, a: JSON.stringify(alert), [TTL_ATTRIBUTE]: expiresAt } },
-      ]),
-      this.retry,
-    );
-    return fresh.map((c) => c.alert);
+  recordAlerts(alerts: readonly Alert[]): Promise<Alert[]> {
+    return this.ledger.recordAlerts(alerts);
   }
 
   /** Marks claimed alerts as delivered: they are not claimed again. */
-  async markAlertsPublished(ids: readonly string[]): Promise<void> {
-    await mapLimit(ids, 16, (id) =>
-      this.doc.send(
-        new UpdateCommand({
-          TableName: this.tables.ledger,
-          Key: { pk: 'alert', sk: id },
-          UpdateExpression: 'SET st = :published',
-          ExpressionAttributeValues: { ':published': 'published' },
-        }),
-      ),
-    );
-    await batchWrite(this.doc, this.tables.ledger, ids.map((id) => ({ delete: { pk: 'alertpending', sk: id } })), this.retry);
+  markAlertsPublished(ids: readonly string[]): Promise<void> {
+    return this.ledger.markAlertsPublished(ids);
   }
 
   /** Gives claimed alerts up after a failed delivery, so that a retry claims them at once. */
-  async releaseAlerts(ids: readonly string[]): Promise<void> {
-    await mapLimit(ids, 16, async (id) => {
-      try {
-        await this.doc.send(
-          new UpdateCommand({
-            TableName: this.tables.ledger,
-            Key: { pk: 'alert', sk: id },
-            UpdateExpression: 'SET claimedAt = :zero',
-            ConditionExpression: 'st = :pending',
-            ExpressionAttributeValues: { ':zero': 0, ':pending': 'pending' },
-          }),
-        );
-      } catch (err) {
-        if (!isConditionalCheckFailed(err)) throw err;
-      }
-    });
+  releaseAlerts(ids: readonly string[]): Promise<void> {
+    return this.ledger.releaseAlerts(ids);
   }
 
-  /**
-   * Claims again the alerts that were claimed but never marked published
-   * (the publisher crashed) once their lease ran out: the sweep delivers them.
-   */
-  async reclaimStaleAlerts(): Promise<Alert[]> {
-    const now = this.now();
-    const pending = await queryAll(this.doc, {
-      TableName: this.tables.ledger,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': 'alertpending' },
-    });
-    const claimed = await mapLimit(pending, 16, async (item) => {
-      try {
-        await this.doc.send(
-          new UpdateCommand({
-            TableName: this.tables.ledger,
-            Key: { pk: 'alert', sk: item.sk as string },
-            UpdateExpression: 'SET claimedAt = :now',
-            ConditionExpression: 'st = :pending AND claimedAt < :lease',
-            ExpressionAttributeValues: { ':now': now, ':pending': 'pending', ':lease': now - (this.options.alertLeaseMs ?? 60_000) },
-          }),
-        );
-        return JSON.parse(item.a as string) as Alert;
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return null;
-        throw err;
-      }
-    });
-    return claimed.filter((a): a is Alert => a !== null);
+  /** Claims again the alerts whose publisher crashed, once their lease ran out: the sweep delivers them. */
+  reclaimStaleAlerts(): Promise<Alert[]> {
+    return this.ledger.reclaimStaleAlerts();
   }
 
-  async recentAlerts(limit: number): Promise<Alert[]> {
-    const out: Alert[] = [];
-    const today = this.now();
-    for (let d = 0; d < ALERT_LOG_DAYS_SCANNED && out.length < limit; d++) {
-      for await (const page of queryPages(this.doc, {
-        TableName: this.tables.ledger,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `alertlog#${utcDate(today - d * 86_400_000)}` },
-        ScanIndexForward: false,
-        Limit: limit - out.length,
-      })) {
-        for (const i of page) if (out.length < limit) out.push(JSON.parse(i.a as string) as Alert);
-        if (out.length >= limit) break;
-      }
-    }
-    return out;
+  recentAlerts(limit: number): Promise<Alert[]> {
+    return this.ledger.recentAlerts(limit);
   }
 
   // ---- projections of the current generation ----
@@ -581,8 +353,8 @@ export class DynamoStore implements EventStore, ProjectionStore, Rebuildable, Al
   async meta(): Promise<ProjectionMeta> {
     return (await this.current()).meta();
   }
-  async claimRules(rulesHash: string): Promise<void> {
-    return (await this.current()).claimRules(rulesHash);
+  async claimRules(rulesHash: string, versions?: ProjectionVersions): Promise<void> {
+    return (await this.current()).claimRules(rulesHash, versions);
   }
   async getAgents(agentArns: readonly string[]): Promise<Map<string, AgentRecord>> {
     return (await this.current()).getAgents(agentArns);
@@ -604,6 +376,12 @@ export class DynamoStore implements EventStore, ProjectionStore, Rebuildable, Al
   }
   async *contacts(query: ContactQuery): AsyncIterable<ContactProjection> {
     yield* (await this.current()).contacts(query);
+  }
+  async getDocuments(projection: string, keys: readonly string[]): Promise<Map<string, StoredDocument>> {
+    return (await this.current()).getDocuments(projection, keys);
+  }
+  async *documents(projection: string, query?: DocumentQuery): AsyncIterable<StoredDocument> {
+    yield* (await this.current()).documents(projection, query);
   }
   async commit(writes: ProjectionWrites): Promise<void> {
     return (await this.current()).commit(writes);

@@ -10,19 +10,26 @@ import type {
   AgentRecord,
   AgentSnapshot,
   ContactQuery,
+  DocumentQuery,
   IntervalQuery,
   LocalStore,
   ProjectionMeta,
   ProjectionStore,
+  ProjectionVersions,
   ProjectionWrites,
+  StoredDocument,
   TallyQuery,
 } from '../ports.js';
 import { bySortKey, TieOrder, timePrefix } from '../ordering.js';
 import { storedPayload } from '../payload-codec.js';
+import { SqliteAlertLedger } from './alerts.js';
+import { SqliteGenerations } from './generations.js';
+import { MetaTable } from './meta.js';
 import { openPayloadLog, type PayloadLog } from './payloads.js';
-import { SqliteProjections } from './projections.js';
+import type { RetentionTarget } from './projections.js';
+import { SqliteSettings } from './settings.js';
 import { StreamNumbers } from './streams.js';
-import { BASE_SCHEMA, GENERATION_TABLES, generationIndexes, SCHEMA_VERSION } from './schema.js';
+import { BASE_SCHEMA, SCHEMA_VERSION } from './schema.js';
 
 type Row = Record<string, unknown>;
 const SCAN_PAGE = 5_000;
@@ -55,12 +62,18 @@ export class StoreError extends Error {
 /**
  * The embedded store: event table, quarantine, alert ledger and generations of
  * projections in one SQLite file (WAL, so the dashboard reads while ingesting),
- * and the events' raw payloads in an append-only log beside it.
+ * and the events' raw payloads in an append-only log beside it. The event
+ * table is here; the other concerns are modules of their own (generations.ts
+ * with projections.ts and documents.ts, alerts.ts, settings.ts) that this
+ * class composes into one LocalStore, under one transaction.
  */
 export class SqliteStore implements LocalStore {
-  private current: SqliteProjections;
   private readonly stmts;
   private readonly streams: StreamNumbers;
+  private readonly metaTable: MetaTable;
+  private readonly generations: SqliteGenerations;
+  private readonly ledger: SqliteAlertLedger;
+  private readonly settings: SqliteSettings;
   /** set inside transaction(): payloads being written while the rows are prepared; awaited before COMMIT */
   private payloadWrites: Promise<void>[] | null = null;
 
@@ -102,21 +115,12 @@ export class SqliteStore implements LocalStore {
                 (SELECT MAX(occurred_at) FROM events) AS last`,
       ),
       listQuarantine: db.prepare(`SELECT * FROM quarantine ORDER BY id DESC LIMIT ?`),
-      getMeta: db.prepare(`SELECT value FROM meta WHERE key = ?`),
-      setMeta: db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)`),
-      recordAlert: db.prepare(`INSERT INTO alerts (id, raised_at, alert) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING`),
-      recentAlerts: db.prepare(`SELECT alert FROM alerts ORDER BY raised_at DESC, id LIMIT ?`),
     };
     this.streams = new StreamNumbers(db);
-    let generation = Number(this.metaValue('generation') ?? 0);
-    if (generation === 0) {
-      generation = 1;
-      db.transaction(() => {
-        new SqliteProjections(db, this.streams, 1, true);
-        this.stmts.setMeta.run('generation', '1');
-      })();
-    }
-    this.current = new SqliteProjections(db, this.streams, generation, true);
+    this.metaTable = new MetaTable(db);
+    this.generations = new SqliteGenerations(db, this.streams, this.metaTable);
+    this.ledger = new SqliteAlertLedger(db);
+    this.settings = new SqliteSettings(this.metaTable);
   }
 
   /** Opens (creating if needed) the store at `path`; ':memory:' for tests. */
@@ -159,27 +163,21 @@ export class SqliteStore implements LocalStore {
     return this.db.pragma('data_version', { simple: true }) as number;
   }
 
+  // ---- settings ----
+
   /** The settings whose keys start with `prefix`, keyed by the rest of the key. */
   settingsWithPrefix(prefix: string): Map<string, string> {
-    const full = `setting.${prefix}`;
-    const rows = this.db.prepare(`SELECT key, value FROM meta WHERE key >= ? AND key < ?`).all(full, `${full}\uffff`) as Row[];
-    return new Map(rows.map((r) => [(r.key as string).slice(full.length), r.value as string]));
+    return this.settings.settingsWithPrefix(prefix);
   }
 
   /** A small persistent setting, e.g. a Kinesis checkpoint. */
   setSetting(key: string, value: string): void {
-    this.stmts.setMeta.run(`setting.${key}`, value);
+    this.settings.setSetting(key, value);
   }
 
-  private metaValue(key: string): string | undefined {
-    return (this.stmts.getMeta.get(key) as Row | undefined)?.value as string | undefined;
-  }
-
-  /** The current generation's projections (another process may have switched it). */
-  private projections(): SqliteProjections {
-    const generation = Number(this.metaValue('generation'));
-    if (generation !== this.current.generation) this.current = new SqliteProjections(this.db, this.streams, generation);
-    return this.current;
+  /** The current generation's projections. */
+  private projections() {
+    return this.generations.current();
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
@@ -318,32 +316,34 @@ export class SqliteStore implements LocalStore {
 
   /**
    * Deletes what is older than the cutoffs (ms since the epoch): events and
-   * quarantined inputs before `eventsBefore`; intervals, tallies, contact rows
-   * and alerts of the current projections before `projectionsBefore`; then the
-   * payload segments that no remaining event points into. Agent
-   * states and snapshots stay (they are the present). With `dryRun`, counts
-   * only. A later rebuild replays only the events that remain.
+   * quarantined inputs before `eventsBefore`; intervals, tallies, contact rows,
+   * dated documents and alerts of the current projections before
+   * `projectionsBefore`; then the payload segments that no remaining event
+   * points into. Agent states and snapshots stay (they are the present). With
+   * `dryRun`, counts only. A later rebuild replays only the events that remain.
    */
   prune(cutoffs: { eventsBefore?: number; projectionsBefore?: number }, dryRun = false): Record<string, number> {
-    const g = `g${this.projections().generation}_`;
-    const targets: Array<[string, string, number | undefined]> = [
-      ['events', 'events WHERE occurred_at < ?', cutoffs.eventsBefore],
-      ['quarantined', 'quarantine WHERE received_at < ?', cutoffs.eventsBefore],
-      ['intervals', `${g}intervals WHERE end_ms < ?`, cutoffs.projectionsBefore],
-      ['tallies', `${g}tallies WHERE at_ms < ?`, cutoffs.projectionsBefore],
-      ['contacts', `${g}contacts WHERE started_at < ?`, cutoffs.projectionsBefore],
-      ['alerts', 'alerts WHERE raised_at < ?', cutoffs.projectionsBefore],
+    const { eventsBefore, projectionsBefore } = cutoffs;
+    const targets: RetentionTarget[] = [
+      ...(eventsBefore === undefined
+        ? []
+        : [
+            { name: 'events', from: 'events WHERE occurred_at < ?', params: [eventsBefore] },
+            { name: 'quarantined', from: 'quarantine WHERE received_at < ?', params: [eventsBefore] },
+          ]),
+      ...(projectionsBefore === undefined
+        ? []
+        : [...this.projections().retention(projectionsBefore), { name: 'alerts', from: 'alerts WHERE raised_at < ?', params: [projectionsBefore] }]),
     ];
     const counts: Record<string, number> = {};
     this.db.transaction(() => {
-      for (const [name, from, cutoff] of targets) {
-        if (cutoff === undefined) continue;
+      for (const { name, from, params } of targets) {
         counts[name] = dryRun
-          ? ((this.db.prepare(`SELECT COUNT(*) AS n FROM ${from}`).get(cutoff) as Row).n as number)
-          : this.db.prepare(`DELETE FROM ${from}`).run(cutoff).changes;
+          ? (this.db.prepare(`SELECT COUNT(*) FROM ${from}`).pluck().get(...params) as number)
+          : this.db.prepare(`DELETE FROM ${from}`).run(...params).changes;
       }
     })();
-    if (!dryRun && cutoffs.eventsBefore !== undefined) {
+    if (!dryRun && eventsBefore !== undefined) {
       // payload segments older than the oldest event left hold no live payload
       const first = this.stmts.firstPayload.get() as Row | undefined;
       this.payloads.dropBefore(first ? (first.payload_at as number) : null);
@@ -353,19 +353,12 @@ export class SqliteStore implements LocalStore {
 
   // ---- alert ledger ----
 
-  async recordAlerts(alerts: readonly Alert[]): Promise<Alert[]> {
-    const fresh: Alert[] = [];
-    const now = Date.now();
-    const run = () => {
-      for (const a of alerts) if (this.stmts.recordAlert.run(a.id, now, JSON.stringify(a)).changes === 1) fresh.push(a);
-    };
-    if (this.db.inTransaction) run();
-    else this.db.transaction(run)();
-    return fresh;
+  recordAlerts(alerts: readonly Alert[]): Promise<Alert[]> {
+    return this.ledger.recordAlerts(alerts);
   }
 
-  async recentAlerts(limit: number): Promise<Alert[]> {
-    return (this.stmts.recentAlerts.all(limit) as Row[]).map((r) => JSON.parse(r.alert as string) as Alert);
+  recentAlerts(limit: number): Promise<Alert[]> {
+    return this.ledger.recentAlerts(limit);
   }
 
   // ---- projections (current generation) ----
@@ -373,8 +366,8 @@ export class SqliteStore implements LocalStore {
   meta(): Promise<ProjectionMeta> {
     return this.projections().meta();
   }
-  claimRules(rulesHash: string): Promise<void> {
-    return this.projections().claimRules(rulesHash);
+  claimRules(rulesHash: string, versions?: ProjectionVersions): Promise<void> {
+    return this.projections().claimRules(rulesHash, versions);
   }
   getAgents(agentArns: readonly string[]): Promise<Map<string, AgentRecord>> {
     return this.projections().getAgents(agentArns);
@@ -397,56 +390,33 @@ export class SqliteStore implements LocalStore {
   contacts(query: ContactQuery): AsyncIterable<ContactProjection> {
     return this.projections().contacts(query);
   }
+  getDocuments(projection: string, keys: readonly string[]): Promise<Map<string, StoredDocument>> {
+    return this.projections().getDocuments(projection, keys);
+  }
+  documents(projection: string, query?: DocumentQuery): AsyncIterable<StoredDocument> {
+    return this.projections().documents(projection, query);
+  }
   commit(writes: ProjectionWrites): Promise<void> {
     return this.projections().commit(writes);
   }
 
   // ---- rebuild ----
 
-  async beginGeneration(rulesHash: string): Promise<ProjectionStore & { generation: number }> {
-    const current = this.projections().generation;
-    const next = current + 1;
-    this.db.transaction(() => {
-      for (const g of this.leftoverGenerations(current)) this.dropTables(g);
-      this.stmts.setMeta.run(`gen.${next}.rulesHash`, rulesHash);
-      this.stmts.setMeta.run(`gen.${next}.hwm`, String((this.stmts.maxSeq.get() as Row).seq));
-    })();
-    return new SqliteProjections(this.db, this.streams, next, 'tables');
+  async beginGeneration(rulesHash: string, versions?: ProjectionVersions): Promise<ProjectionStore & { generation: number }> {
+    return this.generations.begin(rulesHash, versions, (this.stmts.maxSeq.get() as Row).seq as number);
   }
 
   async switchTo(generation: number, rulesHash: string, catchUp: (events: StoredEvent[]) => Promise<void>): Promise<void> {
-    // the index sorts spill to temporary files rather than growing the heap by the size of the tables
-    this.db.pragma('temp_store = FILE');
-    try {
-      this.db.exec(generationIndexes(generation));
-    } finally {
-      this.db.pragma('temp_store = MEMORY');
-    }
+    this.generations.index(generation);
     await this.transaction(async () => {
-      const hwm = Number(this.metaValue(`gen.${generation}.hwm`) ?? 0);
-      const late = (this.stmts.afterSeq.all(hwm) as Row[]).map((r) => this.toStored(r));
+      const late = (this.stmts.afterSeq.all(this.generations.highWaterMark(generation)) as Row[]).map((r) => this.toStored(r));
       await catchUp(late);
-      this.stmts.setMeta.run(`gen.${generation}.rulesHash`, rulesHash);
-      this.stmts.setMeta.run(`gen.${generation}.builtAt`, String(Date.now()));
-      this.stmts.setMeta.run('generation', String(generation));
-      for (const g of this.leftoverGenerations(generation)) this.dropTables(g);
+      this.generations.makeCurrent(generation, rulesHash);
     });
-    this.current = new SqliteProjections(this.db, this.streams, generation);
   }
 
   async dropGeneration(generation: number): Promise<void> {
-    if (generation === this.projections().generation) return;
-    this.db.transaction(() => this.dropTables(generation))();
-  }
-
-  private leftoverGenerations(current: number): number[] {
-    const rows = this.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'g[0-9]*_agents'`).all() as Row[];
-    return rows.map((r) => Number(/^g(\d+)_/.exec(r.name as string)![1])).filter((g) => g !== current);
-  }
-
-  private dropTables(generation: number): void {
-    for (const t of GENERATION_TABLES) this.db.exec(`DROP TABLE IF EXISTS g${generation}_${t}`);
-    this.db.prepare(`DELETE FROM meta WHERE key LIKE ?`).run(`gen.${generation}.%`);
+    this.generations.drop(generation);
   }
 
   private toStored(r: Row): StoredEvent {
