@@ -53,6 +53,11 @@ export function projectionChanges(changed: ReadonlySet<string>, projections: rea
   return Object.fromEntries(projections.map((p) => [p.changeKey, changed.has(p.changeKey)])) as ProjectionChanges;
 }
 
+/** Every projection changed (another process wrote the store). */
+export function allProjectionsChanged(projections: readonly ProjectionDefinition[] = PROJECTIONS): ProjectionChanges {
+  return projectionChanges(new Set(projections.map((p) => p.changeKey)), projections);
+}
+
 /** Alerts for occurrences still going on at `now`, from every projection that raises them. */
 export async function ongoingAlerts(
   projections: ProjectionReader,
