@@ -2,7 +2,7 @@ import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DocumentQuery, DocumentWrite, StoredDocument } from '../ports.js';
 import { batchGet, isConditionalCheckFailed, mapLimit, queryItems, type Key } from './batch.js';
 import { packJson, shardOf, unpackJson, type Item } from './codec.js';
-import type { ProjectionContext } from './projections.js';
+import type { ProjectionContext } from './context.js';
 import { DOCUMENT_SHARDS } from './schema.js';
 import { dayIndexAttributes, FiledRange, itemsByDay } from './time-index.js';
 

@@ -4,7 +4,8 @@ import { VersionConflictError } from '../errors.js';
 import { orderedWithinTime } from '../ordering.js';
 import type { ProjectionVersions } from '../ports.js';
 import { queryAll, sleep } from './batch.js';
-import { DynamoProjections, genKey, type ProjectionContext } from './projections.js';
+import type { ProjectionContext } from './context.js';
+import { DynamoProjections, genKey } from './projections.js';
 
 const CATCH_UP_CHUNK = 500;
 

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { padTime } from '../../parse/record.js';
 import type { AgentState, Interval, Tally } from '../../projectors/agent.js';
 import type { ContactProjection, ContactRow, Outcome } from '../../projectors/contacts.js';
@@ -28,22 +28,14 @@ import {
   queryItems,
   settleLimit,
   type Key,
-  type RetryOptions,
   type WriteRequest,
 } from './batch.js';
 import { packJson, shardOf, unpackJson, type Item } from './codec.js';
+import type { ProjectionContext } from './context.js';
 import { DynamoDocuments } from './documents.js';
-import { AGENT_SHARDS, CONTACT_SHARDS, TTL_ATTRIBUTE, type TableNames } from './schema.js';
+import { AGENT_SHARDS, CONTACT_SHARDS, TTL_ATTRIBUTE } from './schema.js';
 import { dayIndexAttributes, FiledRange, itemsByDay } from './time-index.js';
 
-/** What a generation's projections need from the store. */
-export interface ProjectionContext {
-  doc: DynamoDBDocumentClient;
-  tables: TableNames;
-  retry: RetryOptions;
-  /** projection items expire (DynamoDB TTL) this many days after their time */
-  projectionDays?: number;
-}
 
 /** A chunk of outputs is cut at about this many bytes of JSON (before gzip). */
 const CHUNK_BYTES = 24_000;
@@ -510,5 +502,5 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export type { Outcome };
+export type { Outcome, ProjectionContext };
 export { utcDate } from './time-index.js';
