@@ -3,6 +3,7 @@ import type { AgentFacts } from '../model.js';
 import { applyAgentEvent, initialAgentState, type AgentState, type Interval, type Tally } from '../projectors/agent.js';
 import { alertsForIntervals, sweepAlerts } from '../projectors/alerts.js';
 import { protectAgentName, type PrivacyRules } from '../privacy.js';
+import { compareText } from '../store/ordering.js';
 import type { AgentRecord, AgentSnapshot, AgentWrite, Emitted } from '../store/ports.js';
 import type { PlanContext, ProjectionDefinition, Replay, ReplayContext } from './definition.js';
 
@@ -36,7 +37,7 @@ export const agentsProjection: ProjectionDefinition = {
     if (byAgent.size === 0) return;
     const records = await ctx.projections.getAgents([...byAgent.keys()]);
     for (const [agentArn, list] of byAgent) {
-      list.sort((a, b) => compareKeys(a.event.sortKey, b.event.sortKey));
+      list.sort((a, b) => compareText(a.event.sortKey, b.event.sortKey));
       const write = await planAgent(ctx, agentArn, records.get(agentArn) ?? null, list);
       plan.writes.agents.push(write);
       plan.agents.push(write.record.state);
@@ -57,7 +58,7 @@ export const agentsProjection: ProjectionDefinition = {
 
 async function planAgent(ctx: PlanContext, agentArn: string, record: AgentRecord | null, events: ProjectableEvent[]): Promise<AgentWrite> {
   const first = events[0]!;
-  const late = record !== null && compareKeys(first.event.sortKey, record.lastSortKey) <= 0;
+  const late = record !== null && compareText(first.event.sortKey, record.lastSortKey) <= 0;
   if (!late) {
     const fold = new AgentFolder(
       record?.state ?? initialAgentState(agentArn, first.agent!.instanceArn),
@@ -184,8 +185,4 @@ export class AgentFolder {
       snapshots: this.snapshots,
     };
   }
-}
-
-export function compareKeys(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

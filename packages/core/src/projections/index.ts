@@ -72,6 +72,6 @@ export async function ongoingAlerts(
 
 export type { ProjectionDefinition, Plan, PlanContext, Replay, ReplayContext, Storage } from './definition.js';
 export { emptyPlan } from './definition.js';
-export { agentsProjection, AgentFolder, SNAPSHOT_EVERY, compareKeys } from './agents.js';
+export { agentsProjection, AgentFolder, SNAPSHOT_EVERY } from './agents.js';
 export { contactsProjection } from './contacts.js';
 export { documentProjection, readDocuments, DocumentFold, type DocumentProjection, type DocumentProjectionSpec } from './documents.js';

@@ -32,6 +32,7 @@ import {
 } from './batch.js';
 import { packJson, shardOf, unpackJson, type Item } from './codec.js';
 import type { ProjectionContext } from './context.js';
+import { compareText } from '../ordering.js';
 import { DynamoDocuments } from './documents.js';
 import { AGENT_SHARDS, CONTACT_SHARDS, TTL_ATTRIBUTE } from './schema.js';
 import { dayIndexAttributes, FiledRange, itemsByDay } from './time-index.js';
@@ -170,7 +171,7 @@ export class DynamoProjections implements ProjectionStore {
         ExpressionAttributeValues: { ':pk': `g${this.generation}#agents#${shard}` },
       }),
     );
-    return parts.flat().sort((a, b) => compare(a.sk as string, b.sk as string));
+    return parts.flat().sort((a, b) => compareText(a.sk as string, b.sk as string));
   }
 
   async listAgents(): Promise<AgentState[]> {
@@ -179,7 +180,7 @@ export class DynamoProjections implements ProjectionStore {
 
   /** Agents whose outputs can matter for a query starting at `from` (none emitted after lastEventAt). */
   private async agentsFor(agentArns: string[] | undefined, from: number | undefined): Promise<string[]> {
-    if (agentArns) return [...new Set(agentArns)].sort(compare);
+    if (agentArns) return [...new Set(agentArns)].sort(compareText);
     const records = await this.agentRecords();
     return records
       .filter((r) => from === undefined || (typeof r.lea === 'number' && r.lea > from))
@@ -429,7 +430,7 @@ export function buildChunks(intervals: readonly Emitted<Interval>[], tallies: re
     group(iv.emitKey)[1].push(t);
   }
   for (const t of tallies) group(t.emitKey)[2].push([t.kind, t.contactId, t.at]);
-  const groups = [...byKey.values()].sort((a, b) => compare(a[0], b[0]));
+  const groups = [...byKey.values()].sort((a, b) => compareText(a[0], b[0]));
   const chunks: Chunk[] = [];
   let current: EmitGroup[] = [];
   let bytes = 0;
@@ -498,9 +499,6 @@ function toContact(item: Item): ContactProjection {
   };
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 export type { Outcome, ProjectionContext };
 export { utcDate } from './time-index.js';
