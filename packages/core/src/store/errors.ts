@@ -31,6 +31,11 @@ export class VersionConflictError extends Error {
   }
 }
 
+/** The embedded store cannot be opened or used as asked (a clear message for the CLI, no stack trace). */
+export class StoreError extends Error {
+  override name = 'StoreError';
+}
+
 function describe(err: unknown): string {
   if (err instanceof Error) return `${err.name}: ${err.message}`;
   return String(err);

@@ -1,12 +1,9 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Alert } from '../../alert.js';
-import { rawText, type AppendedEvent, type NewEvent, type Rejection, type SourceRef, type StoredEvent } from '../../model.js';
-import { orderedWithinTime, timePrefix } from '../ordering.js';
-import { padTime } from '../../parse/record.js';
+import type { AppendedEvent, NewEvent, Rejection, StoredEvent } from '../../model.js';
 import type { AgentState, Interval, Tally } from '../../projectors/agent.js';
 import type { ContactProjection } from '../../projectors/contacts.js';
-import { PartialAppendError } from '../errors.js';
 import type {
   AgentRecord,
   AgentSnapshot,
@@ -24,21 +21,13 @@ import type {
   TallyQuery,
 } from '../ports.js';
 import { DynamoAlertLedger, type AlertLedgerOptions } from './alerts.js';
-import {
-  batchGet,
-  defaultRetry,
-  isConditionalCheckFailed,
-  mapLimit,
-  queryPages,
-  type Key,
-  type RetryOptions,
-} from './batch.js';
-import { eventItem, MAX_PAYLOAD_BYTES, packText, packedBytes, storedEventFromItem, unpackText, type Item } from './codec.js';
+import { defaultRetry, type Key, type RetryOptions } from './batch.js';
+import { DynamoEvents, type EventTableOptions } from './events.js';
 import { DynamoGenerations, type GenerationOptions } from './generations.js';
 import type { DynamoProjections } from './projections.js';
-import { COUNTER_SHARDS, EVENT_SHARDS, INDEX_BY_SHARD, tableNamesFromPrefix, type TableNames } from './schema.js';
+import { tableNamesFromPrefix, type TableNames } from './schema.js';
 
-export interface DynamoStoreOptions extends GenerationOptions, AlertLedgerOptions {
+export interface DynamoStoreOptions extends EventTableOptions, GenerationOptions, AlertLedgerOptions {
   /** table names; or `tablePrefix` (`<prefix>events`, `<prefix>projections`, `<prefix>ledger`) */
   tables?: TableNames;
   tablePrefix?: string;
@@ -52,12 +41,6 @@ export interface DynamoStoreOptions extends GenerationOptions, AlertLedgerOption
   now?: () => number;
   /** back-off for unprocessed batch items; default 50 ms doubling */
   retry?: RetryOptions;
-  /** conditional puts in flight per append; default 32 */
-  appendConcurrency?: number;
-  /** Limit of each index page read by scanAll and catch-up; default: DynamoDB's 1 MB pages */
-  scanPageSize?: number;
-  /** events expire (DynamoDB TTL) this many days after they occurred; default: kept */
-  eventRetentionDays?: number;
   /** interval chunks and contact rows expire this many days after their time; default: kept */
   projectionRetentionDays?: number;
 }
@@ -66,16 +49,14 @@ export interface DynamoStoreOptions extends GenerationOptions, AlertLedgerOption
  * The DynamoDB store: event table, ledger (quarantine, counters, alerts) and
  * generations of projections. Layout: ./schema.ts and docs/deploy-aws.md.
  * Implements EventStore, ProjectionStore (over the current generation),
- * Rebuildable and AlertLedger. The event table (with its counters and the
- * quarantine) is here; generations.ts (with projections.ts and documents.ts)
- * and alerts.ts are the other concerns, which this class composes.
+ * Rebuildable and AlertLedger by composing the modules of each concern:
+ * events.ts (the event table, its counters and the quarantine), generations.ts
+ * (with projections.ts, agent-chunks.ts and documents.ts) and alerts.ts.
  */
 export class DynamoStore implements EventStore, ProjectionStore, Rebuildable, AlertLedger {
   readonly doc: DynamoDBDocumentClient;
   readonly tables: TableNames;
-  private readonly now: () => number;
-  private readonly retry: RetryOptions;
-  private readonly options: DynamoStoreOptions;
+  private readonly events: DynamoEvents;
   private readonly generations: DynamoGenerations;
   private readonly ledger: DynamoAlertLedger;
 
@@ -83,13 +64,13 @@ export class DynamoStore implements EventStore, ProjectionStore, Rebuildable, Al
     const tables = options.tables ?? (options.tablePrefix !== undefined ? tableNamesFromPrefix(options.tablePrefix) : undefined);
     if (!tables) throw new Error('openDynamoStore: give `tables` or `tablePrefix`');
     this.tables = tables;
-    this.options = options;
-    this.now = options.now ?? Date.now;
-    this.retry = options.retry ?? defaultRetry;
+    const now = options.now ?? Date.now;
+    const retry = options.retry ?? defaultRetry;
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-    const ctx = { doc: this.doc, tables: this.tables, retry: this.retry, projectionDays: options.projectionRetentionDays };
-    this.generations = new DynamoGenerations(ctx, options, this.now, (since) => this.indexedEvents({ since }));
-    this.ledger = new DynamoAlertLedger(this.doc, this.tables, this.retry, this.now, options);
+    this.events = new DynamoEvents(this.doc, tables, retry, now, options);
+    const ctx = { doc: this.doc, tables, retry, projectionDays: options.projectionRetentionDays };
+    this.generations = new DynamoGenerations(ctx, options, now, (since) => this.events.indexedEvents({ since }));
+    this.ledger = new DynamoAlertLedger(this.doc, tables, retry, now, options);
   }
 
   // ---- generations ----
@@ -121,206 +102,23 @@ export class DynamoStore implements EventStore, ProjectionStore, Rebuildable, Al
 
   // ---- event table ----
 
-  async append(events: readonly NewEvent[], receivedAt: number): Promise<{ appended: AppendedEvent[]; duplicates: number }> {
-    const insertedAt = this.now();
-    const appended: AppendedEvent[] = [];
-    const failed: PartialAppendError['failed'] = [];
-    let duplicates = 0;
-    // Streams in parallel, each stream's events one after the other in sort-key
-    // order: the table's stream then hands an agent's events to the projector in
-    // order. After a failure the rest of that stream waits for the retry.
-    const byStream = new Map<string, NewEvent[]>();
-    for (const e of events) {
-      const list = byStream.get(e.streamId);
-      if (list) list.push(e);
-      else byStream.set(e.streamId, [e]);
-    }
-    const put = async (e: NewEvent): Promise<boolean> => {
-      const item = eventItem(e, receivedAt, insertedAt, this.options.eventRetentionDays);
-      if (packedBytes(item) > MAX_PAYLOAD_BYTES) {
-        throw new OversizeError(`event too large for a DynamoDB item (${rawText(e.raw).length} characters, ${packedBytes(item)} bytes compressed)`);
-      }
-      try {
-        await this.doc.send(new PutCommand({ TableName: this.tables.events, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-        return true;
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return false;
-        throw err;
-      }
-    };
-    await mapLimit([...byStream.values()], this.options.appendConcurrency ?? 32, async (list) => {
-      list.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
-      let blocked: unknown = null;
-      for (const e of list) {
-        if (blocked !== null) {
-          failed.push({ event: e, error: new Error(`not appended: an earlier event of ${e.streamId} failed (${describeError(blocked)})`), retryable: true });
-          continue;
-        }
-        try {
-          if (await put(e)) appended.push({ ...e, receivedAt });
-          else duplicates++;
-        } catch (err) {
-          const retryable = !(err instanceof OversizeError);
-          failed.push({ event: e, error: err, retryable });
-          if (retryable) blocked = err;
-        }
-      }
-    });
-    if (appended.length > 0) {
-      await this.bumpCounters({ events: appended.length }, Math.max(...appended.map((e) => e.occurredAt)));
-    }
-    if (failed.length > 0) throw new PartialAppendError(appended, duplicates, failed);
-    return { appended, duplicates };
+  append(events: readonly NewEvent[], receivedAt: number): Promise<{ appended: AppendedEvent[]; duplicates: number }> {
+    return this.events.append(events, receivedAt);
   }
-
-  /**
-   * Adds to a random counter shard (one UpdateItem per append call), moving
-   * its lastAt forward when the batch is newer.
-   */
-  private async bumpCounters(add: { events?: number; quarantined?: number }, lastAt?: number): Promise<void> {
-    const Key = { pk: 'counter', sk: String(Math.floor(Math.random() * COUNTER_SHARDS)) };
-    const adds = Object.entries(add).filter(([, n]) => n);
-    const addExpr = `ADD ${adds.map(([k]) => `${k} :${k}`).join(', ')}`;
-    const values = Object.fromEntries(adds.map(([k, n]) => [`:${k}`, n]));
-    if (lastAt !== undefined) {
-      try {
-        await this.doc.send(
-          new UpdateCommand({
-            TableName: this.tables.ledger,
-            Key,
-            UpdateExpression: `${addExpr} SET lastAt = :t`,
-            ConditionExpression: 'attribute_not_exists(lastAt) OR lastAt < :t',
-            ExpressionAttributeValues: { ...values, ':t': lastAt },
-          }),
-        );
-        return;
-      } catch (err) {
-        if (!isConditionalCheckFailed(err)) throw err;
-      }
-    }
-    await this.doc.send(new UpdateCommand({ TableName: this.tables.ledger, Key, UpdateExpression: addExpr, ExpressionAttributeValues: values }));
+  quarantine(rejections: readonly Rejection[], receivedAt: number): Promise<void> {
+    return this.events.quarantine(rejections, receivedAt);
   }
-
-  /**
-   * Keeps rejected input with its raw bytes and reason. Records from Kinesis
-   * are keyed by their arrival time and sequence number, so a redelivered
-   * batch does not quarantine them twice.
-   */
-  async quarantine(rejections: readonly Rejection[], receivedAt: number): Promise<void> {
-    if (rejections.length === 0) return;
-    const outcomes = await mapLimit(rejections, 16, async (r, i) => {
-      const s = r.source;
-      const id = s.sequenceNumber
-        ? `${s.origin}|${s.shardId ?? ''}|${s.sequenceNumber}|${s.path ?? ''}`
-        : `${receivedAt}|${String(i).padStart(6, '0')}|${Math.random().toString(36).slice(2, 10)}`;
-      let raw = packText('raw', r.raw);
-      let reason = r.reason;
-      if (packedBytes(raw) > MAX_PAYLOAD_BYTES) {
-        raw = packText('raw', r.raw.slice(0, 200_000));
-        reason += ` (raw truncated from ${r.raw.length} characters)`;
-      }
-      try {
-        await this.doc.send(
-          new PutCommand({
-            TableName: this.tables.ledger,
-            Item: { pk: 'quarantine', sk: `${padTime(s.arrivedAt ?? receivedAt)}|${id}`, rcv: receivedAt, src: JSON.stringify(s), reason, ...raw },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return 1;
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return 0;
-        throw err;
-      }
-    });
-    const fresh = outcomes.reduce((a: number, b) => a + b, 0);
-    if (fresh > 0) await this.bumpCounters({ quarantined: fresh });
+  readStream(streamId: string, afterSortKey?: string): AsyncIterable<StoredEvent> {
+    return this.events.readStream(streamId, afterSortKey);
   }
-
-  async *readStream(streamId: string, afterSortKey = ''): AsyncIterable<StoredEvent> {
-    const prefix = timePrefix(afterSortKey);
-    const pages = queryPages(this.doc, {
-      TableName: this.tables.events,
-      ConsistentRead: true,
-      ...(prefix
-        ? { KeyConditionExpression: 'pk = :pk AND sk >= :from', ExpressionAttributeValues: { ':pk': streamId, ':from': prefix } }
-        : { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': streamId } }),
-    });
-    for await (const e of orderedWithinTime(decodePages(pages))) if (e.sortKey > afterSortKey) yield e;
+  scanAll(options?: { preferFacts?: boolean }): AsyncIterable<StoredEvent> {
+    return this.events.scanAll(options);
   }
-
-  /**
-   * Every event, shard by shard of the byShard index: streams whole and in
-   * order, one index page in memory. Events always come with their raw payload
-   * (the item holds it anyway); `preferFacts` changes nothing here.
-   */
-  scanAll(_options: { preferFacts?: boolean } = {}): AsyncIterable<StoredEvent> {
-    return orderedWithinTime(this.indexedEvents({}));
+  counts(): Promise<{ events: number; quarantined: number; lastEventAt: number | null }> {
+    return this.events.counts();
   }
-
-  /** Events in index order (stream, then time), optionally only those inserted at or after `since`. */
-  private async *indexedEvents({ since }: { since?: number }): AsyncGenerator<StoredEvent> {
-    for (let shard = 0; shard < EVENT_SHARDS; shard++) {
-      const pages = queryPages(this.doc, {
-        TableName: this.tables.events,
-        IndexName: INDEX_BY_SHARD,
-        KeyConditionExpression: '#shard = :s',
-        ExpressionAttributeNames: { '#shard': 'shard' },
-        ExpressionAttributeValues: { ':s': String(shard), ...(since !== undefined ? { ':since': since } : {}) },
-        ...(since !== undefined ? { FilterExpression: 'ins >= :since' } : {}),
-        ...(this.options.scanPageSize ? { Limit: this.options.scanPageSize } : {}),
-      });
-      for await (const keys of pages) {
-        if (keys.length === 0) continue;
-        const items = await batchGet(
-          this.doc,
-          this.tables.events,
-          keys.map((k) => ({ pk: k.pk as string, sk: k.sk as string })),
-          this.retry,
-        );
-        const byKey = new Map(items.map((i) => [`${i.pk as string}\u0000${i.sk as string}`, i]));
-        for (const k of keys) {
-          const item = byKey.get(`${k.pk as string}\u0000${k.sk as string}`);
-          if (item) yield storedEventFromItem(item);
-        }
-      }
-    }
-  }
-
-  async counts(): Promise<{ events: number; quarantined: number; lastEventAt: number | null }> {
-    const items = await batchGet(
-      this.doc,
-      this.tables.ledger,
-      Array.from({ length: COUNTER_SHARDS }, (_, i) => ({ pk: 'counter', sk: String(i) })),
-      { ...this.retry, consistent: true },
-    );
-    let events = 0;
-    let quarantined = 0;
-    let lastEventAt: number | null = null;
-    for (const i of items) {
-      events += Number(i.events ?? 0);
-      quarantined += Number(i.quarantined ?? 0);
-      if (typeof i.lastAt === 'number') lastEventAt = Math.max(lastEventAt ?? -Infinity, i.lastAt);
-    }
-    return { events, quarantined, lastEventAt };
-  }
-
-  async listQuarantine(limit: number): Promise<Array<Rejection & { receivedAt: number }>> {
-    const out: Array<Rejection & { receivedAt: number }> = [];
-    for await (const page of queryPages(this.doc, {
-      TableName: this.tables.ledger,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': 'quarantine' },
-      ScanIndexForward: false,
-      Limit: Math.min(limit, 1000),
-    })) {
-      for (const i of page) {
-        if (out.length >= limit) return out;
-        out.push({ receivedAt: Number(i.rcv), source: JSON.parse(i.src as string) as SourceRef, reason: i.reason as string, raw: unpackText(i, 'raw') ?? '' });
-      }
-      if (out.length >= limit) return out;
-    }
-    return out;
+  listQuarantine(limit: number): Promise<Array<Rejection & { receivedAt: number }>> {
+    return this.events.listQuarantine(limit);
   }
 
   // ---- alert ledger ----
@@ -391,18 +189,6 @@ export class DynamoStore implements EventStore, ProjectionStore, Rebuildable, Al
   async deleteLedgerItem(key: Key): Promise<void> {
     await this.doc.send(new DeleteCommand({ TableName: this.tables.ledger, Key: key }));
   }
-}
-
-class OversizeError extends Error {
-  override name = 'OversizeError';
-}
-
-function describeError(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-}
-
-async function* decodePages(pages: AsyncIterable<Item[]>): AsyncGenerator<StoredEvent> {
-  for await (const page of pages) for (const item of page) yield storedEventFromItem(item);
 }
 
 /** Opens the DynamoDB store (no I/O until first use). */
