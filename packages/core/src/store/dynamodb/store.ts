@@ -1,9 +1,10 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Alert } from '../../alert.js';
-import type { AppendedEvent, NewEvent, Rejection, StoredEvent } from '../../model.js';
+import type { StoredEvent } from '../../model.js';
 import type { AgentState, Interval, Tally } from '../../projectors/agent.js';
 import type { ContactProjection } from '../../projectors/contacts.js';
+import { EventStoreDelegate } from '../event-delegate.js';
 import type {
   AgentRecord,
   AgentSnapshot,
@@ -53,14 +54,15 @@ export interface DynamoStoreOptions extends EventTableOptions, GenerationOptions
  * events.ts (the event table, its counters and the quarantine), generations.ts
  * (with projections.ts, agent-chunks.ts and documents.ts) and alerts.ts.
  */
-export class DynamoStore implements EventStore, ProjectionStore, Rebuildable, AlertLedger {
+export class DynamoStore extends EventStoreDelegate implements EventStore, ProjectionStore, Rebuildable, AlertLedger {
   readonly doc: DynamoDBDocumentClient;
   readonly tables: TableNames;
-  private readonly events: DynamoEvents;
+  protected readonly events: DynamoEvents;
   private readonly generations: DynamoGenerations;
   private readonly ledger: DynamoAlertLedger;
 
   constructor(readonly client: DynamoDBClient, options: DynamoStoreOptions = {}) {
+    super();
     const tables = options.tables ?? (options.tablePrefix !== undefined ? tableNamesFromPrefix(options.tablePrefix) : undefined);
     if (!tables) throw new Error('openDynamoStore: give `tables` or `tablePrefix`');
     this.tables = tables;
@@ -98,27 +100,6 @@ export class DynamoStore implements EventStore, ProjectionStore, Rebuildable, Al
 
   dropGeneration(generation: number): Promise<void> {
     return this.generations.drop(generation);
-  }
-
-  // ---- event table ----
-
-  append(events: readonly NewEvent[], receivedAt: number): Promise<{ appended: AppendedEvent[]; duplicates: number }> {
-    return this.events.append(events, receivedAt);
-  }
-  quarantine(rejections: readonly Rejection[], receivedAt: number): Promise<void> {
-    return this.events.quarantine(rejections, receivedAt);
-  }
-  readStream(streamId: string, afterSortKey?: string): AsyncIterable<StoredEvent> {
-    return this.events.readStream(streamId, afterSortKey);
-  }
-  scanAll(options?: { preferFacts?: boolean }): AsyncIterable<StoredEvent> {
-    return this.events.scanAll(options);
-  }
-  counts(): Promise<{ events: number; quarantined: number; lastEventAt: number | null }> {
-    return this.events.counts();
-  }
-  listQuarantine(limit: number): Promise<Array<Rejection & { receivedAt: number }>> {
-    return this.events.listQuarantine(limit);
   }
 
   // ---- alert ledger ----

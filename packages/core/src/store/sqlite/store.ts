@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Alert } from '../../alert.js';
-import type { AppendedEvent, NewEvent, Rejection, StoredEvent } from '../../model.js';
+import type { StoredEvent } from '../../model.js';
 import type { AgentState, Interval, Tally } from '../../projectors/agent.js';
 import type { ContactProjection } from '../../projectors/contacts.js';
 import type {
@@ -20,6 +20,7 @@ import type {
   TallyQuery,
 } from '../ports.js';
 import { StoreError } from '../errors.js';
+import { EventStoreDelegate } from '../event-delegate.js';
 import { SqliteAlertLedger } from './alerts.js';
 import { SqliteEvents } from './events.js';
 import { SqliteGenerations } from './generations.js';
@@ -45,9 +46,9 @@ export { StoreError };
  * projections.ts and documents.ts, alerts.ts, settings.ts); this class opens
  * the file and composes them into one LocalStore, under one transaction.
  */
-export class SqliteStore implements LocalStore {
+export class SqliteStore extends EventStoreDelegate implements LocalStore {
   private readonly streams: StreamNumbers;
-  private readonly events: SqliteEvents;
+  protected readonly events: SqliteEvents;
   private readonly metaTable: MetaTable;
   private readonly generations: SqliteGenerations;
   private readonly ledger: SqliteAlertLedger;
@@ -57,6 +58,7 @@ export class SqliteStore implements LocalStore {
     readonly db: Database.Database,
     private readonly payloads: PayloadLog,
   ) {
+    super();
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 10000');
@@ -160,27 +162,6 @@ export class SqliteStore implements LocalStore {
     } finally {
       this.events.endTransaction();
     }
-  }
-
-  // ---- event table ----
-
-  append(events: readonly NewEvent[], receivedAt: number): Promise<{ appended: AppendedEvent[]; duplicates: number }> {
-    return this.events.append(events, receivedAt);
-  }
-  quarantine(rejections: readonly Rejection[], receivedAt: number): Promise<void> {
-    return this.events.quarantine(rejections, receivedAt);
-  }
-  readStream(streamId: string, afterSortKey?: string): AsyncIterable<StoredEvent> {
-    return this.events.readStream(streamId, afterSortKey);
-  }
-  scanAll(options?: { preferFacts?: boolean }): AsyncIterable<StoredEvent> {
-    return this.events.scanAll(options);
-  }
-  counts(): Promise<{ events: number; quarantined: number; lastEventAt: number | null }> {
-    return this.events.counts();
-  }
-  listQuarantine(limit: number): Promise<Array<Rejection & { receivedAt: number }>> {
-    return this.events.listQuarantine(limit);
   }
 
   // ---- retention ----
