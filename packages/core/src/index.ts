@@ -20,7 +20,7 @@ export * from './api/params.js';
 export * from './api/http.js';
 export * from './store/ports.js';
 export { PackedPayload, packPayload, unpackPayload } from './store/payload-codec.js';
-export * from './engine/facts.js';
+export * from './parse/facts.js';
 export * from './engine/classify.js';
 export * from './projections/index.js';
 export * from './engine/planner.js';

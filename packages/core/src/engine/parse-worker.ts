@@ -3,7 +3,7 @@ import { Classifier, toClassifiedBatch, type ClassifiedBatch } from './classify.
 import type { NewEvent, Rejection } from '../model.js';
 import { InputError, openInput, readInput } from '../parse/input.js';
 import { readFacts } from '../parse/record.js';
-import { toProjectable } from './facts.js';
+import { toProjectable } from '../parse/facts.js';
 import { PackedPayload, storedPayload } from '../store/payload-codec.js';
 
 /**

@@ -3,7 +3,7 @@ import type { ProjectionDefinition } from '../projections/definition.js';
 import { emptyPlan, PROJECTIONS, SNAPSHOT_EVERY, type Plan } from '../projections/index.js';
 import type { Rules } from '../rules.js';
 import type { EventStore, ProjectionReader } from '../store/ports.js';
-import { projectable, type ProjectableEvent } from './facts.js';
+import { projectable, type ProjectableEvent } from '../parse/facts.js';
 
 export interface PlanOptions {
   /** snapshot an agent every this many events (default SNAPSHOT_EVERY) */

@@ -3,7 +3,7 @@ import type { ProjectionDefinition, Replay } from '../projections/definition.js'
 import { PROJECTIONS, projectionVersions, SNAPSHOT_EVERY } from '../projections/index.js';
 import { rulesHash, type Rules } from '../rules.js';
 import type { EventStore, ProjectionStore, ProjectionWrites, Rebuildable } from '../store/ports.js';
-import { toProjectable } from './facts.js';
+import { toProjectable } from '../parse/facts.js';
 import { planProjection, type PlanOptions } from './planner.js';
 
 export interface RebuildSummary {

@@ -1,4 +1,4 @@
-import { toProjectable, type ProjectableEvent } from '../engine/facts.js';
+import { toProjectable, type ProjectableEvent } from '../parse/facts.js';
 import type { AgentFacts } from '../model.js';
 import { applyAgentEvent, initialAgentState, type AgentState, type Interval, type Tally } from '../projectors/agent.js';
 import { alertsForIntervals, sweepAlerts } from '../projectors/alerts.js';

@@ -1,4 +1,4 @@
-import type { ProjectableEvent } from '../engine/facts.js';
+import type { ProjectableEvent } from '../parse/facts.js';
 import { alertsForContacts } from '../projectors/alerts.js';
 import { newerContact, projectContact, type ContactProjection } from '../projectors/contacts.js';
 import { contactKey } from '../store/ports.js';

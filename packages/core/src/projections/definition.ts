@@ -1,5 +1,5 @@
 import type { Alert } from '../alert.js';
-import type { ProjectableEvent } from '../engine/facts.js';
+import type { ProjectableEvent } from '../parse/facts.js';
 import type { EventKind } from '../model.js';
 import type { AgentState, Interval, Tally } from '../projectors/agent.js';
 import type { ContactProjection } from '../projectors/contacts.js';

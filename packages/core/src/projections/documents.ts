@@ -1,5 +1,5 @@
 import type { Alert } from '../alert.js';
-import type { ProjectableEvent } from '../engine/facts.js';
+import type { ProjectableEvent } from '../parse/facts.js';
 import type { EventKind } from '../model.js';
 import type { Rules } from '../rules.js';
 import type { DocumentWrite, ProjectionReader, ProjectionWrites, StoredDocument } from '../store/ports.js';

@@ -1,6 +1,6 @@
 import { rawText, type AgentFacts, type AppendedEvent } from '../model.js';
-import type { ContactFacts } from '../parse/schemas.js';
-import { parseRecord, readFacts } from '../parse/record.js';
+import type { ContactFacts } from './schemas.js';
+import { parseRecord, readFacts } from './record.js';
 
 /** A stored event together with what the projectors read from it. */
 export interface ProjectableEvent {
