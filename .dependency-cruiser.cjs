@@ -5,6 +5,7 @@
  *   domain        model, alert, rules, time, phone, privacy, projectors/, parse/:
  *                 pure data and functions; imports nothing of the layers below it
  *   projections/  the projection definitions: domain folds bound to the store ports
+ *                 (the engine, the AWS steps and the API iterate them, not the reverse)
  *   store/        ports.ts and the SQLite and DynamoDB adapters
  *   engine/       planning, the local engine, rebuild, ingest of files
  *   pipeline/     the AWS steps (a Lambda handler's body each)
@@ -21,6 +22,13 @@ module.exports = {
       severity: 'error',
       from: { path: DOMAIN },
       to: { path: '^packages/core/src/(store|engine|projections|api|pipeline)/' },
+    },
+    {
+      name: 'definitions-below-the-engine',
+      comment: 'Projection definitions use the domain and the store ports; the engine, the AWS steps and the API go through their list, never the other way round.',
+      severity: 'error',
+      from: { path: '^packages/core/src/projections/' },
+      to: { path: '^packages/core/src/(api|engine|pipeline)/' },
     },
     {
       name: 'adapters-below-the-engine',
