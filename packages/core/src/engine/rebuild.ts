@@ -21,6 +21,16 @@ const FLUSH_OUTPUTS = 50_000;
 /** ... or their units (agents, contact rows, documents) this many. */
 const FLUSH_UNITS = 5_000;
 
+export interface RebuildOptions extends PlanOptions {
+  /**
+   * Stops the rebuild (with the signal's reason) before its next write or the
+   * switch: a rebuild that lost its lease. Its half-built generation is left
+   * for the next rebuild to drop, since the holder that took over may be
+   * building one of the same number.
+   */
+  signal?: AbortSignal;
+}
+
 /**
  * Replays the whole event table into a fresh generation of projections under
  * `rules` and switches over only when it is complete: until then, and if the
@@ -30,7 +40,7 @@ export async function rebuildProjections(
   store: EventStore & Rebuildable,
   rules: Rules,
   onProgress?: (events: number) => void,
-  options: PlanOptions = {},
+  options: RebuildOptions = {},
 ): Promise<RebuildSummary> {
   const projections = options.projections ?? PROJECTIONS;
   const hash = rulesHash(rules);
@@ -42,15 +52,17 @@ export async function rebuildProjections(
     rulesHash: hash,
   } as RebuildSummary;
   try {
-    await replayInto(store, target, rules, projections, summary, onProgress, options.snapshotEvery);
+    await replayInto(store, target, rules, projections, summary, onProgress, options);
+    options.signal?.throwIfAborted();
     await store.switchTo(target.generation, hash, async (events) => {
+      options.signal?.throwIfAborted();
       if (events.length === 0) return;
       summary.events += events.length;
       const plan = await planProjection({ events: store, projections: target }, rules, events.map((event) => ({ event })), options);
       await target.commit(plan.writes);
     });
   } catch (err) {
-    await store.dropGeneration(target.generation).catch(() => undefined);
+    if (!options.signal?.aborted) await store.dropGeneration(target.generation).catch(() => undefined);
     throw err;
   }
   return summary;
@@ -63,9 +75,9 @@ async function replayInto(
   projections: readonly ProjectionDefinition[],
   summary: RebuildSummary,
   onProgress?: (events: number) => void,
-  snapshotEvery = SNAPSHOT_EVERY,
+  options: RebuildOptions = {},
 ): Promise<void> {
-  const ctx = { target, rules, snapshotEvery };
+  const ctx = { target, rules, snapshotEvery: options.snapshotEvery ?? SNAPSHOT_EVERY };
   const replays = projections.map((p) => ({ name: p.name, replay: p.replay(ctx) }));
   const readers = new Map<EventKind, Replay[]>();
   projections.forEach((p, i) => {
@@ -78,7 +90,9 @@ async function replayInto(
       await replay.settle?.();
       replay.take(writes);
     }
-    if (writes.agents.length + writes.contacts.length + writes.documents.length > 0) await target.commit(writes);
+    if (writes.agents.length + writes.contacts.length + writes.documents.length === 0) return;
+    options.signal?.throwIfAborted();
+    await target.commit(writes);
   };
 
   let streamId: string | null = null;
@@ -98,6 +112,7 @@ async function replayInto(
   };
 
   for await (const stored of store.scanAll({ preferFacts: true }) as AsyncIterable<StoredEvent>) {
+    if (options.signal?.aborted) options.signal.throwIfAborted();
     if (stored.streamId !== streamId) {
       await closeStream();
       streamId = stored.streamId;

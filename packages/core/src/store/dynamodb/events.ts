@@ -1,7 +1,7 @@
 import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { rawText, type AppendedEvent, type NewEvent, type Rejection, type SourceRef, type StoredEvent } from '../../model.js';
 import { padTime } from '../../parse/record.js';
-import { PartialAppendError } from '../errors.js';
+import { HeldBackError, PartialAppendError } from '../errors.js';
 import { orderedWithinTime, timePrefix } from '../ordering.js';
 import type { EventStore } from '../ports.js';
 import { batchGet, isConditionalCheckFailed, mapLimit, queryPages, type RetryOptions } from './batch.js';
@@ -63,7 +63,7 @@ export class DynamoEvents implements EventStore {
       let blocked: unknown = null;
       for (const e of list) {
         if (blocked !== null) {
-          failed.push({ event: e, error: new Error(`not appended: an earlier event of ${e.streamId} failed (${describeError(blocked)})`), retryable: true });
+          failed.push({ event: e, error: new HeldBackError(`not appended: an earlier event of ${e.streamId} failed (${describeError(blocked)})`), retryable: true });
           continue;
         }
         try {
