@@ -56,7 +56,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }, options.sweepMs ?? 5_000);
   timers.push(sweep);
 
-  if (options.watchStore) timers.push(watchForeignWrites(store, hub));
+  if (options.watchStore) timers.push(await watchForeignWrites(store, hub));
 
   return {
     url: http.url,
@@ -75,10 +75,14 @@ function memory(): { rssMb: number; heapUsedMb: number } {
   return { rssMb: Math.round(m.rss / 2 ** 20), heapUsedMb: Math.round(m.heapUsed / 2 ** 20) };
 }
 
-/** Another process (e.g. `switchboard ingest`) may write the store: push what changed. */
-function watchForeignWrites(store: SqliteStore, hub: StreamHub): NodeJS.Timeout {
-  let lastVersion = -1;
-  let known = new Map<string, string>();
+/**
+ * Another process (e.g. `switchboard ingest`) may write the store: push what
+ * changed since the runtime started (a dashboard gets the state before that in
+ * its snapshot when it connects).
+ */
+async function watchForeignWrites(store: SqliteStore, hub: StreamHub): Promise<NodeJS.Timeout> {
+  let lastVersion = store.foreignChanges();
+  let known = viewsByAgent(await queryAgents(store));
   let busy = false;
   return setInterval(async () => {
     if (busy) return;
@@ -88,7 +92,7 @@ function watchForeignWrites(store: SqliteStore, hub: StreamHub): NodeJS.Timeout 
       if (version === lastVersion) return;
       lastVersion = version;
       const views: AgentView[] = await queryAgents(store);
-      const next = new Map(views.map((v) => [v.agentArn, JSON.stringify(v)]));
+      const next = viewsByAgent(views);
       const changed = views.filter((v) => known.get(v.agentArn) !== next.get(v.agentArn));
       known = next;
       if (changed.length > 0) hub.agentViews(changed);
@@ -99,4 +103,8 @@ function watchForeignWrites(store: SqliteStore, hub: StreamHub): NodeJS.Timeout 
       busy = false;
     }
   }, 1_000);
+}
+
+function viewsByAgent(views: readonly AgentView[]): Map<string, string> {
+  return new Map(views.map((v) => [v.agentArn, JSON.stringify(v)]));
 }
