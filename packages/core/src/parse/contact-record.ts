@@ -1,4 +1,4 @@
-import { describeValue, inside, isFields, instant, Invalid, optionalFields, optionalInstant, optionalNumber, optionalText, text, type Fields } from './fields.js';
+import { describeValue, inside, isFields, instant, Invalid, optionalFields, optionalInstant, optionalNumber, optionalText, readEach, text, type Fields } from './fields.js';
 
 type Maybe<T> = T | null | undefined;
 
@@ -114,26 +114,20 @@ export function contactFactsOf(record: unknown): ContactFacts {
 }
 
 function agentFacts(a: Fields): NonNullable<ContactFacts['Agent']> {
-  return {
-    ARN: optionalText(a.ARN, 'ARN'),
-    Username: optionalText(a.Username, 'Username'),
-    ConnectedToAgentTimestamp: optionalInstant(a.ConnectedToAgentTimestamp, 'ConnectedToAgentTimestamp'),
-    AgentInteractionDuration: optionalNumber(a.AgentInteractionDuration, 'AgentInteractionDuration'),
-    AgentPauseDuration: optionalNumber(a.AgentPauseDuration, 'AgentPauseDuration'),
-    NumberOfHolds: optionalNumber(a.NumberOfHolds, 'NumberOfHolds'),
-    CustomerHoldDuration: optionalNumber(a.CustomerHoldDuration, 'CustomerHoldDuration'),
-    AfterContactWorkDuration: optionalNumber(a.AfterContactWorkDuration, 'AfterContactWorkDuration'),
-    AfterContactWorkStartTimestamp: optionalInstant(a.AfterContactWorkStartTimestamp, 'AfterContactWorkStartTimestamp'),
-    AfterContactWorkEndTimestamp: optionalInstant(a.AfterContactWorkEndTimestamp, 'AfterContactWorkEndTimestamp'),
-  };
+  return readEach(a, {
+    ARN: optionalText,
+    Username: optionalText,
+    ConnectedToAgentTimestamp: optionalInstant,
+    AgentInteractionDuration: optionalNumber,
+    AgentPauseDuration: optionalNumber,
+    NumberOfHolds: optionalNumber,
+    CustomerHoldDuration: optionalNumber,
+    AfterContactWorkDuration: optionalNumber,
+    AfterContactWorkStartTimestamp: optionalInstant,
+    AfterContactWorkEndTimestamp: optionalInstant,
+  });
 }
 
 function queueFacts(q: Fields): NonNullable<ContactFacts['Queue']> {
-  return {
-    ARN: optionalText(q.ARN, 'ARN'),
-    Name: optionalText(q.Name, 'Name'),
-    EnqueueTimestamp: optionalInstant(q.EnqueueTimestamp, 'EnqueueTimestamp'),
-    DequeueTimestamp: optionalInstant(q.DequeueTimestamp, 'DequeueTimestamp'),
-    Duration: optionalNumber(q.Duration, 'Duration'),
-  };
+  return readEach(q, { ARN: optionalText, Name: optionalText, EnqueueTimestamp: optionalInstant, DequeueTimestamp: optionalInstant, Duration: optionalNumber });
 }

@@ -23,6 +23,16 @@ export class Invalid extends Error {
 
 export type Fields = Record<string, unknown>;
 
+/** Reads each field that `readers` names with its reader, in that order; the rest of `fields` is not looked at. */
+export function readEach<R extends Record<string, (value: unknown, name: string) => unknown>>(
+  fields: Fields,
+  readers: R,
+): { [K in keyof R]: ReturnType<R[K]> } {
+  const out: Fields = {};
+  for (const [name, read] of Object.entries(readers)) out[name] = read(fields[name], name);
+  return out as { [K in keyof R]: ReturnType<R[K]> };
+}
+
 export function isFields(v: unknown): v is Fields {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
