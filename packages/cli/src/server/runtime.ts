@@ -37,6 +37,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     alerts: (alerts) => hub.alerts(alerts),
     projections: (changed) => hub.projections(changed),
   });
+  // what the store held before any dashboard could connect: the watcher pushes changes from there
+  const storeAtStart = options.watchStore ? await foreignWriteBaseline(store) : undefined;
   const http = await startHttpServer({
     host: options.host,
     port: options.port,
@@ -56,7 +58,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }, options.sweepMs ?? 5_000);
   timers.push(sweep);
 
-  if (options.watchStore) timers.push(await watchForeignWrites(store, hub));
+  if (options.watchStore) timers.push(watchForeignWrites(store, hub, storeAtStart!));
 
   return {
     url: http.url,
@@ -80,9 +82,9 @@ function memory(): { rssMb: number; heapUsedMb: number } {
  * changed since the runtime started (a dashboard gets the state before that in
  * its snapshot when it connects).
  */
-async function watchForeignWrites(store: SqliteStore, hub: StreamHub): Promise<NodeJS.Timeout> {
-  let lastVersion = store.foreignChanges();
-  let known = viewsByAgent(await queryAgents(store));
+function watchForeignWrites(store: SqliteStore, hub: StreamHub, start: ForeignWriteBaseline): NodeJS.Timeout {
+  let lastVersion = start.version;
+  let known = start.views;
   let busy = false;
   return setInterval(async () => {
     if (busy) return;
@@ -103,6 +105,15 @@ async function watchForeignWrites(store: SqliteStore, hub: StreamHub): Promise<N
       busy = false;
     }
   }, 1_000);
+}
+
+interface ForeignWriteBaseline {
+  version: number;
+  views: Map<string, string>;
+}
+
+async function foreignWriteBaseline(store: SqliteStore): Promise<ForeignWriteBaseline> {
+  return { version: store.foreignChanges(), views: viewsByAgent(await queryAgents(store)) };
 }
 
 function viewsByAgent(views: readonly AgentView[]): Map<string, string> {
