@@ -114,3 +114,57 @@ export type StreamMessage =
   | { type: 'agents'; data: AgentView[] }
   | { type: 'alerts'; data: Alert[] }
   | { type: 'projections'; data: { intervals: boolean; contacts: boolean; at: string } };
+
+/** A queue right now (GET /api/queues/now, `queues --now --json`); rates are fractions (× 100 for percent). */
+export interface QueueNowView {
+  instanceArn: string;
+  queueArn: string | null;
+  queueName: string | null;
+  waiting: number;
+  oldestWaitingSince: string | null;
+  oldestWaitingSeconds: number | null;
+  /** the queue's oldestWaitingAlertSeconds (null: none): the dashboard colours the oldest wait by it */
+  oldestWaitingAlertSeconds: number | null;
+  agentsOnContact: number;
+  /** agents connected to the queue's contacts today: the dashboard's filter of the seat map */
+  agentArns: string[];
+  today: { date: string; queued: number; answered: number; abandoned: number; serviceLevel: Record<string, number | null> };
+}
+
+export interface QueuesNowView {
+  at: string;
+  /** contacts in an inbound flow (IVR), not queued yet */
+  inFlow: number;
+  queues: QueueNowView[];
+}
+
+/** A queue interval row (GET /api/queues, `queues --json`): bucket times in the configured zone, rates as fractions. */
+export interface QueueIntervalView {
+  instanceArn: string;
+  queueArn: string | null;
+  queueName: string | null;
+  channel: string | null;
+  bucketStart: string;
+  bucketEnd: string;
+  contactsQueued: number;
+  contactsHandled: number;
+  contactsAbandoned: number;
+  abandonmentRate: number | null;
+  serviceLevel: Record<string, number | null>;
+  avgQueueAnswerSeconds: number | null;
+  avgHandleSeconds: number | null;
+  avgHoldSeconds: number | null;
+  avgAfterContactWorkSeconds: number | null;
+}
+
+/** The numeric fields of a queue interval row (CSV columns after queue, channel and bucket; serviceLevel is spread per threshold). */
+export const QUEUE_INTERVAL_METRICS = [
+  'contactsQueued',
+  'contactsHandled',
+  'contactsAbandoned',
+  'abandonmentRate',
+  'avgQueueAnswerSeconds',
+  'avgHandleSeconds',
+  'avgHoldSeconds',
+  'avgAfterContactWorkSeconds',
+] as const satisfies ReadonlyArray<keyof QueueIntervalView>;

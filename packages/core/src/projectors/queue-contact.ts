@@ -211,3 +211,10 @@ export function predecessors(contacts: Iterable<QueueContact>): Set<string> {
   for (const c of contacts) if (c.previousContactId) out.add(queueContactKey({ instanceArn: c.instanceArn, contactId: c.previousContactId }));
   return out;
 }
+
+/** Queue names by ARN, from the contacts that tell both (contact records; contact events carry no name). */
+export function queueNames(contacts: Iterable<QueueContactFields>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const c of contacts) if (c.queueArn && c.queueName) out.set(c.queueArn, c.queueName);
+  return out;
+}
