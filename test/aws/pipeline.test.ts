@@ -133,6 +133,8 @@ const ENDPOINTS: Array<[string, string]> = [
   ['/api/report', 'bucket=1h&tz=UTC'],
   ['/api/contacts', ''],
   ['/api/funnel', ''],
+  ['/api/queues', ''],
+  ['/api/queues', 'bucket=1h&queue=BasicQueue'],
 ];
 
 /** What the local Engine on SQLite answers for the same Kinesis batches. */
@@ -182,6 +184,7 @@ describe('ingest -> project -> API on DynamoDB Local', () => {
 
     const want = await expected(batches);
     expect(await actual(env)).toEqual(want.views);
+    expect(want.views['/api/queues?bucket=1h&queue=BasicQueue']).toEqual(expect.arrayContaining([expect.objectContaining({ queueName: 'BasicQueue', contactsAbandoned: 1 })]));
     const agents = (await env.get('/api/agents')).body as Array<{ username: string; loggedIn: boolean }>;
     expect(agents.map((a) => a.username)).toEqual(expect.arrayContaining(['alice', 'bob', 'aestest']));
     const health = (await env.get('/api/health')).body;
