@@ -53,7 +53,7 @@ export function serviceLevelAlerts(contacts: readonly QueueContact[], now: numbe
     const level = target ? row.serviceLevel[String(target.seconds)] : null;
     if (!target || level === null || level === undefined || level * 100 >= target.percent) continue;
     out.push({
-      id: `ServiceLevelBelowTarget:${row.instanceArn}/${row.queueArn ?? row.queueName}:${row.channel}:${bucket.start}`,
+      id: `ServiceLevelBelowTarget:${row.queueArn ?? `${row.instanceArn}/${row.queueName}`}:${row.channel}:${bucket.start}`,
       kind: 'ServiceLevelBelowTarget',
       at: formatUtc(now),
       ended: false,
