@@ -107,13 +107,13 @@ export interface HealthView {
  *  - snapshot: every agent, sent once on connect
  *  - agents: agents whose state changed (batched, at most every 250 ms)
  *  - alerts: newly raised alerts
- *  - projections: intervals or contacts changed; refetch report/contacts/funnel
+ *  - projections: intervals, contacts or queue contacts changed; refetch report/contacts/funnel/queues
  */
 export type StreamMessage =
   | { type: 'snapshot'; data: { agents: AgentView[]; at: string } }
   | { type: 'agents'; data: AgentView[] }
   | { type: 'alerts'; data: Alert[] }
-  | { type: 'projections'; data: { intervals: boolean; contacts: boolean; at: string } };
+  | { type: 'projections'; data: { intervals: boolean; contacts: boolean; queueContacts?: boolean; at: string } };
 
 /** A queue right now (GET /api/queues/now, `queues --now --json`); rates are fractions (× 100 for percent). */
 export interface QueueNowView {
