@@ -71,7 +71,8 @@ describe('dashboard queues over the real local server', () => {
     // today: done-1 left the queue within 20 s; wait-1 is past 20 s: 1 of 2
     expect(await sales.locator('[data-stat="service-level"]').textContent()).toBe('SL 20s 50.0%');
     expect(await sales.locator('[data-stat="abandoned"]').textContent()).toBe('0 abandoned');
-    const colour = await sales.evaluate((el) => getComputedStyle(el).borderLeftColor);
+    // evaluated in the page (a string: the tests are typechecked without the DOM library)
+    const colour = await sales.evaluate('(el) => getComputedStyle(el).borderLeftColor');
     expect(colour).toBe('rgb(220, 38, 38)');
 
     await expect.poll(() => page.locator('li.tile').count(), { timeout: 10_000 }).toBe(2);

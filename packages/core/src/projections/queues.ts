@@ -25,8 +25,9 @@ function observe(e: ProjectableEvent) {
  */
 export function queueContactAt(c: QueueContact): number | null {
   if (c.disconnectedAt !== null) return c.disconnectedAt;
+  // `seen` is in stamp order, records (rank 1) last: the newest time is the greatest of them
   let at: number | null = null;
-  for (const stamp of Object.values(c.stamps)) if (stamp && (at === null || stamp[1] > at)) at = stamp[1];
+  for (const stamp of c.seen) if (at === null || stamp[1] > at) at = stamp[1];
   return at;
 }
 
