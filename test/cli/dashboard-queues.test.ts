@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { agentEvent, contactEvent, contactRecord, INSTANCE } from '../../packages/core/test/builders.js';
-import { startDashboardTest, tile, type DashboardTest } from '../../packages/web/test/support/dashboard.js';
-import { runCli, startCli, tempDir } from './run.js';
+import { tile, type DashboardTest } from '../../packages/web/test/support/dashboard.js';
+import { dashboardOverStore } from './dashboard-server.js';
+import { tempDir } from './run.js';
 
 /**
  * The queue strip and the queue view in headless Chromium against the real
@@ -12,8 +12,7 @@ import { runCli, startCli, tempDir } from './run.js';
  */
 describe('dashboard queues over the real local server', () => {
   let dir: string;
-  let server: ChildProcess;
-  let url: string;
+  let close: (() => Promise<void>) | undefined;
   let dash: DashboardTest;
 
   beforeAll(async () => {
@@ -37,24 +36,11 @@ describe('dashboard queues over the real local server', () => {
       // Support (contact events only): a caller waiting 30 s
       contactEvent({ contactId: 'wait-2', type: 'QUEUED', initiation: iso(now - 40_000), queue: { arn: support, enqueue: iso(now - 30_000) } }),
     ];
-    writeFileSync(join(dir, 'today.jsonl'), items.map((e) => JSON.stringify(e)).join('\n'));
-    expect(runCli(['ingest', 'today.jsonl'], { cwd: dir }).status).toBe(0);
-    server = startCli(['serve', '--port', '0'], { cwd: dir });
-    url = await new Promise<string>((ok, fail) => {
-      let out = '';
-      server.stdout!.on('data', (d) => {
-        out += d;
-        const m = /(http:\/\/[^\s]+)\//.exec(out);
-        if (m) ok(m[1]!);
-      });
-      server.on('exit', (code) => fail(new Error(`serve exited ${code}`)));
-    });
-    dash = await startDashboardTest(url);
+    ({ dash, close } = await dashboardOverStore(dir, items));
   }, 15 * 60_000);
 
   afterAll(async () => {
-    await dash?.close();
-    server?.kill('SIGTERM');
+    await close?.();
   });
 
   it('shows the queue strip on the seat map: waiting, oldest wait coloured by threshold, service level and abandoned today; a queue filters the agents who serve it', async () => {

@@ -7,6 +7,7 @@
 import type { ReportRow } from '../projectors/report.js';
 import type { ContactRow, FunnelRow } from '../projectors/contacts.js';
 import type { Alert } from '../alert.js';
+import type { QueueIntervalRow } from '../projectors/queue-intervals.js';
 
 export type { ReportRow, ContactRow, FunnelRow };
 /** Alerts are part of the domain; the API shows them as they are. */
@@ -139,23 +140,7 @@ export interface QueuesNowView {
 }
 
 /** A queue interval row (GET /api/queues, `queues --json`): bucket times in the configured zone, rates as fractions. */
-export interface QueueIntervalView {
-  instanceArn: string;
-  queueArn: string | null;
-  queueName: string | null;
-  channel: string | null;
-  bucketStart: string;
-  bucketEnd: string;
-  contactsQueued: number;
-  contactsHandled: number;
-  contactsAbandoned: number;
-  abandonmentRate: number | null;
-  serviceLevel: Record<string, number | null>;
-  avgQueueAnswerSeconds: number | null;
-  avgHandleSeconds: number | null;
-  avgHoldSeconds: number | null;
-  avgAfterContactWorkSeconds: number | null;
-}
+export type QueueIntervalView = Omit<QueueIntervalRow, 'bucketStart' | 'bucketEnd'> & { bucketStart: string; bucketEnd: string };
 
 /** The numeric fields of a queue interval row (CSV columns after queue, channel and bucket; serviceLevel is spread per threshold). */
 export const QUEUE_INTERVAL_METRICS = [

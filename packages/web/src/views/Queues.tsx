@@ -1,10 +1,11 @@
 import { useMemo, useState } from 'preact/hooks';
 import { getJson } from '../api.js';
 import { now } from '../clock.js';
+import { BucketSelect, DayPicker } from '../components/Fields.js';
 import { useLoad, useProjectionRefresh } from '../hooks.js';
 import { percent, queueLabel } from '../queues.js';
-import { addDays, formatDuration, isDate, isValidZone, localDate, localTime, wallTime, zonedDayStart } from '../time.js';
-import { BUCKETS, type Bucket, type ConfigView, type QueueIntervalView } from '../types.js';
+import { addDays, formatDuration, isValidZone, localDate, localTime, wallTime, zonedDayStart } from '../time.js';
+import { type Bucket, type ConfigView, type QueueIntervalView } from '../types.js';
 import { bucketOf } from './Report.js';
 
 const ALL = '';
@@ -65,31 +66,12 @@ export function Queues({ config, configReady }: { config: ConfigView | undefined
     return [...byStart.values()].sort((a, b) => a.start - b.start).map((p) => ({ ...p, serviceLevel: p.decided === 0 ? null : p.within / p.decided }));
   }, [shown, first]);
 
-  const pick = (d: string | null) => setDate(d);
   return (
     <section class="queues" aria-labelledby="queues-title">
       <h2 id="queues-title">Queues</h2>
       <form class="toolbar" onSubmit={(e) => e.preventDefault()}>
-        <button type="button" onClick={() => pick(addDays(date, -1))} aria-label="Previous day">
-          ◀
-        </button>
-        <span class="field">
-          <label for="queues-date">Date ({zone})</label>
-          <input id="queues-date" type="date" value={date} onChange={(e) => pick(isDate((e.target as HTMLInputElement).value) ? (e.target as HTMLInputElement).value : null)} />
-        </span>
-        <button type="button" onClick={() => pick(addDays(date, 1))} aria-label="Next day">
-          ▶
-        </button>
-        <span class="field">
-          <label for="queues-bucket">Bucket</label>
-          <select id="queues-bucket" value={bucket} onChange={(e) => setBucket((e.target as HTMLSelectElement).value as Bucket)}>
-            {BUCKETS.map((b) => (
-              <option key={b} value={b}>
-                {b}
-              </option>
-            ))}
-          </select>
-        </span>
+        <DayPicker id="queues-date" date={date} zone={zone} onPick={setDate} />
+        <BucketSelect id="queues-bucket" bucket={bucket} onChange={setBucket} />
         <span class="field">
           <label for="queues-queue">Queue</label>
           <select id="queues-queue" value={queue} onChange={(e) => setQueue((e.target as HTMLSelectElement).value)}>
