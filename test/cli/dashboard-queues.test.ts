@@ -58,7 +58,7 @@ describe('dashboard queues over the real local server', () => {
     expect(await sales.locator('[data-stat="service-level"]').textContent()).toBe('SL 20s 50.0%');
     expect(await sales.locator('[data-stat="abandoned"]').textContent()).toBe('0 abandoned');
     // evaluated in the page (a string: the tests are typechecked without the DOM library)
-    const colour = await sales.evaluate('(el) => getComputedStyle(el).borderLeftColor');
+    const colour = await page.evaluate(`getComputedStyle(document.querySelector('.queue-strip button[data-queue="Sales"]')).borderLeftColor`);
     expect(colour).toBe('rgb(220, 38, 38)');
 
     await expect.poll(() => page.locator('li.tile').count(), { timeout: 10_000 }).toBe(2);
