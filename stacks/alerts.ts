@@ -1,6 +1,7 @@
 /**
  * Alerts go to this bus: source "switchboard", detail-type = LongHold |
- * LongAfterContactWork | LongStatus | ContactAbandoned, detail = the alert.
+ * LongAfterContactWork | LongStatus | ContactAbandoned | LongQueueWait |
+ * ServiceLevelBelowTarget, detail = the alert.
  * Add rules on it (bus.subscribe, or EventBridge rules in other stacks).
  */
 export const bus = new sst.aws.Bus('Alerts');

@@ -21,6 +21,7 @@ import { Engine, expandEnvelope, handleApi, parseRules, type Alert, type Rules }
 import { SqliteStore } from '@switchboard/core/sqlite';
 import { eventStreamArn, type DynamoStore } from '@switchboard/core/dynamodb';
 import { handler as ingest } from '../../packages/functions/src/ingest.js';
+import { handler as contactEvents } from '../../packages/functions/src/contact-events.js';
 import { handler as project } from '../../packages/functions/src/project.js';
 import { handler as sweep } from '../../packages/functions/src/sweep.js';
 import { handler as api } from '../../packages/functions/src/api.js';
@@ -28,7 +29,7 @@ import { handler as timestream } from '../../packages/functions/src/timestream.j
 import { configureRuntime, runtime } from '../../packages/functions/src/shared/runtime.js';
 import { LOCAL_CREDENTIALS, startDynamoLocal, type DynamoLocal } from '../support/dynamo-local.js';
 import { attr, injectCrash, injectThrottling, injectTimeout, lambdaContext, StreamReader, streamEvents } from '../support/lambda.js';
-import { AGENT_FIXTURES, agentArn, agentEvent, agentShift, CONTACT_FIXTURES, contactRecord, kinesisEvent } from '../support/payloads.js';
+import { AGENT_FIXTURES, agentArn, agentEvent, agentShift, CONTACT_FIXTURES, contactEvent, contactRecord, INSTANCE, kinesisEvent, sqsEvent } from '../support/payloads.js';
 
 const T0 = Date.UTC(2024, 3, 18, 0, 0, 0);
 const RULES = parseRules({ timezone: 'Asia/Tokyo', phoneRegion: 'JP', alerts: { holdSeconds: 60, afterContactWorkSeconds: 120, statusSeconds: { Break: 600 } } });
@@ -133,6 +134,8 @@ const ENDPOINTS: Array<[string, string]> = [
   ['/api/report', 'bucket=1h&tz=UTC'],
   ['/api/contacts', ''],
   ['/api/funnel', ''],
+  ['/api/queues', ''],
+  ['/api/queues', 'bucket=1h&queue=BasicQueue'],
 ];
 
 /** What the local Engine on SQLite answers for the same Kinesis batches. */
@@ -182,6 +185,7 @@ describe('ingest -> project -> API on DynamoDB Local', () => {
 
     const want = await expected(batches);
     expect(await actual(env)).toEqual(want.views);
+    expect(want.views['/api/queues?bucket=1h&queue=BasicQueue']).toEqual(expect.arrayContaining([expect.objectContaining({ queueName: 'BasicQueue', contactsAbandoned: 1 })]));
     const agents = (await env.get('/api/agents')).body as Array<{ username: string; loggedIn: boolean }>;
     expect(agents.map((a) => a.username)).toEqual(expect.arrayContaining(['alice', 'bob', 'aestest']));
     const health = (await env.get('/api/health')).body;
@@ -408,6 +412,31 @@ describe('alerts to EventBridge', () => {
     expect(await sweep({}, lambdaContext('sweep'))).toEqual({ raised: 0, redelivered: 0 });
     expect(env.published.map((e) => JSON.parse(e.Detail!).id)).toContain(orphan.id);
     expect(env.published).toHaveLength(2);
+  });
+
+  it('sweeps queues: a caller waiting too long and a service level below target go to EventBridge once; the queue API answers the same in AWS', async () => {
+    let now = T0 + 60_000;
+    const rules = parseRules({ ...RULES, queues: { '*': { oldestWaitingAlertSeconds: 120, serviceLevelTarget: { seconds: 20, percent: 80 } } } });
+    const env = await freshEnv({ now: () => now, rules });
+    // contact events: EventBridge -> SQS -> the contact-events function; a contact record: Kinesis
+    expect(await contactEvents(sqsEvent([contactEvent({ id: 'w-1', contact: 'waiting', type: 'QUEUED', at: T0 })]), lambdaContext('contact-events'))).toEqual({ batchItemFailures: [] });
+    await ingest(kinesisEvent([contactRecord({ id: 'gone', initiated: T0 - 200_000, disconnected: T0 + 30_000, kind: 'queue-abandon' })]), lambdaContext('ingest'));
+    await env.project();
+    expect(await sweep({}, lambdaContext('sweep'))).toEqual({ raised: 1, redelivered: 0 }); // the abandon: 0 % within 20 s in this bucket
+    now = T0 + 121_000;
+    expect(await sweep({}, lambdaContext('sweep'))).toEqual({ raised: 1, redelivered: 0 });
+    now += 60_000;
+    expect(await sweep({}, lambdaContext('sweep'))).toEqual({ raised: 0, redelivered: 0 });
+    const details = env.published.map((e) => JSON.parse(e.Detail!) as Alert);
+    // the abandoned caller had waited 220 s: its long wait ended with the contact (raised by the projection)
+    expect(env.published.map((e) => e.DetailType).sort()).toEqual(['ContactAbandoned', 'LongQueueWait', 'LongQueueWait', 'ServiceLevelBelowTarget']);
+    expect(details.find((d) => d.kind === 'LongQueueWait' && d.contactId === 'gone')).toMatchObject({ ended: true, seconds: 220 });
+    expect(details.find((d) => d.kind === 'LongQueueWait' && d.contactId === 'waiting')).toMatchObject({ ended: false, thresholdSeconds: 120, id: `LongQueueWait:${INSTANCE}/waiting:${T0}` });
+    expect(details.find((d) => d.kind === 'ServiceLevelBelowTarget')).toMatchObject({ name: 'BasicQueue', serviceLevel: { percent: 0, targetPercent: 80, contactsQueued: 1 } });
+
+    // the API function answers in wall-clock time: years after T0, nothing waits and nothing happened today
+    expect((await env.get('/api/queues/now')).body).toMatchObject({ inFlow: 0, queues: [] });
+    expect((await env.get('/api/queues', 'bucket=1d')).body).toEqual([expect.objectContaining({ queueName: 'BasicQueue', contactsQueued: 1, contactsAbandoned: 1 })]);
   });
 });
 

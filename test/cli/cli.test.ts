@@ -196,7 +196,7 @@ describe('switchboard CLI, projection versions', () => {
     };
 
     // built by an earlier agent projection
-    await setVersions({ agents: 0, contacts: 1 });
+    await setVersions({ agents: 0, contacts: 1, queueContacts: 1 });
     const stale = runCli(['agents', '--json'], { cwd: dir });
     expect(stale.status).toBe(0);
     expect(stale.stderr).toMatch(/another version of their definition \(agents\); run `switchboard rebuild`/);
@@ -204,9 +204,9 @@ describe('switchboard CLI, projection versions', () => {
     expect(json(runCli(['rebuild', '--json'], { cwd: dir }))).toMatchObject({ events: 14, agents: 1, contacts: 3 });
     expect(runCli(['agents', '--json'], { cwd: dir }).stderr).toBe('');
 
-    // a store from before projections recorded versions holds the first version of each
+    // a store from before projections recorded versions holds the first version of each of that time: it has no queue contacts yet
     await setVersions(null);
-    expect(runCli(['contacts', '--json'], { cwd: dir }).stderr).toBe('');
+    expect(runCli(['contacts', '--json'], { cwd: dir }).stderr).toMatch(/another version of their definition \(queueContacts\); run `switchboard rebuild`/);
   });
 });
 
@@ -310,8 +310,9 @@ describe('switchboard prune', () => {
     expect(dry.deleted).toMatchObject({ events: 14, contacts: 3 });
     expect(json<unknown[]>(runCli(['contacts', '--json'], { cwd: dir }))).toHaveLength(3);
 
-    expect(runCli(['prune'], { cwd: dir }).stdout).toMatch(/^deleted 14 events, 0 quarantined, \d+ intervals, \d+ tallies, 3 contacts, \d+ alerts/);
+    expect(runCli(['prune'], { cwd: dir }).stdout).toMatch(/^deleted 14 events, 0 quarantined, \d+ intervals, \d+ tallies, 3 contacts, 3 queueContacts, \d+ alerts/);
     expect(json<unknown[]>(runCli(['contacts', '--json'], { cwd: dir }))).toEqual([]);
+    expect(json<unknown[]>(runCli(['queues', '--json'], { cwd: dir }))).toEqual([]);
     expect(json<unknown[]>(runCli(['intervals', '--json'], { cwd: dir }))).toEqual([]);
     // the present stays: both agents' current state
     expect(json<unknown[]>(runCli(['agents', '--json'], { cwd: dir }))).toHaveLength(2);

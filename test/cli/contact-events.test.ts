@@ -25,7 +25,7 @@ function call() {
       agentEvent({ type: 'LOGIN', at: iso(-600), status: 'Offline' }),
       agentEvent({ type: 'STATE_CHANGE', at: iso(35), contacts: [{ id: 'call-1', state: 'CONNECTED' }] }),
     ],
-    record: contactRecord({ contactId: 'call-1', initiation: iso(0).replace('.000', ''), disconnect: iso(300).replace('.000', ''), queue: { enqueue: iso(20).replace('.000', ''), duration: 15 } }),
+    record: contactRecord({ contactId: 'call-1', initiation: iso(0).replace('.000', ''), disconnect: iso(300).replace('.000', ''), queue: { enqueue: iso(20).replace('.000', ''), duration: 15 }, agent: { username: 'agent-1', connected: iso(35).replace('.000', '') } }),
   };
 }
 
@@ -56,6 +56,32 @@ describe('switchboard ingest: contact events', () => {
     }
     // the other projections are as they were
     expect(json<Array<{ contactId: string }>>(runCli(['contacts', '--json'], { cwd: dir })).map((c) => c.contactId)).toEqual(['call-1']);
+  });
+
+  it('queues: the interval table (--json, --csv, --queue, --bucket), --now, and one clear line for bad arguments', () => {
+    const rows = json<Array<Record<string, unknown>>>(runCli(['queues', '--bucket', '1h', '--json'], { cwd: dir }));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ channel: 'VOICE', contactsQueued: 1, contactsHandled: 1, contactsAbandoned: 0, abandonmentRate: 0, serviceLevel: { '20': 1 }, avgQueueAnswerSeconds: 15 });
+    expect([rows[0]!.bucketStart, rows[0]!.bucketEnd]).toEqual(['2024-04-17T23:00:00+00:00', '2024-04-18T00:00:00+00:00']); // disconnected at 23:05 UTC
+    const queueName = rows[0]!.queueName as string;
+    const csv = runCli(['queues', '--csv', '--queue', queueName], { cwd: dir }).stdout.trim().split('\n');
+    expect(csv[0]).toBe('queueArn,queueName,channel,bucketStart,bucketEnd,contactsQueued,contactsHandled,contactsAbandoned,abandonmentRate,avgQueueAnswerSeconds,avgHandleSeconds,avgHoldSeconds,avgAfterContactWorkSeconds,serviceLevel:20');
+    expect(csv).toHaveLength(2);
+    expect(json(runCli(['queues', '--queue', 'Nobody', '--json'], { cwd: dir }))).toEqual([]);
+    expect(json(runCli(['queues', '--from', '2024-04-19', '--json'], { cwd: dir }))).toEqual([]);
+    const table = runCli(['queues'], { cwd: dir });
+    expect(table.stdout).toMatch(/Queued.*Handled.*Abandoned/);
+
+    // the call is over: nobody waits now, and today (wall clock) counted nothing of 2024
+    const now = json<{ inFlow: number; queues: Array<Record<string, any>> }>(runCli(['queues', '--now', '--json'], { cwd: dir }));
+    expect(now.inFlow).toBe(0);
+    expect(now.queues.every((q) => q.waiting === 0 && q.today.queued === 0)).toBe(true);
+
+    const bad = runCli(['queues', '--now', '--bucket', '1h'], { cwd: dir });
+    expect([bad.status, bad.stderr.trim()]).toEqual([2, 'switchboard: --now takes only --queue (and --json)']);
+    const badTime = runCli(['queues', '--from', 'yesterday'], { cwd: dir });
+    expect(badTime.status).toBe(2);
+    expect(badTime.stderr).toMatch(/^switchboard: from must be an ISO-8601 time/);
   });
 
   it('quarantines a malformed contact event with its reason', () => {

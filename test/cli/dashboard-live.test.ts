@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { agentEvent, contactRecord } from '../../packages/core/test/builders.js';
-import { startDashboardTest, tile, type DashboardTest } from '../../packages/web/test/support/dashboard.js';
-import { runCli, startCli, tempDir } from './run.js';
+import { tile, type DashboardTest } from '../../packages/web/test/support/dashboard.js';
+import { dashboardOverStore } from './dashboard-server.js';
+import { runCli, tempDir } from './run.js';
 
 /**
  * The dashboard in headless Chromium against the real `switchboard serve`
@@ -13,8 +13,7 @@ import { runCli, startCli, tempDir } from './run.js';
  */
 describe('dashboard over the real local server', () => {
   let dir: string;
-  let server: ChildProcess;
-  let url: string;
+  let close: (() => Promise<void>) | undefined;
   let dash: DashboardTest;
 
   beforeAll(async () => {
@@ -27,24 +26,11 @@ describe('dashboard over the real local server', () => {
     ];
     const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
     const ctr = contactRecord({ contactId: 'ivr-1', initiation: iso(now - 500_000), disconnect: iso(now - 495_000), attributes: { call_route: '1', call_completed: 'false' } });
-    writeFileSync(join(dir, 'day.jsonl'), [...events, ctr].map((e) => JSON.stringify(e)).join('\n'));
-    expect(runCli(['ingest', 'day.jsonl'], { cwd: dir }).status).toBe(0);
-    server = startCli(['serve', '--port', '0'], { cwd: dir });
-    url = await new Promise<string>((ok, fail) => {
-      let out = '';
-      server.stdout!.on('data', (d) => {
-        out += d;
-        const m = /(http:\/\/[^\s]+)\//.exec(out);
-        if (m) ok(m[1]!);
-      });
-      server.on('exit', (code) => fail(new Error(`serve exited ${code}`)));
-    });
-    dash = await startDashboardTest(url);
+    ({ dash, close } = await dashboardOverStore(dir, [...events, ctr]));
   }, 15 * 60_000);
 
   afterAll(async () => {
-    await dash?.close();
-    server?.kill('SIGTERM');
+    await close?.();
   });
 
   it('shows the agents of the store and a status change ingested by another process', async () => {

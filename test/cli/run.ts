@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +31,20 @@ export function startCli(args: string[], options: { cwd: string; env?: Record<st
     cwd: options.cwd,
     env: { ...process.env, SWITCHBOARD_DB: '', SWITCHBOARD_CONFIG: '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** `switchboard serve --port 0` over the store in `dir`; resolves with the server and its origin (no trailing slash) once it listens. */
+export function serveStore(dir: string): Promise<{ server: ChildProcess; url: string }> {
+  const server = startCli(['serve', '--port', '0'], { cwd: dir });
+  return new Promise((ok, fail) => {
+    let out = '';
+    server.stdout!.on('data', (d) => {
+      out += d;
+      const m = /(http:\/\/[^\s]+)\//.exec(out);
+      if (m) ok({ server, url: m[1]! });
+    });
+    server.on('exit', (code) => fail(new Error(`serve exited ${code}`)));
   });
 }
 

@@ -49,8 +49,8 @@ async function until<T>(fn: () => Promise<T | undefined>, what: string, ms = 20_
   }
 }
 
-/** Reads server-sent events until `count` messages of type `type` arrived. */
-async function sse(url: string, type: string, headers: Record<string, string> = {}): Promise<unknown> {
+/** Reads server-sent events until a message of type `type` (that `accept` takes) arrives. */
+async function sse(url: string, type: string, headers: Record<string, string> = {}, accept: (data: unknown) => boolean = () => true): Promise<unknown> {
   const res = await fetch(url, { headers });
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
@@ -62,7 +62,7 @@ async function sse(url: string, type: string, headers: Record<string, string> = 
     for (const block of buf.split('\n\n').slice(0, -1)) {
       const event = /^event: (.*)$/m.exec(block)?.[1];
       const data = /^data: (.*)$/m.exec(block)?.[1];
-      if (event === type && data) {
+      if (event === type && data && accept(JSON.parse(data))) {
         await reader.cancel();
         return JSON.parse(data);
       }
@@ -126,6 +126,21 @@ describe('switchboard dev', () => {
     const config = (await (await fetch(`${url}api/config`)).json()) as { clock?: { speed: number } };
     expect(config.clock?.speed).toBe(30);
   });
+
+  it('shows live queues within a minute: queue now from the simulated contact events, and queue changes on the stream', async () => {
+    const dir = tempDir();
+    const { url } = await launch(['dev', '--port', String(await freePort()), '--agents', '5', '--speed', '30', '--seed', '4'], dir);
+    type Now = { at: string; queues: Array<{ queueName: string | null; today: { queued: number } }> };
+    const now = await until(async () => {
+      const view = (await (await fetch(`${url}api/queues/now`)).json()) as Now;
+      return view.queues.some((q) => q.today.queued > 0) ? view : undefined;
+    }, 'a queue with contacts queued today', 60_000);
+    expect(now.queues.every((q) => q.queueName !== null)).toBe(true);
+    // event time: the simulator's clock, ahead of the wall clock at --speed 30
+    expect(Date.parse(now.at)).toBeGreaterThan(Date.now());
+    expect(await sse(`${url}api/stream`, 'projections', {}, (d) => (d as Record<string, boolean>).queueContacts === true)).toMatchObject({ queueContacts: true });
+    expect((await fetch(`${url}api/queues?bucket=1h`)).status).toBe(200);
+  }, 90_000);
 
   it('tails a Kinesis stream (kinesalite) instead of simulating', async () => {
     const server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0 });

@@ -48,7 +48,8 @@ function traffic(): Candidate[][] {
 }
 
 describe('AWS flow on DynamoDB = local Engine on SQLite', () => {
-  it('gives the same projections for the same input', async () => {
+  // over a thousand events through DynamoDB Local: minutes on a loaded machine, not a performance check
+  it('gives the same projections for the same input', { timeout: 180_000 }, async () => {
     const batches = traffic();
     expect(batches.flat().length).toBeGreaterThan(1000);
 

@@ -20,6 +20,9 @@ import {
   queryContacts,
   queryFunnel,
   queryIntervals,
+  queryQueueIntervals,
+  queryQueueNow,
+  formatUtc,
   queryReport,
   rebuildProjections,
   type Alert,
@@ -59,6 +62,8 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
+const keysOf = async (it: AsyncIterable<{ key: string }>) => (await collect(it)).map((d) => d.key).sort();
+
 /** Reads the projections as the CLI/API would: stable, sorted JSON shapes. */
 export async function readViews(store: ProjectionStore, rules = parseRules({ timezone: 'Asia/Tokyo' })) {
   return {
@@ -67,6 +72,7 @@ export async function readViews(store: ProjectionStore, rules = parseRules({ tim
     report: await queryReport(store, rules, {}),
     contacts: await queryContacts(store, {}),
     funnel: await queryFunnel(store, {}),
+    queues: await queryQueueIntervals(store, rules, {}),
   };
 }
 
@@ -123,7 +129,7 @@ export function storeContract(name: string, open: () => Promise<ContractSubject>
         expect(counts.lastEventAt).toBe(Math.max(a1.occurredAt, a2.occurredAt, c1.occurredAt, a3.occurredAt));
       });
 
-      it('keeps contact events on their own streams, idempotent on their event id, read back with their kind and facts; they project nothing', async () => {
+      it('keeps contact events on their own streams, idempotent on their event id, read back with their kind and facts; they feed only the queue contacts', async () => {
         const queued = newEvent(contactEvent({ id: 'ev-1', contact: 'contact-1', type: 'QUEUED', at: T0 }));
         const connected = newEvent(contactEvent({ id: 'ev-2', contact: 'contact-1', type: 'CONNECTED_TO_AGENT', at: T0 + 12_000 }));
         const record = newEvent(contactRecord({ id: 'contact-1', initiated: T0 - 30_000 }));
@@ -467,7 +473,6 @@ export function storeContract(name: string, open: () => Promise<ContractSubject>
         version,
         expectedVersion: version - 1,
       });
-      const keysOf = async (it: AsyncIterable<{ key: string }>) => (await collect(it)).map((d) => d.key).sort();
 
       it('round-trips documents per projection, replaces them, files them by time and deletes them', async () => {
         await store.commit({
@@ -534,10 +539,10 @@ export function storeContract(name: string, open: () => Promise<ContractSubject>
         const queued = (id: string, initiated: number, updated?: number) => newEvent(contactRecord({ id, initiated, kind: 'queue-abandon', ...(updated ? { updated } : {}) }));
         const events = [queued('q-1', T0), queued('q-2', T0 + 60_000), newEvent(contactRecord({ id: 'flow-only', initiated: T0, kind: 'ivr-abandon' }))];
         const first = await ingest(store, events, rules, options);
-        expect(first.changed).toEqual(new Set(['contacts', 'contactsPerQueue']));
+        expect(first.changed).toEqual(new Set(['contacts', 'queueContacts', 'contactsPerQueue']));
         // a newer copy of q-1 and a late, older copy of q-2: newest wins per contact
         const second = await ingest(store, [queued('q-1', T0, T0 + 900_000), queued('q-2', T0 + 60_000, T0 + 100_000)], rules, options);
-        expect(second.writes.documents.map((w) => [w.key, w.version, w.expectedVersion])).toEqual([['BasicQueue', 2, 1]]);
+        expect(second.writes.documents.filter((w) => w.projection === contactsPerQueue.name).map((w) => [w.key, w.version, w.expectedVersion])).toEqual([['BasicQueue', 2, 1]]);
 
         const incremental = await collect(store.documents(contactsPerQueue.name));
         expect(incremental).toHaveLength(1);
@@ -561,6 +566,44 @@ export function storeContract(name: string, open: () => Promise<ContractSubject>
         const next = await store.beginGeneration('again');
         expect(await collect(next.documents(contactsPerQueue.name))).toEqual([]);
         expect(await next.getDocuments(contactsPerQueue.name, ['Ghost', 'BasicQueue'])).toEqual(new Map());
+      });
+    });
+
+    describe('queue contacts (a document projection of the product)', () => {
+      it('merges contact events and records per contact, files them by disconnect time, reads queue now and intervals by range, and rebuilds the same', async () => {
+        const rules = parseRules({ timezone: 'Asia/Tokyo', queues: { '*': { serviceLevelSeconds: [20] } } });
+        const waiting = newEvent(contactEvent({ id: 'ev-w', contact: 'waiting', type: 'QUEUED', at: T0 + 50_000 }));
+        const answered = [
+          newEvent(contactEvent({ id: 'ev-q', contact: 'answered', type: 'QUEUED', at: T0 })),
+          newEvent(contactEvent({ id: 'ev-a', contact: 'answered', type: 'CONNECTED_TO_AGENT', at: T0 + 12_000 })),
+          newEvent(contactEvent({ id: 'ev-d', contact: 'answered', type: 'DISCONNECTED', at: T0 + 100_000 })),
+        ];
+        const plan = await ingest(store, [waiting, ...answered.reverse()], rules);
+        expect(plan.changed.has('queueContacts')).toBe(true);
+        const docs = await collect(store.documents('queueContacts'));
+        expect(docs.map((d) => [d.key, d.at]).sort()).toEqual([
+          [`${INSTANCE}/answered`, T0 + 100_000],
+          [`${INSTANCE}/waiting`, T0 + 50_000],
+        ]);
+        // ranges on the filing time: the answered call disconnected after the waiting one was queued
+        expect(await keysOf(store.documents('queueContacts', { from: T0 + 60_000 }))).toEqual([`${INSTANCE}/answered`]);
+        expect(await keysOf(store.documents('queueContacts', { to: T0 + 60_000 }))).toEqual([`${INSTANCE}/waiting`]);
+        // a duplicate delivery changes nothing; a contact record (which names the queue) adds an abandon
+        await ingest(store, [answered[0]!, newEvent(contactRecord({ id: 'gone', initiated: T0 - 30_000, kind: 'queue-abandon' }))], rules);
+        const now = await queryQueueNow(store, rules, T0 + 120_000);
+        expect(now.queues).toMatchObject([
+          { queueArn: `${INSTANCE}/queue/basic`, queueName: 'BasicQueue', waiting: 1, oldestWaitingSince: formatUtc(T0 + 50_000), today: { queued: 3, answered: 1, abandoned: 1 } },
+        ]);
+        const intervals = await queryQueueIntervals(store, rules, { from: T0 - 86_400_000, to: T0 + 86_400_000, bucketMinutes: 1440 });
+        expect(intervals).toMatchObject([{ queueName: 'BasicQueue', contactsQueued: 2, contactsHandled: 1, contactsAbandoned: 1 }]);
+        expect(await queryQueueIntervals(store, rules, { from: T0 + 86_400_000 })).toEqual([]);
+
+        const before = await collect(store.documents('queueContacts'));
+        await rebuildProjections(store, rules);
+        const after = await collect(store.documents('queueContacts'));
+        const byKey = (list: typeof before) => list.map((d) => [d.key, d.doc, d.at]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+        expect(byKey(after)).toEqual(byKey(before));
+        expect(await queryQueueNow(store, rules, T0 + 120_000)).toEqual(now);
       });
     });
 

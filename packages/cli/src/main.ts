@@ -12,6 +12,7 @@ import {
   quarantineCommand,
   reportCommand,
 } from './commands/queries.js';
+import { queuesCommand } from './commands/queues.js';
 import { simulateCommand } from './commands/simulate.js';
 import { devCommand, serveCommand } from './commands/serve.js';
 
@@ -92,6 +93,17 @@ program
   .option('--to <iso>', 'contacts started before')
   .option('--csv', 'CSV instead of a table')
   .action(run(funnelCommand));
+
+program
+  .command('queues')
+  .description("queue metrics per queue, channel and bucket (Connect's definitions), counted where contacts disconnected; --now: the live queues")
+  .option('--now', 'the queues right now: waiting, oldest waiting, and today\'s counts and service level')
+  .addOption(new Option('--bucket <size>', 'bucket size').choices(['15m', '30m', '1h', '1d']))
+  .option('--from <iso>', 'contacts disconnected at or after')
+  .option('--to <iso>', 'contacts disconnected before')
+  .option('--queue <nameOrArn>', 'one queue')
+  .option('--csv', 'CSV instead of a table')
+  .action(run(queuesCommand));
 
 program
   .command('quarantine')

@@ -1,5 +1,5 @@
 /** The kinds of alert, each an EventBridge detail-type in AWS. */
-export const ALERT_KINDS = ['LongHold', 'LongAfterContactWork', 'LongStatus', 'ContactAbandoned'] as const;
+export const ALERT_KINDS = ['LongHold', 'LongAfterContactWork', 'LongStatus', 'ContactAbandoned', 'LongQueueWait', 'ServiceLevelBelowTarget'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /**
@@ -9,15 +9,17 @@ export type AlertKind = (typeof ALERT_KINDS)[number];
 export interface Alert {
   id: string;
   kind: AlertKind;
-  /** when the threshold was crossed (or the contact ended, for ContactAbandoned) */
+  /** when the threshold was crossed (or the contact ended, for ContactAbandoned; when it was found, for ServiceLevelBelowTarget) */
   at: string;
   /** false while the hold / ACW / status is still going on (raised by the sweep) */
   ended: boolean;
   agentArn: string | null;
   username: string | null;
   contactId: string | null;
-  /** status name for LongStatus, outcome for ContactAbandoned */
+  /** status name for LongStatus, outcome for ContactAbandoned, queue name (else ARN) for the queue alerts */
   name: string | null;
   seconds: number;
   thresholdSeconds: number | null;
+  /** ServiceLevelBelowTarget: the bucket, the share of queued contacts that left the queue within thresholdSeconds (percent) and the target */
+  serviceLevel?: { bucketStart: string; percent: number; targetPercent: number; contactsQueued: number; channel: string | null };
 }

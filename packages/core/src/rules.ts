@@ -20,6 +20,8 @@ const queueRules = z.strictObject({
     .refine((list) => new Set(list).size === list.length, { message: 'thresholds must differ' })
     .optional(),
   oldestWaitingAlertSeconds: seconds.optional(),
+  /** alert when the current bucket's service level within `seconds` falls below `percent` */
+  serviceLevelTarget: z.strictObject({ seconds: seconds.max(SERVICE_LEVEL_MAX_SECONDS), percent: z.number().gt(0).max(100) }).optional(),
 });
 
 const rulesSchema = z.strictObject({

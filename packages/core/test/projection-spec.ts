@@ -105,7 +105,7 @@ function distinctInOrder(payloads: unknown[]): ProjectableEvent[] {
   const { accepted, rejected } = classifyCandidates(payloads.map((p, i) => candidate(p, i + 1)));
   if (rejected.length > 0) throw new Error(`a spec event does not parse: ${rejected[0]!.rejection.reason}`);
   return [...accepted.values()]
-    .map(({ event, agent, contact }) => ({ event: { ...event, receivedAt: 0 }, agent, contact }))
+    .map(({ event, agent, contact, contactEvent }) => ({ event: { ...event, receivedAt: 0 }, agent, contact, contactEvent }))
     .sort((a, b) => compare(a.event.sortKey, b.event.sortKey) || compare(a.event.streamId, b.event.streamId));
 }
 

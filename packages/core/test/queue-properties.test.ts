@@ -1,7 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { compareStamps, foldQueueContacts, parseRules, queueIntervals, queueNow, type QueueObservation } from '@switchboard/core';
-import { CALLBACKS, eventObservations, QUEUE_NAMES, recordObservation, SALES, storyRecord, SUPPORT, type ContactStory } from './queue-scenarios.js';
+import {
+  compareStamps,
+  Engine,
+  foldQueueContacts,
+  parseRules,
+  queryQueueIntervals,
+  queryQueueNow,
+  queueIntervals,
+  queueNames,
+  queueNow,
+  readDocuments,
+  rebuildProjections,
+  QUEUE_CONTACTS,
+  type QueueContact,
+  type QueueObservation,
+} from '@switchboard/core';
+import { SqliteStore } from '@switchboard/core/sqlite';
+import { candidate } from './harness.js';
+import { CALLBACKS, eventObservations, QUEUE_NAMES, recordObservation, SALES, storyEvents, storyRecord, SUPPORT, type ContactStory } from './queue-scenarios.js';
 
 const RUNS = { numRuns: 150 };
 const T = Date.UTC(2024, 3, 18, 14, 0, 0); // 23:00 in Tokyo: stories cross the local midnight
@@ -162,4 +179,55 @@ describe('queue projections: properties', () => {
       RUNS,
     );
   });
+});
+
+describe('queue projections through the store: properties', () => {
+  /** The raw payloads of the stories: contact events, and two copies of each finished contact's record. */
+  const payloads = (stories: ContactStory[], withRecords: boolean) =>
+    stories.flatMap((st) => {
+      const done = st.completed ?? st.disconnected;
+      const recs = withRecords && done !== undefined ? [storyRecord({ ...st, hold: 0, next: undefined }, done + 20_000), storyRecord(st, done + 90_000)] : [];
+      return [...storyEvents(st), ...recs];
+    });
+  const byKey = (docs: QueueContact[]) => [...docs].sort((a, b) => (a.contactId < b.contactId ? -1 : a.contactId > b.contactId ? 1 : 0));
+
+  it('(Q4) delivered to the SQLite engine in any order and batches, with repeats, and rebuilt: the documents are the fold of the sorted events, and queue now and the intervals read from the store equal those of the fold', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        storiesArb.chain((stories) => fc.tuple(fc.constant(stories), fc.boolean())).chain(([stories, withRecords]) => {
+          const items = payloads(stories, withRecords);
+          const order = fc.tuple(fc.array(fc.nat(), { minLength: items.length, maxLength: items.length }), fc.array(fc.nat({ max: items.length - 1 }), { maxLength: 4 }));
+          return fc.tuple(fc.constant(stories), fc.constant(withRecords), fc.constant(items), order, fc.integer({ min: 1, max: 4 }));
+        }),
+        async ([stories, withRecords, items, [keys, repeats], batches]) => {
+          const delivered = [...items.map((p, i) => [keys[i]!, p] as const).sort((a, b) => a[0] - b[0]).map(([, p]) => p), ...repeats.map((i) => items[i]!)];
+          const expected = foldQueueContacts(sorted(stories.flatMap((st) => [...eventObservations(st), ...(withRecords && st.disconnected !== undefined ? records(st) : [])])));
+          const names = queueNames(expected.values());
+          const store = SqliteStore.open(':memory:');
+          try {
+            const engine = new Engine(store, rules, {}, () => AT);
+            const size = Math.ceil(delivered.length / batches);
+            for (let i = 0; i < delivered.length; i += size) await engine.ingestBatch(delivered.slice(i, i + size).map((p, j) => candidate(p, i + j + 1)));
+            for (const when of ['incremental', 'rebuilt']) {
+              if (when === 'rebuilt') await rebuildProjections(store, rules);
+              const docs = (await readDocuments<QueueContact>(store, QUEUE_CONTACTS)).map((d) => d.doc);
+              expect(byKey(docs), when).toEqual(byKey([...expected.values()]));
+              const now = await queryQueueNow(store, rules, AT);
+              const pure = queueNow(expected.values(), rules, AT, { names });
+              expect(now.inFlow, when).toBe(pure.inFlow);
+              expect(now.queues.map((q) => [q.queueArn, q.waiting, q.agentsOnContact, q.today]), when).toEqual(pure.queues.map((q) => [q.queueArn, q.waiting, q.agentsOnContact, q.today]));
+              const rows = await queryQueueIntervals(store, rules, { bucketMinutes: 15 });
+              const pureRows = queueIntervals(expected.values(), { ...rules, bucketMinutes: 15 }, { names });
+              expect(rows.map((r) => [r.queueArn, r.channel, Date.parse(r.bucketStart), r.contactsQueued, r.contactsHandled, r.contactsAbandoned, r.serviceLevel]), when).toEqual(
+                pureRows.map((r) => [r.queueArn, r.channel, r.bucketStart, r.contactsQueued, r.contactsHandled, r.contactsAbandoned, r.serviceLevel]),
+              );
+            }
+          } finally {
+            store.close();
+          }
+        },
+      ),
+      { numRuns: 30 },
+    );
+  }, 120_000);
 });

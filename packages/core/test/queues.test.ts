@@ -168,9 +168,9 @@ describe('queue intervals', () => {
 describe('queue rules', () => {
   it('given "*" and a queue by name, then each key comes from the most specific entry that sets it', () => {
     const rules = parseRules({ queues: { '*': { serviceLevelSeconds: [20, 60], oldestWaitingAlertSeconds: 120 }, Sales: { serviceLevelSeconds: [30] } } });
-    expect(queueSettings(rules, { queueArn: SALES, queueName: 'Sales' })).toEqual({ serviceLevelSeconds: [30], oldestWaitingAlertSeconds: 120 });
-    expect(queueSettings(rules, { queueArn: SUPPORT, queueName: 'Support' })).toEqual({ serviceLevelSeconds: [20, 60], oldestWaitingAlertSeconds: 120 });
-    expect(queueSettings(parseRules({}), { queueArn: null, queueName: null })).toEqual({ serviceLevelSeconds: [20], oldestWaitingAlertSeconds: null });
+    expect(queueSettings(rules, { queueArn: SALES, queueName: 'Sales' })).toEqual({ serviceLevelSeconds: [30], oldestWaitingAlertSeconds: 120, serviceLevelTarget: null });
+    expect(queueSettings(rules, { queueArn: SUPPORT, queueName: 'Support' })).toEqual({ serviceLevelSeconds: [20, 60], oldestWaitingAlertSeconds: 120, serviceLevelTarget: null });
+    expect(queueSettings(parseRules({}), { queueArn: null, queueName: null })).toEqual({ serviceLevelSeconds: [20], oldestWaitingAlertSeconds: null, serviceLevelTarget: null });
   });
 
   it.each([

@@ -6,11 +6,13 @@ import { onSnapshot } from './live.js';
 import { connection } from './store.js';
 import type { ConfigView, HealthView } from './types.js';
 import { Flows } from './views/Flows.js';
+import { Queues } from './views/Queues.js';
 import { Report } from './views/Report.js';
 import { SeatMap } from './views/SeatMap.js';
 
 const VIEWS = [
   { id: 'seats', label: 'Seat map' },
+  { id: 'queues', label: 'Queues' },
   { id: 'report', label: 'Interval report' },
   { id: 'flows', label: 'Flow exits' },
 ] as const;
@@ -89,6 +91,7 @@ export function App() {
         {view === 'seats' && <SeatMap config={config.data} zone={zone} />}
         {view === 'report' && <Report config={config.data} configReady={configReady} />}
         {view === 'flows' && <Flows config={config.data} configReady={configReady} />}
+        {view === 'queues' && <Queues config={config.data} configReady={configReady} />}
       </main>
       <Footer config={config.data} />
     </>

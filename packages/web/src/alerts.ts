@@ -106,4 +106,6 @@ export const ALERT_KIND_LABELS: Record<AlertKind, string> = {
   LongAfterContactWork: 'Long after-contact work',
   LongStatus: 'Long status',
   ContactAbandoned: 'Contact abandoned',
+  LongQueueWait: 'Long queue wait',
+  ServiceLevelBelowTarget: 'Service level below target',
 };

@@ -68,7 +68,7 @@ function connect(): void {
     const d = parse<Data<'projections'>>(e);
     if (!d) return;
     setServerTime(d.at);
-    projections.emit({ intervals: !!d.intervals, contacts: !!d.contacts });
+    projections.emit({ intervals: !!d.intervals, contacts: !!d.contacts, queueContacts: !!d.queueContacts });
   });
 }
 

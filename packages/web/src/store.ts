@@ -139,6 +139,7 @@ export class ConnectionStore extends Observable {
 export interface ProjectionChange {
   intervals: boolean;
   contacts: boolean;
+  queueContacts?: boolean;
 }
 
 export class ProjectionBus {

@@ -9,6 +9,9 @@ export type {
   ReportRow,
   ContactRow,
   FunnelRow,
+  QueueNowView,
+  QueuesNowView,
+  QueueIntervalView,
 } from '@switchboard/core/views';
 
 export type Bucket = '15m' | '30m' | '1h' | '1d';

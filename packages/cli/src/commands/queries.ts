@@ -18,7 +18,7 @@ import type { SqliteStore } from '@switchboard/core/sqlite';
 import { loadRules, openStore, warnIfStale, type GlobalOptions } from '../context.js';
 import { formatDuration, printCsv, printJson, printTable, round } from '../output.js';
 
-async function withStore(options: GlobalOptions, fn: (store: SqliteStore, rules: Rules) => Promise<void>): Promise<void> {
+export async function withStore(options: GlobalOptions, fn: (store: SqliteStore, rules: Rules) => Promise<void>): Promise<void> {
   const { rules } = loadRules(options);
   const store = openStore(options);
   try {

@@ -1,4 +1,4 @@
-import { allProjectionsChanged, Engine, queryAgents, type AgentView, type EventClock, type Rules } from '@switchboard/core';
+import { allProjectionsChanged, Engine, eventNow, queryAgents, type AgentView, type EventClock, type Rules } from '@switchboard/core';
 import type { SqliteStore } from '@switchboard/core/sqlite';
 import { startHttpServer } from './http.js';
 import { StreamHub } from './hub.js';
@@ -49,12 +49,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
 
   const timers: NodeJS.Timeout[] = [];
-  const eventNow = () => {
-    const c = options.clock;
-    return c ? c.simulatedAt + (Date.now() - c.wallAt) * c.speed : Date.now();
-  };
   const sweep = setInterval(() => {
-    engine.sweep(eventNow()).catch((err: Error) => process.stderr.write(`switchboard: alert sweep failed: ${err.message}\n`));
+    engine.sweep(eventNow(options.clock)).catch((err: Error) => process.stderr.write(`switchboard: alert sweep failed: ${err.message}\n`));
   }, options.sweepMs ?? 5_000);
   timers.push(sweep);
 

@@ -4,6 +4,7 @@ import { formatUtc } from '../time.js';
 import { parseBucket, parseFlag, parseOutcome, parseTimeRange, parseZone, ParamError } from './params.js';
 import {
   configView,
+  eventNow,
   isStale,
   queryAgents,
   queryContacts,
@@ -13,6 +14,7 @@ import {
   UnknownAgentError,
   type EventClock,
 } from './queries.js';
+import { queryQueueIntervals, queryQueueNow } from './queues.js';
 import type { HealthView } from './views.js';
 
 export interface ApiContext {
@@ -58,6 +60,10 @@ export async function handleApi(ctx: ApiContext, method: string, path: string, q
         );
       case '/api/contacts':
         return ok(await queryContacts(ctx.projections, { ...range(), outcome: parseOutcome(query.get('outcome')) }));
+      case '/api/queues':
+        return ok(await queryQueueIntervals(ctx.projections, ctx.rules, { ...range(), bucketMinutes: parseBucket(query.get('bucket')), queue: query.get('queue') || undefined }));
+      case '/api/queues/now':
+        return ok(await queryQueueNow(ctx.projections, ctx.rules, eventNow(ctx.clock), { queue: query.get('queue') || undefined }));
       case '/api/funnel':
         return ok(await queryFunnel(ctx.projections, range()));
       case '/api/config':

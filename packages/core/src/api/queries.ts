@@ -121,6 +121,11 @@ export interface EventClock {
   speed: number;
 }
 
+/** Event time now: the wall clock, or the simulator's clock when it runs faster. */
+export function eventNow(clock: EventClock | undefined, wall = Date.now()): number {
+  return clock ? clock.simulatedAt + (wall - clock.wallAt) * clock.speed : wall;
+}
+
 export async function configView(store: ProjectionStore, rules: Rules, clock?: EventClock): Promise<ConfigView> {
   return {
     ...(clock ? { clock: { wallAt: formatUtc(clock.wallAt), simulatedAt: formatUtc(clock.simulatedAt), speed: clock.speed } } : {}),

@@ -7,6 +7,7 @@
 import type { ReportRow } from '../projectors/report.js';
 import type { ContactRow, FunnelRow } from '../projectors/contacts.js';
 import type { Alert } from '../alert.js';
+import type { QueueIntervalRow } from '../projectors/queue-intervals.js';
 
 export type { ReportRow, ContactRow, FunnelRow };
 /** Alerts are part of the domain; the API shows them as they are. */
@@ -114,10 +115,48 @@ export interface HealthView {
  *  - snapshot: every agent, sent once on connect
  *  - agents: agents whose state changed (batched, at most every 250 ms)
  *  - alerts: newly raised alerts
- *  - projections: intervals or contacts changed; refetch report/contacts/funnel
+ *  - projections: intervals, contacts or queue contacts changed; refetch report/contacts/funnel/queues
  */
 export type StreamMessage =
   | { type: 'snapshot'; data: { agents: AgentView[]; at: string } }
   | { type: 'agents'; data: AgentView[] }
   | { type: 'alerts'; data: Alert[] }
-  | { type: 'projections'; data: { intervals: boolean; contacts: boolean; at: string } };
+  | { type: 'projections'; data: { intervals: boolean; contacts: boolean; queueContacts?: boolean; at: string } };
+
+/** A queue right now (GET /api/queues/now, `queues --now --json`); rates are fractions (× 100 for percent). */
+export interface QueueNowView {
+  instanceArn: string;
+  queueArn: string | null;
+  queueName: string | null;
+  waiting: number;
+  oldestWaitingSince: string | null;
+  oldestWaitingSeconds: number | null;
+  /** the queue's oldestWaitingAlertSeconds (null: none): the dashboard colours the oldest wait by it */
+  oldestWaitingAlertSeconds: number | null;
+  agentsOnContact: number;
+  /** agents connected to the queue's contacts today: the dashboard's filter of the seat map */
+  agentArns: string[];
+  today: { date: string; queued: number; answered: number; abandoned: number; serviceLevel: Record<string, number | null> };
+}
+
+export interface QueuesNowView {
+  at: string;
+  /** contacts in an inbound flow (IVR), not queued yet */
+  inFlow: number;
+  queues: QueueNowView[];
+}
+
+/** A queue interval row (GET /api/queues, `queues --json`): bucket times in the configured zone, rates as fractions. */
+export type QueueIntervalView = Omit<QueueIntervalRow, 'bucketStart' | 'bucketEnd'> & { bucketStart: string; bucketEnd: string };
+
+/** The numeric fields of a queue interval row (CSV columns after queue, channel and bucket; serviceLevel is spread per threshold). */
+export const QUEUE_INTERVAL_METRICS = [
+  'contactsQueued',
+  'contactsHandled',
+  'contactsAbandoned',
+  'abandonmentRate',
+  'avgQueueAnswerSeconds',
+  'avgHandleSeconds',
+  'avgHoldSeconds',
+  'avgAfterContactWorkSeconds',
+] as const satisfies ReadonlyArray<keyof QueueIntervalView>;

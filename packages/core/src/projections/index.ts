@@ -4,13 +4,14 @@ import type { ProjectionMeta, ProjectionReader, ProjectionVersions } from '../st
 import { agentsProjection } from './agents.js';
 import { contactsProjection } from './contacts.js';
 import type { ProjectionDefinition } from './definition.js';
+import { queueContactsProjection } from './queues.js';
 
 /**
  * Every projection Switchboard keeps. The engine plans, `rebuild` replays,
  * the stale check compares versions and the sweep raises alerts by going
  * through this list; a new projection is one more entry.
  */
-export const PROJECTIONS: readonly ProjectionDefinition[] = [agentsProjection, contactsProjection];
+export const PROJECTIONS: readonly ProjectionDefinition[] = [agentsProjection, contactsProjection, queueContactsProjection];
 
 /** The version of each projection, by name, as a generation records it when it is built. */
 export function projectionVersions(projections: readonly ProjectionDefinition[] = PROJECTIONS): ProjectionVersions {
@@ -75,3 +76,4 @@ export { emptyPlan } from './definition.js';
 export { agentsProjection, AgentFolder, SNAPSHOT_EVERY } from './agents.js';
 export { contactsProjection } from './contacts.js';
 export { documentProjection, readDocuments, DocumentFold, type DocumentProjection, type DocumentProjectionSpec } from './documents.js';
+export { queueContactsProjection, queueContactAt, recentQueueContacts, QUEUE_CONTACTS } from './queues.js';

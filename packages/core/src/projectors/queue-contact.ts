@@ -52,8 +52,10 @@ export type Stamp = readonly [rank: 0 | 1, at: number, key: string];
 export interface QueueContact extends QueueContactFields {
   instanceArn: string;
   contactId: string;
-  /** the stamp behind each field that has been set */
-  stamps: Partial<Record<QueueField, Stamp>>;
+  /** the stamps of the observations the fields hold, each once, in stamp order (kept compact: the stores keep one document per contact) */
+  seen: Stamp[];
+  /** the stamp behind each field that has been set: an index into `seen` */
+  from: Partial<Record<QueueField, number>>;
 }
 
 /** One observation of a contact: the fields it sets, under its stamp. */
@@ -129,7 +131,8 @@ export function observeContactRecord(r: ContactFacts): QueueObservation {
   return {
     instanceArn: r.InstanceARN,
     contactId: r.ContactId,
-    stamp: [1, updatedAt, `${r.ContactId}@${updatedAt}`],
+    // within a contact, the record's time is its dedupe key (ContactId@LastUpdateTimestamp)
+    stamp: [1, updatedAt, ''],
     fields: {
       channel: r.Channel ?? null,
       initiationMethod: r.InitiationMethod ?? null,
@@ -156,17 +159,36 @@ export function observeContactRecord(r: ContactFacts): QueueObservation {
   };
 }
 
-/** Merges an observation into a contact (undefined: the first one seen). Pure: returns a new contact. */
+/** The stamp behind a field of the contact, if it has been set. */
+export function stampOf(c: QueueContact, field: QueueField): Stamp | undefined {
+  const i = c.from[field];
+  return i === undefined ? undefined : c.seen[i];
+}
+
+/**
+ * Merges an observation into a contact (undefined: the first one seen). Pure:
+ * returns a new contact, or the same one when the observation changes nothing
+ * (a repeat, or older than every field it sets).
+ */
 export function mergeObservation(contact: QueueContact | undefined, o: QueueObservation): QueueContact {
-  const next: QueueContact = contact
-    ? { ...contact, stamps: { ...contact.stamps } }
-    : { ...EMPTY, instanceArn: o.instanceArn, contactId: o.contactId, stamps: {} };
-  for (const [k, v] of Object.entries(o.fields) as Array<[QueueField, never]>) {
-    const held = next.stamps[k];
-    if (held && compareStamps(held, o.stamp) >= 0) continue;
-    next[k] = v;
-    next.stamps[k] = o.stamp;
+  // the stamp as the contact holds it when it holds an equal one (the same observation again)
+  const stamp = contact?.seen.find((s) => compareStamps(s, o.stamp) === 0) ?? o.stamp;
+  let next: QueueContact | undefined;
+  const stamps = new Map<QueueField, Stamp>();
+  if (contact) for (const k in contact.from) stamps.set(k as QueueField, contact.seen[contact.from[k as QueueField]!]!);
+  for (const k in o.fields) {
+    const held = stamps.get(k as QueueField);
+    if (held && compareStamps(held, stamp) >= 0) continue;
+    next ??= contact ? { ...contact } : { ...EMPTY, instanceArn: o.instanceArn, contactId: o.contactId, seen: [], from: {} };
+    (next as unknown as Record<string, unknown>)[k] = o.fields[k as QueueField];
+    stamps.set(k as QueueField, stamp);
   }
+  if (!next) return contact ?? { ...EMPTY, instanceArn: o.instanceArn, contactId: o.contactId, seen: [], from: {} };
+  // canonical: the distinct stamps still behind a field, in stamp order, so any order of merging gives equal documents
+  const used = new Set(stamps.values());
+  next.seen = [...used].sort(compareStamps);
+  next.from = {};
+  for (const [k, s] of stamps) next.from[k] = next.seen.indexOf(s);
   return next;
 }
 
@@ -209,5 +231,12 @@ export function isAbandoned(c: QueueContact, successors?: ReadonlySet<string>): 
 export function predecessors(contacts: Iterable<QueueContact>): Set<string> {
   const out = new Set<string>();
   for (const c of contacts) if (c.previousContactId) out.add(queueContactKey({ instanceArn: c.instanceArn, contactId: c.previousContactId }));
+  return out;
+}
+
+/** Queue names by ARN, from the contacts that tell both (contact records; contact events carry no name). */
+export function queueNames(contacts: Iterable<QueueContactFields>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const c of contacts) if (c.queueArn && c.queueName) out.set(c.queueArn, c.queueName);
   return out;
 }

@@ -4,11 +4,15 @@ import type { Rules } from '../rules.js';
 export const DEFAULT_SERVICE_LEVEL_SECONDS: readonly number[] = [20];
 
 export interface QueueSettings {
-  /** thresholds, ascending: the share of contacts that left the queue within each */
+  /** thresholds, ascending: the share of contacts that left the queue within each (the target's seconds included) */
   serviceLevelSeconds: readonly number[];
   /** alert when the oldest contact waits longer; null: no alert */
   oldestWaitingAlertSeconds: number | null;
+  /** alert when the current bucket's service level within `seconds` is below `percent`; null: no alert */
+  serviceLevelTarget: { seconds: number; percent: number } | null;
 }
+
+type QueueRuleKey = 'serviceLevelSeconds' | 'oldestWaitingAlertSeconds' | 'serviceLevelTarget';
 
 /**
  * The rules `queues` entry of a queue: by ARN, else by name, else "*", each
@@ -17,9 +21,13 @@ export interface QueueSettings {
 export function queueSettings(rules: Pick<Rules, 'queues'>, queue: { queueArn: string | null; queueName: string | null }): QueueSettings {
   const entries = rules.queues ?? {};
   const chain = [queue.queueArn ? entries[queue.queueArn] : undefined, queue.queueName ? entries[queue.queueName] : undefined, entries['*']];
-  const pick = <K extends 'serviceLevelSeconds' | 'oldestWaitingAlertSeconds'>(k: K) => chain.find((e) => e?.[k] !== undefined)?.[k];
+  const pick = <K extends QueueRuleKey>(k: K) => chain.find((e) => e?.[k] !== undefined)?.[k];
+  const target = pick('serviceLevelTarget') ?? null;
+  const thresholds = new Set(pick('serviceLevelSeconds') ?? DEFAULT_SERVICE_LEVEL_SECONDS);
+  if (target) thresholds.add(target.seconds);
   return {
-    serviceLevelSeconds: [...(pick('serviceLevelSeconds') ?? DEFAULT_SERVICE_LEVEL_SECONDS)].sort((a, b) => a - b),
+    serviceLevelSeconds: [...thresholds].sort((a, b) => a - b),
     oldestWaitingAlertSeconds: pick('oldestWaitingAlertSeconds') ?? null,
+    serviceLevelTarget: target,
   };
 }

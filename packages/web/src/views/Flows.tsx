@@ -2,10 +2,11 @@ import { useMemo, useState } from 'preact/hooks';
 import { getJson } from '../api.js';
 import { now } from '../clock.js';
 import { HStackChart, type HBarRow, type SeriesDef } from '../components/charts.js';
+import { DayPicker } from '../components/Fields.js';
 import { Pager } from '../components/Pager.js';
 import { downloadText, toCsv } from '../csv.js';
 import { useLoad, useProjectionRefresh } from '../hooks.js';
-import { addDays, formatDuration, isDate, isValidZone, localDate, wallTime } from '../time.js';
+import { formatDuration, isValidZone, localDate, wallTime } from '../time.js';
 import type { ConfigView, ContactRow, FunnelRow } from '../types.js';
 
 const PAGE = 100;
@@ -89,16 +90,7 @@ export function Flows({ config, configReady }: { config: ConfigView | undefined;
     <section class="flows" aria-labelledby="flows-title">
       <h2 id="flows-title">Flow exits</h2>
       <form class="toolbar" onSubmit={(e) => e.preventDefault()}>
-        <button type="button" onClick={() => pick(addDays(date, -1))} aria-label="Previous day">
-          ◀
-        </button>
-        <span class="field">
-          <label for="flows-date">Date ({zone})</label>
-          <input id="flows-date" type="date" value={date} onChange={(e) => pick(isDate((e.target as HTMLInputElement).value) ? (e.target as HTMLInputElement).value : null)} />
-        </span>
-        <button type="button" onClick={() => pick(addDays(date, 1))} aria-label="Next day">
-          ▶
-        </button>
+        <DayPicker id="flows-date" date={date} zone={zone} onPick={pick} />
         {dates.length > 0 && (
           <span class="field">
             <label for="flows-dates">Dates with contacts</label>

@@ -4,11 +4,12 @@ import { activityColour, activityLabel, sortActivities } from '../activity.js';
 import { getJson } from '../api.js';
 import { now } from '../clock.js';
 import { TimeStackChart, type TimeBar } from '../components/charts.js';
+import { BucketSelect } from '../components/Fields.js';
 import { Pager } from '../components/Pager.js';
 import { downloadText, toCsv } from '../csv.js';
 import { useLoad, useProjectionRefresh } from '../hooks.js';
 import { addDays, formatHms, isDate, isValidZone, localDate, wallTime, zonedDayStart, zoneNames } from '../time.js';
-import { BUCKETS, type Bucket, type ConfigView, type ReportRow } from '../types.js';
+import { type Bucket, type ConfigView, type ReportRow } from '../types.js';
 
 const PAGE = 100;
 
@@ -131,23 +132,14 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
     <section class="report" aria-labelledby="report-title">
       <h2 id="report-title">Interval report</h2>
       <form class="toolbar" onSubmit={(e) => e.preventDefault()}>
-        <span class="field">
-          <label for="report-bucket">Bucket</label>
-          <select
-            id="report-bucket"
-            value={bucket}
-            onChange={(e) => {
-              setBucket((e.target as HTMLSelectElement).value as Bucket);
-              reset();
-            }}
-          >
-            {BUCKETS.map((b) => (
-              <option key={b} value={b}>
-                {b}
-              </option>
-            ))}
-          </select>
-        </span>
+        <BucketSelect
+          id="report-bucket"
+          bucket={bucket}
+          onChange={(b) => {
+            setBucket(b);
+            reset();
+          }}
+        />
         <span class="field">
           <label for="report-zone">Time zone</label>
           <input

@@ -4,7 +4,9 @@ import { ALERT_KIND_LABELS, type Thresholds } from '../alerts.js';
 import { useVersion } from '../hooks.js';
 import { agentStore, alertStore } from '../store.js';
 import { formatDuration, wallTime } from '../time.js';
-import type { AgentView, Alert, ConfigView } from '../types.js';
+import type { AgentView, Alert, ConfigView, QueueNowView } from '../types.js';
+import { queueLabel } from '../queues.js';
+import { QueueStrip } from './QueueStrip.js';
 import { displayName, Tile } from './Tile.js';
 
 type Category = 'all' | 'loggedIn' | ActivityClass | 'other';
@@ -38,6 +40,7 @@ export function SeatMap({ config, zone }: { config: ConfigView | undefined; zone
   const [sort, setSort] = useState<Sort>('name');
   const [cat, setCat] = useState<Category>('all');
   const [showLoggedOut, setShowLoggedOut] = useState(true);
+  const [queue, setQueue] = useState<QueueNowView | null>(null);
   const thresholds: Thresholds | undefined = config?.alerts;
 
   const classified = useMemo(() => {
@@ -58,6 +61,7 @@ export function SeatMap({ config, zone }: { config: ConfigView | undefined; zone
     const list = classified.filter(
       ({ a, cls, name }) =>
         (showLoggedOut || cat === 'offline' || a.loggedIn) &&
+        (!queue || queue.agentArns.includes(a.agentArn)) &&
         inCategory(cat, a, cls) &&
         (!q ||
           name.toLowerCase().includes(q) ||
@@ -71,7 +75,7 @@ export function SeatMap({ config, zone }: { config: ConfigView | undefined; zone
     // longest in their current activity first; logged-out agents last
     else list.sort((x, y) => Number(y.a.loggedIn) - Number(x.a.loggedIn) || sinceMs(x.a) - sinceMs(y.a) || byName(x, y));
     return list;
-  }, [classified, query, sort, cat, showLoggedOut]);
+  }, [classified, query, sort, cat, showLoggedOut, queue]);
 
   const total = classified.length;
 
@@ -80,6 +84,7 @@ export function SeatMap({ config, zone }: { config: ConfigView | undefined; zone
       <h2 id="seatmap-title" class="visually-hidden">
         Seat map
       </h2>
+      <QueueStrip selected={queue} onSelect={setQueue} />
       <div class="counters" role="group" aria-label="Summary (select to filter)">
         {COUNTERS.map((c) => (
           <button
@@ -119,6 +124,7 @@ export function SeatMap({ config, zone }: { config: ConfigView | undefined; zone
         </label>
         <span class="shown" aria-live="polite">
           {shown.length === total ? `${total} agents` : `${shown.length} of ${total} agents`}
+          {queue ? ` serving ${queueLabel(queue)} today` : ''}
         </span>
       </div>
       <div class="seatmap-body">
@@ -160,6 +166,8 @@ function AlertFeed({ alerts, zone }: { alerts: readonly Alert[]; zone: string; v
                 <strong>{ALERT_KIND_LABELS[al.kind] ?? al.kind}</strong>
                 {al.kind === 'LongStatus' && al.name ? ` (${al.name})` : ''}
                 {al.kind === 'ContactAbandoned' && al.name ? ` (${al.name.replace(/_/g, ' ')})` : ''}
+                {(al.kind === 'LongQueueWait' || al.kind === 'ServiceLevelBelowTarget') && al.name ? ` (${al.name.split('/').pop()})` : ''}
+                {al.serviceLevel ? ` ${al.serviceLevel.percent.toFixed(1)}% < ${al.serviceLevel.targetPercent}%` : ''}
                 <div class="muted">
                   {al.username ?? al.agentArn?.split('/').pop() ?? al.contactId ?? ''}
                   {al.seconds > 0 ? ` · ${formatDuration(al.seconds)}` : ''}

@@ -130,6 +130,11 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
       }
       case '/api/funnel':
         return json(res, 200, funnel);
+      // queues are tested against the real server (test/cli/dashboard-queues.test.ts)
+      case '/api/queues/now':
+        return json(res, 200, { at: new Date().toISOString(), inFlow: 0, queues: [] });
+      case '/api/queues':
+        return json(res, 200, []);
       case '/api/alerts':
         return json(res, 200, recentAlerts);
       case '/api/stream': {
