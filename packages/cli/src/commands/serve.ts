@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Candidate, EventClock } from '@switchboard/core';
 import { SqliteStore } from '@switchboard/core/sqlite';
-import { CliError, dbPath, loadRules, openStore, warnIfStale, type GlobalOptions } from '../context.js';
+import { CliError, dbPath, loadRules, openExistingStore, warnIfStale, type GlobalOptions } from '../context.js';
 import { isLoopback } from '../server/auth.js';
 import { startRuntime, type Runtime } from '../server/runtime.js';
 import { tailKinesis } from '../sources/kinesis.js';
@@ -75,7 +75,7 @@ function untilStopped(runtime: Runtime, store: SqliteStore, onStop?: () => Promi
 }
 
 export async function serveCommand(options: ServeOptions): Promise<void> {
-  const store = openStore(options);
+  const store = openExistingStore(options);
   const runtime = await start(store, options, true);
   process.stdout.write(`Switchboard dashboard: ${runtime.url}  (store ${dbPath(options)}; Ctrl+C to stop)\n`);
   await untilStopped(runtime, store);

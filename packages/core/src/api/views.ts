@@ -99,6 +99,8 @@ export interface ConfigView {
   bucketMinutes: number;
   phoneRegion: string | null;
   alerts: { holdSeconds?: number; afterContactWorkSeconds?: number; statusSeconds: Record<string, number> };
+  /** names of the flow's exit points (rules flow.exitLabels), e.g. {"1-1": "Card lost: done"} */
+  exitLabels: Record<string, string>;
   rulesHash: string;
   /** projections were built with other rules: run `switchboard rebuild` */
   stale: boolean;

@@ -68,6 +68,7 @@ export const CONFIG: ConfigView = {
   bucketMinutes: 15,
   phoneRegion: 'JP',
   alerts: { holdSeconds: 60, afterContactWorkSeconds: 120, statusSeconds: { Break: 900, Lunch: 3600 } },
+  exitLabels: {},
   rulesHash: 'sha256:test',
   stale: false,
 };
