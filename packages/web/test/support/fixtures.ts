@@ -315,3 +315,48 @@ export function funnelRows(contacts: ContactRow[]): FunnelRow[] {
   }
   return [...m.values()];
 }
+
+/**
+ * Contacts through a two-level IVR on one local date: `spec` maps an exit
+ * point to [local hour, outcome, count] groups. Numbers are Tokyo landlines.
+ */
+export function ivrContacts(date: string, zone: string, spec: Record<string, Array<[hour: number, outcome: ContactRow['outcome'], count: number, queue?: string]>>): ContactRow[] {
+  const out: ContactRow[] = [];
+  let seq = 0;
+  for (const [exitPoint, groups] of Object.entries(spec)) {
+    for (const [hour, outcome, count, queue] of groups) {
+      for (let i = 0; i < count; i++) {
+        seq++;
+        // hh:(seq % 50):07 local time, 95 s long
+        const local = `${date}T${String(hour).padStart(2, '0')}:${String(seq % 50).padStart(2, '0')}:07`;
+        const started = Date.parse(`${local}Z`) - offsetMinutes(Date.parse(`${local}Z`), zone) * 60_000;
+        const duration = 95;
+        const id = `ivr-${String(seq).padStart(4, '0')}`;
+        const national = `03${String(55500000 + seq)}`;
+        out.push({
+          contactId: id,
+          initialContactId: id,
+          channel: 'VOICE',
+          initiationMethod: 'INBOUND',
+          startedAt: iso(started),
+          startedAtLocal: isoInZone(started, zone),
+          endedAt: iso(started + duration * 1000),
+          durationSeconds: duration,
+          customerNumber: `+81${national.slice(1)}`,
+          customerNumberNational: national,
+          exitPoint,
+          completed: outcome === 'abandoned_in_flow' ? false : true,
+          outcome,
+          disconnectReason: outcome.startsWith('abandoned') ? 'CUSTOMER_DISCONNECT' : 'AGENT_DISCONNECT',
+          queueName: queue ?? null,
+          queueSeconds: queue ? 40 : null,
+          agentUsername: outcome === 'handled' ? 'kenji.sato' : null,
+          holdSeconds: null,
+          afterContactWorkSeconds: null,
+          lastUpdatedAt: iso(started + duration * 1000 + 5000),
+        });
+      }
+    }
+  }
+  return out;
+}
