@@ -7,7 +7,7 @@ import kinesalite from 'kinesalite';
 import { KinesisClient, CreateStreamCommand, PutRecordsCommand, DescribeStreamCommand } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { agentEvent } from '../../packages/core/test/builders.js';
-import { runCli, startCli, tempDir } from './run.js';
+import { printedUrl, runCli, startCli, tempDir, until } from './run.js';
 
 const children: ChildProcess[] = [];
 afterAll(() => {
@@ -26,27 +26,9 @@ async function freePort(): Promise<number> {
 function launch(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; stderr: () => string }> {
   const child = startCli(args, { cwd, env });
   children.push(child);
-  let out = '';
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
-  return new Promise((ok, fail) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /(http:\/\/[^\s]+\/)/.exec(out);
-      if (m) ok({ url: m[1]!, child, stderr: () => err });
-    });
-    child.on('exit', (code) => fail(new Error(`exited ${code}: ${err}`)));
-  });
-}
-
-async function until<T>(fn: () => Promise<T | undefined>, what: string, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  return printedUrl(child).then((url) => ({ url, child, stderr: () => err }));
 }
 
 /** Reads server-sent events until `count` messages of type `type` arrived. */

@@ -43,14 +43,7 @@ export function setUrlParams(changes: Record<string, string | undefined>): void 
  * removes it from the URL. Re-renders when the address changes.
  */
 export function useUrlParam<T extends string = string>(key: string, fallback: NoInfer<T>, valid?: (v: string) => boolean): [T, (v: T) => void] {
-  const [, setTick] = useState(0);
-  useEffect(() => {
-    const fn = () => setTick((n) => n + 1);
-    listeners.add(fn);
-    return () => {
-      listeners.delete(fn);
-    };
-  }, []);
+  useUrl();
   const raw = current.params.get(key);
   const value = raw !== undefined && (!valid || valid(raw)) ? (raw as T) : fallback;
   return [value, (v: T) => setUrlParams({ [key]: v === fallback ? undefined : v })];

@@ -85,7 +85,7 @@ describe('flow exits of a two-level IVR (headless Chromium)', () => {
     expect(await row('[data-node="1-1"]')).toEqual(['1-1 · Card lost: done', '20', '31%', '20', '', '0']);
     // how the 20 who reached "1-1" left: 15 handled, 5 abandoned in the queue
     const split = page.locator('tr[data-node="1-1"] .split .part');
-    expect(await split.evaluateAll((parts) => parts.map((p) => [p.getAttribute('data-outcome'), (p as HTMLElement).style.width]))).toEqual([
+    expect(await split.evaluateAll((parts) => parts.map((p) => [p.getAttribute('data-outcome'), (p as unknown as { style: { width: string } }).style.width]))).toEqual([
       ['handled', '75%'],
       ['abandoned_in_queue', '25%'],
     ]);

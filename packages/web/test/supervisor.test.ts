@@ -63,7 +63,7 @@ describe('a supervisor with 1,000 agents (headless Chromium)', () => {
     // right under the header (52 px), whole, and not covered by tiles
     expect(box.y).toBeGreaterThanOrEqual(52);
     expect(box.y).toBeLessThan(90);
-    const hit = await page.evaluate(([x, y]) => document.elementFromPoint(x!, y!)?.closest('[data-counter]')?.getAttribute('data-counter'), [box.x + 30, box.y + box.height / 2]);
+    const hit = await page.evaluate(`document.elementFromPoint(${box.x + 30}, ${box.y + box.height / 2})?.closest('[data-counter]')?.getAttribute('data-counter')`);
     expect(hit).toBe('loggedIn');
     expect(await counter(page, 'loggedIn')).toBe(899);
     const shot = await dash.screenshot('supervisor-1000-scrolled');
@@ -136,7 +136,7 @@ describe('a supervisor with 1,000 agents (headless Chromium)', () => {
     expect(await page.evaluate('document.documentElement.scrollHeight <= window.innerHeight')).toBe(true);
     const last = (await tiles(page).last().boundingBox())!;
     expect(last.y + last.height).toBeLessThanOrEqual(1080);
-    const size = await page.locator('.wallboard [data-counter="loggedIn"] .count').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    const size = await page.locator('.wallboard [data-counter="loggedIn"] .count').evaluate((el) => parseFloat((globalThis as any).getComputedStyle(el).fontSize));
     expect(size).toBeGreaterThanOrEqual(40);
     // names stay readable (the colour tells the state)
     expect(await tiles(page).first().locator('.name').isVisible()).toBe(true);

@@ -276,31 +276,49 @@ export function contactRows(zone: string, now = Date.now()): ContactRow[] {
               : 'other';
     const duration = Math.round(20 + r() * 400) + r();
     const national = `03${String(10000000 + Math.floor(r() * 89999999))}`;
-    const id = `ct-${String(i).padStart(4, '0')}`;
-    out.push({
-      contactId: id,
-      initialContactId: id,
-      channel: 'VOICE',
-      initiationMethod: 'INBOUND',
-      startedAt: iso(started),
-      startedAtLocal: isoInZone(started, zone),
-      endedAt: iso(started + duration * 1000),
-      durationSeconds: duration,
-      customerNumber: `+81${national.slice(1)}`,
-      customerNumberNational: national,
-      exitPoint: exit,
-      completed: outcome === 'completed_in_flow' ? true : outcome === 'abandoned_in_flow' ? false : null,
-      outcome,
-      disconnectReason: outcome.startsWith('abandoned') ? 'CUSTOMER_DISCONNECT' : 'AGENT_DISCONNECT',
-      queueName: exit === 'queue_support' || exit === 'transfer_sales' ? (exit === 'queue_support' ? 'Support' : 'Sales') : null,
-      queueSeconds: exit === 'queue_support' ? Math.round(r() * 180) : null,
-      agentUsername: outcome === 'handled' ? 'kenji.sato' : null,
-      holdSeconds: null,
-      afterContactWorkSeconds: null,
-      lastUpdatedAt: iso(started + duration * 1000 + 5000),
-    });
+    const queueName = exit === 'queue_support' ? 'Support' : exit === 'transfer_sales' ? 'Sales' : null;
+    out.push(
+      voiceContact({ id: `ct-${String(i).padStart(4, '0')}`, started, duration, zone, national, exitPoint: exit, outcome, queueName, queueSeconds: exit === 'queue_support' ? Math.round(r() * 180) : null }),
+    );
   }
   return out;
+}
+
+/** An inbound call from a Tokyo landline, as the contacts projection shows it. */
+function voiceContact(c: {
+  id: string;
+  started: number;
+  duration: number;
+  zone: string;
+  national: string;
+  exitPoint: string | null;
+  outcome: ContactRow['outcome'];
+  queueName: string | null;
+  queueSeconds: number | null;
+}): ContactRow {
+  const ended = c.started + c.duration * 1000;
+  return {
+    contactId: c.id,
+    initialContactId: c.id,
+    channel: 'VOICE',
+    initiationMethod: 'INBOUND',
+    startedAt: iso(c.started),
+    startedAtLocal: isoInZone(c.started, c.zone),
+    endedAt: iso(ended),
+    durationSeconds: c.duration,
+    customerNumber: `+81${c.national.slice(1)}`,
+    customerNumberNational: c.national,
+    exitPoint: c.exitPoint,
+    completed: c.outcome === 'completed_in_flow' ? true : c.outcome === 'abandoned_in_flow' ? false : null,
+    outcome: c.outcome,
+    disconnectReason: c.outcome.startsWith('abandoned') ? 'CUSTOMER_DISCONNECT' : 'AGENT_DISCONNECT',
+    queueName: c.queueName,
+    queueSeconds: c.queueSeconds,
+    agentUsername: c.outcome === 'handled' ? 'kenji.sato' : null,
+    holdSeconds: null,
+    afterContactWorkSeconds: null,
+    lastUpdatedAt: iso(ended + 5000),
+  };
 }
 
 export function funnelRows(contacts: ContactRow[]): FunnelRow[] {
@@ -330,31 +348,8 @@ export function ivrContacts(date: string, zone: string, spec: Record<string, Arr
         // hh:(seq % 50):07 local time, 95 s long
         const local = `${date}T${String(hour).padStart(2, '0')}:${String(seq % 50).padStart(2, '0')}:07`;
         const started = Date.parse(`${local}Z`) - offsetMinutes(Date.parse(`${local}Z`), zone) * 60_000;
-        const duration = 95;
-        const id = `ivr-${String(seq).padStart(4, '0')}`;
         const national = `03${String(55500000 + seq)}`;
-        out.push({
-          contactId: id,
-          initialContactId: id,
-          channel: 'VOICE',
-          initiationMethod: 'INBOUND',
-          startedAt: iso(started),
-          startedAtLocal: isoInZone(started, zone),
-          endedAt: iso(started + duration * 1000),
-          durationSeconds: duration,
-          customerNumber: `+81${national.slice(1)}`,
-          customerNumberNational: national,
-          exitPoint,
-          completed: outcome === 'abandoned_in_flow' ? false : true,
-          outcome,
-          disconnectReason: outcome.startsWith('abandoned') ? 'CUSTOMER_DISCONNECT' : 'AGENT_DISCONNECT',
-          queueName: queue ?? null,
-          queueSeconds: queue ? 40 : null,
-          agentUsername: outcome === 'handled' ? 'kenji.sato' : null,
-          holdSeconds: null,
-          afterContactWorkSeconds: null,
-          lastUpdatedAt: iso(started + duration * 1000 + 5000),
-        });
+        out.push(voiceContact({ id: `ivr-${String(seq).padStart(4, '0')}`, started, duration: 95, zone, national, exitPoint, outcome, queueName: queue ?? null, queueSeconds: queue ? 40 : null }));
       }
     }
   }
