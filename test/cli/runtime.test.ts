@@ -79,6 +79,8 @@ describe('switchboard serve', () => {
     expect(open.status).toBe(2);
     expect(open.stderr).toMatch(/refusing to listen on 0\.0\.0\.0 without authentication/);
 
+    // serve reads an existing store: an empty one
+    expect(runCli(['ingest', '-'], { cwd: dir, input: '' }).status).toBe(0);
     const { url } = await launch(['serve', '--host', '0.0.0.0', '--port', String(await freePort()), '--token', 's3cret'], dir);
     const local = url.replace('0.0.0.0', '127.0.0.1');
     expect((await fetch(`${local}api/agents`)).status).toBe(401);

@@ -50,7 +50,11 @@ export class Progress {
       cliProgress.Presets.shades_classic,
     );
     this.bar.start(total, 0, { count: 0, rate: 0 });
+    // ended early (a closed pipe, Ctrl+C): give the terminal its cursor back
+    process.once('exit', this.stopOnExit);
   }
+
+  private readonly stopOnExit = (): void => this.stop();
 
   /** `value` of `total` done, `counted` units so far. */
   update(value: number, counted: number): void {
@@ -77,7 +81,9 @@ export class Progress {
   }
 
   stop(): void {
-    this.bar?.stop();
+    if (!this.bar) return;
+    this.bar.stop();
     this.bar = null;
+    process.removeListener('exit', this.stopOnExit);
   }
 }

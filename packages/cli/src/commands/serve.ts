@@ -42,9 +42,14 @@ function positive(name: string, value: string | undefined, fallback: number): nu
   return n;
 }
 
-async function start(store: SqliteStore, options: ServeOptions, watchStore: boolean, clock?: EventClock): Promise<Runtime> {
+async function start(
+  store: SqliteStore,
+  options: ServeOptions,
+  settings: ReturnType<typeof serverSettings>,
+  watchStore: boolean,
+  clock?: EventClock,
+): Promise<Runtime> {
   const { rules } = loadRules(options);
-  const settings = serverSettings(options);
   await warnIfStale(store, rules);
   try {
     return await startRuntime({ store, rules, ...settings, watchStore, clock });
@@ -75,8 +80,9 @@ function untilStopped(runtime: Runtime, store: SqliteStore, onStop?: () => Promi
 }
 
 export async function serveCommand(options: ServeOptions): Promise<void> {
+  const settings = serverSettings(options); // usage errors first, before the store is looked for
   const store = openExistingStore(options);
-  const runtime = await start(store, options, true);
+  const runtime = await start(store, options, settings, true);
   process.stdout.write(`Switchboard dashboard: ${runtime.url}  (store ${dbPath(options)}; Ctrl+C to stop)\n`);
   await untilStopped(runtime, store);
 }
@@ -88,13 +94,14 @@ export async function devCommand(options: DevOptions): Promise<void> {
   if (!options.db && !tailing && !options.keep) {
     SqliteStore.remove(path);
   }
+  const settings = serverSettings(options);
   const agents = positive('agents', options.agents, 25);
   const speed = positive('speed', options.speed, 1);
   const seed = options.seed === undefined ? Date.now() % 2 ** 31 : Number(options.seed);
   const store = SqliteStore.open(path);
   const wallStart = Date.now();
   const clock = !tailing && speed !== 1 ? { wallAt: wallStart, simulatedAt: wallStart, speed } : undefined;
-  const runtime = await start(store, options, false, clock);
+  const runtime = await start(store, options, settings, false, clock);
   const abort = new AbortController();
 
   const source = tailing

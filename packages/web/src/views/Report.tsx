@@ -121,7 +121,7 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
   const bucketTitle = (r: ReportRow) => (bucket === '1d' ? dates.date(Date.parse(r.bucketStart)) : dates.dateHourMinute(Date.parse(r.bucketStart)));
   const reset = () => setPage(0);
   const shown = fromDate === toDate ? dayLabel(dates, fromDate) : `${dayLabel(dates, fromDate)} to ${dayLabel(dates, toDate)}`;
-  const why = fromDate === today ? ' (today)' : fromDate === pinned && toDate === fromDate ? ` (the latest day with data; nothing yet today, ${dayLabel(dates, today)})` : '';
+  const why = toDate !== fromDate ? '' : fromDate === today ? ' (today)' : fromDate === pinned ? ` (the latest day with data; nothing yet today, ${dayLabel(dates, today)})` : '';
 
   return (
     <section class="report" aria-labelledby="report-title">
