@@ -36,6 +36,8 @@ export interface CentreDates {
   day(t: number): string;
   /** 08:47 today, else 2024/04/18 08:47 */
   sinceWhen(t: number, now: number): string;
+  /** 08:47 today, else 2024/04/18 (where there is room for one) */
+  timeOrDay(t: number, now: number): string;
 }
 
 const DATE = { year: 'numeric', month: '2-digit', day: '2-digit' } as const;
@@ -65,6 +67,7 @@ export function centreDates(zone: string, locale: string): CentreDates {
     date: (t) => date.format(t),
     day: (t) => `${weekday.format(t)} ${date.format(t)}`,
     sinceWhen: (t, now) => (localDate(t, zone) === localDate(now, zone) ? hourMinute.format(t) : dateHourMinute.format(t)),
+    timeOrDay: (t, now) => (localDate(t, zone) === localDate(now, zone) ? hourMinute.format(t) : date.format(t)),
   };
 }
 

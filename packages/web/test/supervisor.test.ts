@@ -123,6 +123,12 @@ describe('a supervisor with 1,000 agents (headless Chromium)', () => {
     expect(await kenji.locator('.name').textContent()).toBe('agent0001');
     expect(await kenji.locator('.since').textContent()).toMatch(/^\d+:\d{2}$/);
     expect(new URL(page.url()).hash).toContain('tiles=compact');
+    // a logged-out agent: the time they left today, else the day (the tooltip has both)
+    const tokyo = (t: number) => new Date(t + 9 * HOUR).toISOString();
+    const gone = tile(page, 'zz.long.gone');
+    expect(await gone.locator('.t-loggedout').textContent()).toBe(tokyo(Date.now() - 23_033 * HOUR).slice(0, 10).replace(/-/g, '/'));
+    expect(await gone.locator('.name').isVisible()).toBe(true);
+    expect(await tile(page, 'zz.left.today').locator('.t-loggedout').textContent()).toBe(tokyo(Date.now() - 60_000).slice(11, 16));
     await dash.screenshot('supervisor-1000-compact');
   });
 
@@ -179,7 +185,7 @@ describe('a supervisor with 1,000 agents (headless Chromium)', () => {
     // and the link names that day
     await expect.poll(() => new URL(page.url()).hash).toContain('date=2024-04-18');
     expect(await page.locator('.shown-day').textContent()).toMatch(/^Showing Thu 2024\/04\/18 in Asia\/Tokyo \(the latest day with data; nothing yet today, \w{3} \d{4}\/\d{2}\/\d{2}\)\.$/);
-  });
+  }, 90_000);
 
   it("charts the centre's agents per interval: on contact, idle and custom statuses add up to those online", async () => {
     const { page } = dash;
@@ -203,7 +209,7 @@ describe('a supervisor with 1,000 agents (headless Chromium)', () => {
     const ticks = await chart.locator('.grid text').allTextContents();
     expect(ticks).toEqual(['0', '250', '500', '750', '1,000']);
     await dash.screenshot('supervisor-1000-report');
-  });
+  }, 90_000);
 
   it('keeps the report date, bucket and agent in the URL', async () => {
     const { page } = dash;
@@ -223,7 +229,7 @@ describe('a supervisor with 1,000 agents (headless Chromium)', () => {
     // one agent: minutes per hour, not a fraction of an agent
     expect(await other.locator('svg[data-chart="report"] text.unit').textContent()).toBe('minutes');
     await other.close();
-  });
+  }, 90_000);
 
   it('logs no errors in the browser console', () => {
     expect(dash.errors).toEqual([]);

@@ -71,8 +71,7 @@ export class Tile extends Component<TileProps> {
     const loggedOutAt = a.loggedIn ? null : Date.parse(a.activity?.since ?? a.lastEventAt ?? '');
     const when = loggedOutAt !== null && Number.isFinite(loggedOutAt) ? (
       <time class="since t-loggedout" dateTime={new Date(loggedOutAt).toISOString()} title={`Logged out at ${dates.dateTime(loggedOutAt)}`}>
-        {compact ? '' : 'since '}
-        {dates.sinceWhen(loggedOutAt, now())}
+        {compact ? dates.timeOrDay(loggedOutAt, now()) : `since ${dates.sinceWhen(loggedOutAt, now())}`}
       </time>
     ) : null;
     const common = {

@@ -145,17 +145,23 @@ export function makeAlert(partial: Partial<Alert> & Pick<Alert, 'kind'>): Alert 
 
 // ---- time zone helpers (Node's Intl) ----
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 function offsetMinutes(t: number, zone: string): number {
-  const f = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(zone, f);
+  }
   const p = Object.fromEntries(f.formatToParts(t).map((x) => [x.type, Number(x.value)]));
   const wall = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour! % 24, p.minute!, p.second!);
   return Math.round((wall - Math.floor(t / 1000) * 1000) / 60_000);
