@@ -2,6 +2,8 @@ import {
   CONTACT_FIELDS,
   REPORT_CSV_COLUMNS,
   REPORT_METRICS,
+  reportMetricLabel,
+  reportMetricUnit,
   formatLocal,
   parseBucket,
   parseOutcome,
@@ -149,28 +151,17 @@ export async function reportCommand(options: ReportOptions): Promise<void> {
       );
     }
     const wide = options.wide;
-    const metric = (header: string) => ({ header, align: 'right' as const });
     printTable(
       [
         { header: 'Bucket' },
         { header: 'Agent', shrink: true },
-        ...['Online', 'Idle', 'On contact', 'Hold', 'ACW', 'Non-prod.'].map(metric),
-        { ...metric('Error'), optional: true },
-        { ...metric('Holds'), optional: true },
-        metric('Handled'),
+        // on a narrow terminal, times are left out from the last; counts take little room and stay
+        ...REPORT_METRICS.map((f) => ({ header: reportMetricLabel(f), align: 'right' as const, optional: reportMetricUnit(f) === 'seconds' })),
       ],
       rows.map((r): Cell[] => [
         localIso(r.bucketStart, wide, 16),
         agentName(r, wide),
-        formatDuration(r.onlineSeconds),
-        formatDuration(r.idleSeconds),
-        formatDuration(r.onContactSeconds),
-        formatDuration(r.holdSeconds),
-        formatDuration(r.afterContactWorkSeconds),
-        formatDuration(r.nonProductiveSeconds),
-        formatDuration(r.errorSeconds),
-        r.holds,
-        r.contactsHandled,
+        ...REPORT_METRICS.map((f) => (reportMetricUnit(f) === 'seconds' ? formatDuration(r[f]) : r[f])),
       ]),
       'no report rows in that range',
       { wide },

@@ -1,4 +1,4 @@
-import { REPORT_CSV_COLUMNS } from '@switchboard/core/views';
+import { REPORT_CSV_COLUMNS, REPORT_METRICS, reportMetricLabel, reportMetricUnit, type ReportMetric } from '@switchboard/core/views';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { getJson } from '../api.js';
 import { now } from '../clock.js';
@@ -20,19 +20,14 @@ export function bucketOf(minutes: number | undefined): Bucket {
   return '15m';
 }
 
-type NumKey = 'onlineSeconds' | 'idleSeconds' | 'onContactSeconds' | 'holdSeconds' | 'afterContactWorkSeconds' | 'nonProductiveSeconds' | 'errorSeconds' | 'holds' | 'contactsHandled';
+/** The report's metric columns: every metric of a report row, in the API's order, under its heading. */
+const COLUMNS = REPORT_METRICS.map((key) => ({ key, label: reportMetricLabel(key), unit: reportMetricUnit(key) }));
 
-const COLUMNS: Array<{ key: NumKey; label: string; count?: boolean }> = [
-  { key: 'onlineSeconds', label: 'Online' },
-  { key: 'idleSeconds', label: 'Idle' },
-  { key: 'onContactSeconds', label: 'On contact' },
-  { key: 'holdSeconds', label: 'Hold' },
-  { key: 'afterContactWorkSeconds', label: 'ACW' },
-  { key: 'nonProductiveSeconds', label: 'Non-productive' },
-  { key: 'errorSeconds', label: 'Error' },
-  { key: 'holds', label: 'Holds', count: true },
-  { key: 'contactsHandled', label: 'Contacts handled', count: true },
-];
+/** A metric's value as the table shows it: times as h:mm:ss, counts as they are. */
+function metricCell(unit: 'seconds' | 'count', value: unknown): string | number {
+  if (typeof value !== 'number') return '';
+  return unit === 'seconds' ? formatHms(value) : value;
+}
 
 /** CSV columns: the JSON field names of a report row, in the API's order (shared with the CLI). */
 export const REPORT_CSV_HEADER = REPORT_CSV_COLUMNS;
@@ -99,7 +94,7 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
   const chart = useMemo(() => centreChart(visible, bucket, agents.length === 1 || agent !== '', dates), [visible, bucket, agent, agents.length, dates]);
 
   const totals = useMemo(() => {
-    const t = Object.fromEntries(COLUMNS.map((c) => [c.key, 0])) as Record<NumKey, number>;
+    const t = Object.fromEntries(COLUMNS.map((c) => [c.key, 0])) as Record<ReportMetric, number>;
     for (const r of visible) for (const c of COLUMNS) t[c.key] += Number(r[c.key]) || 0;
     return t;
   }, [visible]);
@@ -268,7 +263,7 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
                   </td>
                   {COLUMNS.map((c) => (
                     <td key={c.key} class="num">
-                      {c.count ? r[c.key] : formatHms(r[c.key])}
+                      {metricCell(c.unit, r[c.key])}
                     </td>
                   ))}
                 </tr>
@@ -289,7 +284,7 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
                   </th>
                   {COLUMNS.map((c) => (
                     <td key={c.key} class="num">
-                      {c.count ? totals[c.key] : formatHms(totals[c.key])}
+                      {metricCell(c.unit, totals[c.key])}
                     </td>
                   ))}
                 </tr>
@@ -318,6 +313,8 @@ const CENTRE_SERIES: SeriesDef[] = [
  */
 function centreChart(rows: readonly ReportRow[], bucket: Bucket, oneAgent: boolean, dates: CentreDates): { bars: TimeBar[]; unit: ChartUnit } {
   const byBucket = new Map<number, TimeBar>();
+  // the longest any one agent was online in each bucket: no less time than that has passed in it
+  const longestOnline = new Map<number, number>();
   for (const r of rows) {
     const start = Date.parse(r.bucketStart);
     let b = byBucket.get(start);
@@ -327,6 +324,7 @@ function centreChart(rows: readonly ReportRow[], bucket: Bucket, oneAgent: boole
       byBucket.set(start, b);
     }
     for (const s of CENTRE_SERIES) b.values[s.key] = (b.values[s.key] ?? 0) + (Number(r[s.key as keyof ReportRow]) || 0);
+    longestOnline.set(start, Math.max(longestOnline.get(start) ?? 0, r.onlineSeconds));
   }
   const bars = [...byBucket.values()].sort((a, b) => a.start - b.start);
   const perAgent = bucket !== '1d' && !oneAgent;
@@ -337,8 +335,10 @@ function centreChart(rows: readonly ReportRow[], bucket: Bucket, oneAgent: boole
       : { name: 'minutes', format: (v) => `${formatCount(v)} min` };
   const t = now();
   for (const b of bars) {
-    // a bucket still going on counts up to now: its average is over the time elapsed
-    const divisor = perAgent ? Math.max(1, Math.min(b.end, t) - b.start) / 1000 : bucket === '1d' ? 3600 : 60;
+    // A bucket still going on counts up to now: its average is over the time elapsed, and never
+    // less than one agent's time online in it (the browser's clock may be behind the data's).
+    const elapsed = Math.max(1, Math.min(b.end, t) - b.start, (longestOnline.get(b.start) ?? 0) * 1000);
+    const divisor = perAgent ? Math.min(elapsed, b.end - b.start) / 1000 : bucket === '1d' ? 3600 : 60;
     for (const k of Object.keys(b.values)) b.values[k] = b.values[k]! / divisor;
   }
   return { bars, unit };
