@@ -36,10 +36,11 @@ export interface CentreDates {
   day(t: number): string;
   /** 08:47 today, else 2024/04/18 08:47 */
   sinceWhen(t: number, now: number): string;
-  /** 08:47 today, else 2024/04/18 (where there is room for one) */
-  timeOrDay(t: number, now: number): string;
+  /** as short as a one-line tile allows: 08:47 today, 04/18 within half a year, else 2024 */
+  shortWhen(t: number, now: number): string;
 }
 
+const HALF_A_YEAR_MS = 182 * 86_400_000;
 const DATE = { year: 'numeric', month: '2-digit', day: '2-digit' } as const;
 const TIME = { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' } as const;
 
@@ -57,6 +58,7 @@ export function centreDates(zone: string, locale: string): CentreDates {
   const date = make(DATE);
   const weekday = new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'short' });
   const dateHourMinute = make({ ...DATE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const monthDay = make({ month: '2-digit', day: '2-digit' });
   return {
     zone,
     locale,
@@ -67,7 +69,8 @@ export function centreDates(zone: string, locale: string): CentreDates {
     date: (t) => date.format(t),
     day: (t) => `${weekday.format(t)} ${date.format(t)}`,
     sinceWhen: (t, now) => (localDate(t, zone) === localDate(now, zone) ? hourMinute.format(t) : dateHourMinute.format(t)),
-    timeOrDay: (t, now) => (localDate(t, zone) === localDate(now, zone) ? hourMinute.format(t) : date.format(t)),
+    shortWhen: (t, now) =>
+      localDate(t, zone) === localDate(now, zone) ? hourMinute.format(t) : now - t < HALF_A_YEAR_MS ? monthDay.format(t) : localDate(t, zone).slice(0, 4),
   };
 }
 

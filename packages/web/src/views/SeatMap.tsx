@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { classify, type ActivityClass } from '../activity.js';
 import { alertingAgents, type Thresholds } from '../alerts.js';
@@ -43,9 +44,11 @@ export interface SeatMapProps {
   zone: string;
   /** full screen for a wall display: counters, every agent in one screen, recent alerts */
   wallboard?: boolean;
+  /** live figures of the whole centre above the counters (a strip of queues), in the part that stays in view */
+  strip?: ComponentChildren;
 }
 
-export function SeatMap({ config, zone, wallboard = false }: SeatMapProps) {
+export function SeatMap({ config, zone, wallboard = false, strip }: SeatMapProps) {
   const version = useVersion(agentStore);
   const alertVersion = useVersion(alertStore);
   const dates = useCentreDates(zone, config?.phoneRegion);
@@ -122,15 +125,20 @@ export function SeatMap({ config, zone, wallboard = false }: SeatMapProps) {
     </div>
   );
 
-  if (wallboard) return <Wallboard counters={counters} agents={shown} total={total} thresholds={thresholds} dates={dates} alertVersion={alertVersion} />;
+  const above = strip ? <div class="seatmap-strip">{strip}</div> : null;
+
+  if (wallboard) {
+    return <Wallboard above={above} counters={counters} agents={shown} total={total} thresholds={thresholds} dates={dates} alertVersion={alertVersion} />;
+  }
 
   return (
     <section class="seatmap" aria-labelledby="seatmap-title">
       <h2 id="seatmap-title" class="visually-hidden">
         Seat map
       </h2>
-      {/* The summary stays in view while the agents scroll under it; live figures of the whole centre belong at its top. */}
+      {/* The summary stays in view while the agents scroll under it, with the centre's live figures at its top. */}
       <div class="seatmap-summary" ref={summary}>
+        {above}
         {counters}
         <div class="toolbar">
           <span class="field">
@@ -192,6 +200,7 @@ function useStickyHeight(ref: { current: HTMLElement | null }, variable: string)
 }
 
 interface WallboardProps {
+  above: preact.JSX.Element | null;
   counters: preact.JSX.Element;
   agents: Array<{ a: AgentView }>;
   total: number;
@@ -201,7 +210,7 @@ interface WallboardProps {
 }
 
 /** Every agent on one screen: tiles sized so that all fit the space left by the counters and the alerts. */
-function Wallboard({ counters, agents, total, thresholds, dates, alertVersion }: WallboardProps) {
+function Wallboard({ above, counters, agents, total, thresholds, dates, alertVersion }: WallboardProps) {
   const grid = useRef<HTMLUListElement>(null);
   const [box, setBox] = useState({ width: 0, height: 0 });
   useEffect(() => {
@@ -216,6 +225,7 @@ function Wallboard({ counters, agents, total, thresholds, dates, alertVersion }:
   const fit = fitTiles(box.width, box.height, agents.length);
   return (
     <section class="seatmap wallboard" aria-label="Wallboard">
+      {above}
       {counters}
       <div class="wallboard-body">
         <ul

@@ -71,7 +71,7 @@ export class Tile extends Component<TileProps> {
     const loggedOutAt = a.loggedIn ? null : Date.parse(a.activity?.since ?? a.lastEventAt ?? '');
     const when = loggedOutAt !== null && Number.isFinite(loggedOutAt) ? (
       <time class="since t-loggedout" dateTime={new Date(loggedOutAt).toISOString()} title={`Logged out at ${dates.dateTime(loggedOutAt)}`}>
-        {compact ? dates.timeOrDay(loggedOutAt, now()) : `since ${dates.sinceWhen(loggedOutAt, now())}`}
+        {compact ? dates.shortWhen(loggedOutAt, now()) : `since ${dates.sinceWhen(loggedOutAt, now())}`}
       </time>
     ) : null;
     const common = {
@@ -91,11 +91,8 @@ export class Tile extends Component<TileProps> {
       return (
         <li {...common} title={title}>
           <span class="name">{displayName(a)}</span>
-          {badges.length > 0 && (
-            <span class="badge-dot" role="img" aria-label={`Alert: ${badges.map((b) => b.title).join(', ')}`}>
-              !
-            </span>
-          )}
+          {/* the ring and the red time say it; no mark that would take the name's room */}
+          {badges.length > 0 && <span class="visually-hidden">Alert: {badges.map((b) => b.title).join(', ')}</span>}
           {when ?? <Since since={a.activity?.since} class="t-activity" />}
         </li>
       );
