@@ -65,6 +65,7 @@ describe('a supervisor with 1,000 agents (headless Chromium)', () => {
     const { page } = dash;
     await dash.open('seats');
     await expect.poll(() => tiles(page).count(), { timeout: 20_000 }).toBe(N);
+    expect(await page.locator('.seatmap .shown').textContent()).toBe('1,000 agents');
     await page.evaluate('window.scrollTo(0, document.documentElement.scrollHeight)');
     await expect.poll(() => page.evaluate('window.scrollY')).toBeGreaterThan(5000);
     const box = (await page.locator('.counters').boundingBox())!;

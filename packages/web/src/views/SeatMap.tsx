@@ -166,7 +166,7 @@ export function SeatMap({ config, zone, wallboard = false, strip }: SeatMapProps
             Wallboard
           </button>
           <span class="shown" aria-live="polite">
-            {shown.length === total ? `${total} agents` : `${shown.length} of ${total} agents`}
+            {shown.length === total ? agentCount(total) : `${shown.length} of ${agentCount(total)}`}
           </span>
         </div>
       </div>
@@ -185,6 +185,8 @@ export function SeatMap({ config, zone, wallboard = false, strip }: SeatMapProps
     </section>
   );
 }
+
+const agentCount = (n: number) => `${n.toLocaleString('en-US')} agent${n === 1 ? '' : 's'}`;
 
 /** Keeps a CSS variable on the document at the element's height (what sticks below it starts there). */
 function useStickyHeight(ref: { current: HTMLElement | null }, variable: string): void {
