@@ -2,7 +2,7 @@
  * Canned API data built from the API types (packages/core/src/api/views.ts),
  * relative to the current time so that live timers and alerts behave.
  */
-import { deriveActivity } from '@switchboard/core';
+import { deriveActivity, formatLocal, zoneOffsetMinutes } from '@switchboard/core';
 import type { AgentView, Alert, ConfigView, ContactRow, FunnelRow, ReportRow } from '../../../core/src/api/views.js';
 
 export const INSTANCE = 'arn:aws:connect:ap-northeast-1:123456789012:instance/5f3c1a2e-0000-4000-8000-000000000001';
@@ -143,38 +143,10 @@ export function makeAlert(partial: Partial<Alert> & Pick<Alert, 'kind'>): Alert 
   };
 }
 
-// ---- time zone helpers (Node's Intl) ----
+// ---- time zone helpers ----
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function offsetMinutes(t: number, zone: string): number {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(zone, f);
-  }
-  const p = Object.fromEntries(f.formatToParts(t).map((x) => [x.type, Number(x.value)]));
-  const wall = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour! % 24, p.minute!, p.second!);
-  return Math.round((wall - Math.floor(t / 1000) * 1000) / 60_000);
-}
-
-/** ISO-8601 with the zone's offset, e.g. 2024-04-18T08:45:00+09:00 */
-export function isoInZone(t: number, zone: string): string {
-  const off = offsetMinutes(t, zone);
-  const local = new Date(t + off * 60_000).toISOString().slice(0, 19);
-  const sign = off < 0 ? '-' : '+';
-  const a = Math.abs(off);
-  return `${local}${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
-}
+/** ISO-8601 with the zone's offset, to the second, e.g. 2024-04-18T08:45:00+09:00 */
+export const isoInZone = (t: number, zone: string): string => formatLocal(Math.floor(t / 1000) * 1000, zone);
 
 export const localDateIn = (t: number, zone: string) => isoInZone(t, zone).slice(0, 10);
 
@@ -353,7 +325,7 @@ export function ivrContacts(date: string, zone: string, spec: Record<string, Arr
         seq++;
         // hh:(seq % 50):07 local time, 95 s long
         const local = `${date}T${String(hour).padStart(2, '0')}:${String(seq % 50).padStart(2, '0')}:07`;
-        const started = Date.parse(`${local}Z`) - offsetMinutes(Date.parse(`${local}Z`), zone) * 60_000;
+        const started = Date.parse(`${local}Z`) - zoneOffsetMinutes(Date.parse(`${local}Z`), zone) * 60_000;
         const national = `03${String(55500000 + seq)}`;
         out.push(voiceContact({ id: `ivr-${String(seq).padStart(4, '0')}`, started, duration: 95, zone, national, exitPoint, outcome, queueName: queue ?? null, queueSeconds: queue ? 40 : null }));
       }
