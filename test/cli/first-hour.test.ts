@@ -3,7 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { BIN, json, runCli, startCli, tempDir, type CliResult } from './run.js';
+
+/** Connect's documented examples of contact events, as EventBridge delivers them. */
+const CONTACT_EVENTS = fileURLToPath(new URL('../fixtures/contact-events.doc-examples.jsonl', import.meta.url));
 
 /**
  * What a new user meets in the first hour with the CLI: pipes into `head`,
@@ -174,10 +178,37 @@ describe('ingest tells what it did', () => {
     const r = runCli(['ingest', 'export.dat'], { cwd: dir });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/appended 0/);
-    expect(r.stderr).toMatch(/switchboard: \d+ of \d+ records were rejected: this does not look like Amazon Connect agent events or contact records/);
+    expect(r.stderr).toMatch(/switchboard: \d+ of \d+ records were rejected: this does not look like Amazon Connect agent events, contact records or contact events/);
     // a few reasons, not a screenful
     expect(r.stderr.split('\n').filter((l) => l.startsWith('rejected ')).length).toBeLessThanOrEqual(3);
     expect(runCli(['ingest', 'export.dat', '--strict'], { cwd: dir }).status).toBe(1);
+  });
+
+  it('given contact events alone (the third feed), then they are Connect data', () => {
+    const dir = tempDir();
+    const r = runCli(['ingest', CONTACT_EVENTS], { cwd: dir });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^read (\d+), appended \1, duplicates 0, rejected 0 /);
+    expect(r.stderr).not.toMatch(/does not look like/);
+  });
+
+  it('given EventBridge events of another service, then it names the three feeds it reads', () => {
+    const dir = tempDir();
+    const ec2 = (i: number) => ({
+      version: '0',
+      id: `7bf73129-1428-4cd3-a780-95db273d1602-${i}`,
+      'detail-type': 'EC2 Instance State-change Notification',
+      source: 'aws.ec2',
+      account: '123456789012',
+      time: '2024-04-18T08:00:00Z',
+      region: 'ap-northeast-1',
+      resources: [`arn:aws:ec2:ap-northeast-1:123456789012:instance/i-${i}`],
+      detail: { 'instance-id': `i-${i}`, state: 'running' },
+    });
+    writeFileSync(join(dir, 'events.jsonl'), Array.from({ length: 20 }, (_, i) => JSON.stringify(ec2(i))).join('\n'));
+    const r = runCli(['ingest', 'events.jsonl'], { cwd: dir });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/switchboard: 20 of 20 records were rejected: this does not look like Amazon Connect agent events, contact records or contact events/);
   });
 
   it('given Connect data with a few bad lines, then it does not claim the input is something else', () => {

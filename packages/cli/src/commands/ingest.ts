@@ -85,7 +85,8 @@ function report(total: IngestSummary, seconds: number, options: IngestOptions): 
   if (notConnectData) {
     process.stderr.write(
       `switchboard: ${total.rejected} of ${total.read} records were rejected: this does not look like Amazon Connect ` +
-        'agent events or contact records (JSON Lines, a JSON array, or Kinesis/Firehose batches of them, optionally gzipped)\n',
+        'agent events, contact records or contact events (JSON Lines, a JSON array, or Kinesis, SQS, EventBridge Pipes ' +
+        'or Firehose batches of them, optionally gzipped)\n',
     );
   }
 }

@@ -1,4 +1,5 @@
 import TinyQueue from 'tinyqueue';
+import { ContactEvents } from './contact-events.js';
 import { runIvr } from './ivr.js';
 import type { AgentContactEntry, AgentRuntime, SimContact } from './model.js';
 import { HOUR_MS, type ResolvedOptions } from './options.js';
@@ -9,10 +10,10 @@ import { ceilSecond, isoMs, isoSec, MINUTE, SECOND } from './time.js';
 
 /** One record as Connect would put it on a Kinesis stream. */
 export interface SimEvent {
-  /** EventTimestamp (agent events) or LastUpdateTimestamp, i.e. delivery (contact records), ms */
+  /** EventTimestamp (agent events), LastUpdateTimestamp, i.e. delivery (contact records), or publication (contact events), ms */
   at: number;
-  kind: 'agent' | 'contact';
-  /** the agent ARN (agent events) or the ContactId (contact records) */
+  kind: 'agent' | 'contact' | 'contactEvent';
+  /** the agent ARN (agent events) or the ContactId (contact records and events) */
   partitionKey: string;
   /** the JSON object Connect writes; read-only (payloads share unchanging parts) */
   payload: Record<string, unknown>;
@@ -57,6 +58,7 @@ export class Simulation {
   private readonly online: AgentRuntime[] = [];
   private readonly waiting: Record<QueueDef['key'], SimContact[]> = { sales: [], support: [], chat: [] };
   private readonly shiftsPerSeat: number;
+  private readonly contactEvents: ContactEvents | null;
 
   constructor(private readonly o: ResolvedOptions) {
     this.rng = new Rng(o.seed, 0);
@@ -64,6 +66,7 @@ export class Simulation {
     this.instance = createInstance(identities, o);
     this.roster = new Roster(this.instance, identities, o.agents);
     this.now = o.start;
+    this.contactEvents = o.contactEvents ? new ContactEvents(this.instance, o.seed, (e) => this.out.push(e)) : null;
     this.shiftsPerSeat = o.end === Infinity ? Infinity : Math.max(1, Math.round((o.end - o.start) / SHIFT_MS));
   }
 
@@ -373,6 +376,7 @@ export class Simulation {
 
   private callArrives(): void {
     const c = this.newContact('VOICE', 'INBOUND');
+    this.contactEvents?.initiated(c, this.now);
     c.customerNumber = this.instance.phones.customer(this.rng);
     c.systemNumber = this.rng.pick(this.instance.phones.systemNumbers);
     const ivr = runIvr(this.rng);
@@ -384,12 +388,14 @@ export class Simulation {
       }
       c.disconnectedAt = this.now;
       c.disconnectReason = ivr.kind === 'hangup' ? 'CUSTOMER_DISCONNECT' : 'CONTACT_FLOW_DISCONNECT';
+      this.contactEvents?.disconnected(c, this.now);
       this.finish(c);
     });
   }
 
   private chatArrives(): void {
     const c = this.newContact('CHAT', 'API');
+    this.contactEvents?.initiated(c, this.now);
     this.schedule(this.now + this.rng.between(1.5 * SECOND, 4 * SECOND), () => this.enqueue(c, this.instance.queues.chat));
   }
 
@@ -399,6 +405,7 @@ export class Simulation {
     c.queue = q;
     c.enqueuedAt = this.now;
     c.phase = 'waiting';
+    this.contactEvents?.queued(c, this.now);
     this.waiting[q.key].push(c);
     const mean = c.channel === 'VOICE' ? VOICE_PATIENCE_MEAN : CHAT_PATIENCE_MEAN;
     this.schedule(this.now + 5 * SECOND + this.rng.exponential(mean), () => {
@@ -433,6 +440,7 @@ export class Simulation {
     c.dequeuedAt = this.now;
     c.disconnectedAt = this.now;
     c.disconnectReason = 'CUSTOMER_DISCONNECT';
+    this.contactEvents?.disconnected(c, this.now);
     this.finish(c);
   }
 
@@ -538,6 +546,7 @@ export class Simulation {
     c.connectedAt = this.now;
     c.dequeuedAt = this.now;
     c.handledBy = a.profile;
+    this.contactEvents?.connectedToAgent(c, this.now);
     this.emitAgent(a, 'STATE_CHANGE');
     const { rng } = this;
     if (c.channel === 'CHAT') {
@@ -590,6 +599,7 @@ export class Simulation {
     this.setEntryState(e, 'ENDED', true);
     c.disconnectedAt = this.now;
     c.disconnectReason = reason;
+    this.contactEvents?.disconnected(c, this.now);
     this.emitAgent(a, 'STATE_CHANGE');
     const { rng } = this;
     if (transfer) this.transfer(c);
@@ -597,6 +607,7 @@ export class Simulation {
     this.atAgent(a, this.now + acw, () => {
       this.removeEntry(a, e);
       c.acwEndedAt = this.now;
+      this.contactEvents?.completed(c, this.now);
       c.phase = 'done';
       this.applyNextStatus(a);
       this.emitAgent(a, 'STATE_CHANGE');
@@ -616,6 +627,7 @@ export class Simulation {
     next.attributes = { ...c.attributes };
     next.avoid.push(c.handledBy!);
     c.nextContactId = next.id;
+    this.contactEvents?.initiated(next, this.now);
     const { sales, support } = this.instance.queues;
     const target = c.queue === sales ? support : sales;
     this.schedule(this.now + this.rng.between(800, 2_500), () => this.enqueue(next, target));

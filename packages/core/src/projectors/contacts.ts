@@ -116,7 +116,7 @@ function queueSeconds(queue: ContactFacts['Queue']): number | null {
   return enq !== null && deq !== null ? (deq - enq) / 1000 : null;
 }
 
-function afterContactWorkSeconds(agent: ContactFacts['Agent']): number | null {
+export function afterContactWorkSeconds(agent: ContactFacts['Agent']): number | null {
   if (!agent) return null;
   if (typeof agent.AfterContactWorkDuration === 'number') return agent.AfterContactWorkDuration;
   const start = instantOrNull(agent.AfterContactWorkStartTimestamp);
