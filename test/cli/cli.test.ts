@@ -180,6 +180,36 @@ describe('switchboard CLI, end to end', () => {
   });
 });
 
+describe('switchboard CLI, projection versions', () => {
+  it('warns when the projections were built by another version of a definition, and rebuild records the current versions', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'morning.jsonl'), jsonl([...morning().agentEvents, ...morning().contactRecords]));
+    expect(runCli(['ingest', 'morning.jsonl'], { cwd: dir }).status).toBe(0);
+    expect(runCli(['agents', '--json'], { cwd: dir }).stderr).toBe('');
+    const path = join(dir, '.switchboard', 'switchboard.db');
+    const setVersions = async (versions: Record<string, number> | null) => {
+      const store = SqliteStore.open(path);
+      const { generation } = await store.meta();
+      if (versions) store.db.prepare(`UPDATE meta SET value = ? WHERE key = ?`).run(JSON.stringify(versions), `gen.${generation}.versions`);
+      else store.db.prepare(`DELETE FROM meta WHERE key = ?`).run(`gen.${generation}.versions`);
+      store.close();
+    };
+
+    // built by an earlier agent projection
+    await setVersions({ agents: 0, contacts: 1 });
+    const stale = runCli(['agents', '--json'], { cwd: dir });
+    expect(stale.status).toBe(0);
+    expect(stale.stderr).toMatch(/another version of their definition \(agents\); run `switchboard rebuild`/);
+    expect(json<unknown[]>(stale)).toHaveLength(1);
+    expect(json(runCli(['rebuild', '--json'], { cwd: dir }))).toMatchObject({ events: 14, agents: 1, contacts: 3 });
+    expect(runCli(['agents', '--json'], { cwd: dir }).stderr).toBe('');
+
+    // a store from before projections recorded versions holds the first version of each
+    await setVersions(null);
+    expect(runCli(['contacts', '--json'], { cwd: dir }).stderr).toBe('');
+  });
+});
+
 describe('switchboard CLI, inputs', () => {
   it('reads standard input, Lambda Kinesis events and the admin guide fixtures, and keeps each payload as it came', async () => {
     const dir = tempDir();

@@ -6,8 +6,11 @@
 // Types and constants only: the dashboard imports this module in the browser.
 import type { ReportRow } from '../projectors/report.js';
 import type { ContactRow, FunnelRow } from '../projectors/contacts.js';
+import type { Alert } from '../alert.js';
 
 export type { ReportRow, ContactRow, FunnelRow };
+/** Alerts are part of the domain; the API shows them as they are. */
+export { ALERT_KINDS, type Alert, type AlertKind } from '../alert.js';
 
 /** The numeric fields of a report row, in the order of the API (CSV columns after agent and bucket). */
 export const REPORT_METRICS = [
@@ -87,29 +90,6 @@ export interface IntervalView {
   start: string;
   end: string;
   seconds: number;
-}
-
-export const ALERT_KINDS = ['LongHold', 'LongAfterContactWork', 'LongStatus', 'ContactAbandoned'] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
-
-/**
- * An alert. EventBridge: source "switchboard", detail-type = `kind`, detail = the
- * whole object. `id` identifies the occurrence; an occurrence is raised once.
- */
-export interface Alert {
-  id: string;
-  kind: AlertKind;
-  /** when the threshold was crossed (or the contact ended, for ContactAbandoned) */
-  at: string;
-  /** false while the hold / ACW / status is still going on (raised by the sweep) */
-  ended: boolean;
-  agentArn: string | null;
-  username: string | null;
-  contactId: string | null;
-  /** status name for LongStatus, outcome for ContactAbandoned */
-  name: string | null;
-  seconds: number;
-  thresholdSeconds: number | null;
 }
 
 /** Rules and facts the dashboard needs: GET /api/config. */
