@@ -59,6 +59,8 @@ describe('switchboard serve', () => {
     writeFileSync(join(dir, 'a.jsonl'), JSON.stringify(agentEvent({ type: 'LOGIN', at: Date.UTC(2024, 3, 18), agent: 'a1', username: 'ito' })) + '\n');
     runCli(['ingest', 'a.jsonl'], { cwd: dir });
     const { url } = await launch(['serve', '--port', String(await freePort())], dir);
+    // listening from the start: what was in the store then is the snapshot, not a change to push
+    const pushed = sse(`${url}api/stream`, 'agents');
 
     expect(await (await fetch(`${url}api/health`)).json()).toMatchObject({ ok: true, events: 1, quarantined: 0, stale: false });
     expect(await (await fetch(`${url}api/agents`)).json()).toMatchObject([{ username: 'ito', loggedIn: true }]);
@@ -66,9 +68,9 @@ describe('switchboard serve', () => {
     expect((await fetch(`${url}api/nothing`)).status).toBe(404);
     expect((await fetch(`${url}api/agents`, { method: 'POST' })).status).toBe(405);
 
-    const pushed = sse(`${url}api/stream`, 'agents');
     writeFileSync(join(dir, 'b.jsonl'), JSON.stringify(agentEvent({ type: 'STATE_CHANGE', at: Date.UTC(2024, 3, 18, 0, 1), agent: 'a1', username: 'ito', status: 'Break' })) + '\n');
-    await new Promise((r) => setTimeout(r, 300));
+    // the store is watched every second: a look or two at it with nothing new
+    await new Promise((r) => setTimeout(r, 2_500));
     runCli(['ingest', 'b.jsonl'], { cwd: dir });
     expect(await pushed).toMatchObject([{ username: 'ito', status: { name: 'Break' } }]);
   });

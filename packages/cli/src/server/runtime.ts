@@ -56,7 +56,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }, options.sweepMs ?? 5_000);
   timers.push(sweep);
 
-  if (options.watchStore) timers.push(watchForeignWrites(store, hub));
+  if (options.watchStore) timers.push(await watchForeignWrites(store, hub));
 
   return {
     url: http.url,
@@ -75,10 +75,15 @@ function memory(): { rssMb: number; heapUsedMb: number } {
   return { rssMb: Math.round(m.rss / 2 ** 20), heapUsedMb: Math.round(m.heapUsed / 2 ** 20) };
 }
 
-/** Another process (e.g. `switchboard ingest`) may write the store: push what changed. */
-function watchForeignWrites(store: SqliteStore, hub: StreamHub): NodeJS.Timeout {
-  let lastVersion = -1;
-  let known = new Map<string, string>();
+const agentViewsByArn = (views: AgentView[]) => new Map(views.map((v) => [v.agentArn, JSON.stringify(v)]));
+
+/**
+ * Another process (e.g. `switchboard ingest`) may write the store: push what
+ * changed since the server started (what was there before is in the snapshot).
+ */
+async function watchForeignWrites(store: SqliteStore, hub: StreamHub): Promise<NodeJS.Timeout> {
+  let lastVersion = store.foreignChanges();
+  let known = agentViewsByArn(await queryAgents(store));
   let busy = false;
   return setInterval(async () => {
     if (busy) return;
@@ -88,7 +93,7 @@ function watchForeignWrites(store: SqliteStore, hub: StreamHub): NodeJS.Timeout 
       if (version === lastVersion) return;
       lastVersion = version;
       const views: AgentView[] = await queryAgents(store);
-      const next = new Map(views.map((v) => [v.agentArn, JSON.stringify(v)]));
+      const next = agentViewsByArn(views);
       const changed = views.filter((v) => known.get(v.agentArn) !== next.get(v.agentArn));
       known = next;
       if (changed.length > 0) hub.agentViews(changed);
