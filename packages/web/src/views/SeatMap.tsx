@@ -102,6 +102,9 @@ export function SeatMap({ config, zone, wallboard = false, strip }: SeatMapProps
     return list;
   }, [classified, query, sort, cat, loggedOut, alerting, wallboard]);
 
+  // every agent's name, not only those shown: a filter does not change the columns
+  const compactColumn = useMemo(() => (compact && !wallboard ? compactColumnWidth(classified.map((c) => c.name)) : null), [classified, compact, wallboard]);
+
   const total = classified.length;
   const summary = useRef<HTMLDivElement>(null);
   useStickyHeight(summary, '--summary-h');
@@ -174,7 +177,7 @@ export function SeatMap({ config, zone, wallboard = false, strip }: SeatMapProps
         {total === 0 ? (
           <p class="empty">No agents yet: waiting for agent events.</p>
         ) : (
-          <ul class={`tiles${compact ? ' compact' : ''}`} aria-label="Agents">
+          <ul class={`tiles${compact ? ' compact' : ''}`} aria-label="Agents" style={compactColumn ? { '--compact-column': `${compactColumn}px` } : undefined}>
             {shown.map(({ a }) => (
               <Tile key={a.agentArn} agent={a} thresholds={thresholds} alerts={alertStore.byAgent.get(a.agentArn)} dates={dates} compact={compact} />
             ))}
@@ -184,6 +187,36 @@ export function SeatMap({ config, zone, wallboard = false, strip }: SeatMapProps
       </div>
     </section>
   );
+}
+
+/** Compact tiles: the name's font (styles.css `.tile.compact .name`), and what a tile holds besides its name. */
+const COMPACT_FONT = '500 12px';
+const COMPACT_TIME = '00:00';
+/** left border 4, padding 4 + 4, right border 1, gap 3, and a little air */
+const COMPACT_FRAME = 20;
+const nameWidths = new Map<string, number>();
+let measurer: CanvasRenderingContext2D | null | undefined;
+
+/**
+ * The width of a compact tile that shows the longest of `names` whole beside
+ * an "m:ss" time, in CSS pixels; null where the browser cannot measure text.
+ * Names are measured once each (a live centre re-renders often).
+ */
+function compactColumnWidth(names: readonly string[]): number | null {
+  if (measurer === undefined) {
+    measurer = typeof document === 'undefined' ? null : document.createElement('canvas').getContext('2d');
+    if (measurer) measurer.font = `${COMPACT_FONT} ${getComputedStyle(document.body).fontFamily}`;
+  }
+  const context = measurer;
+  if (!context) return null;
+  const width = (text: string) => {
+    let w = nameWidths.get(text);
+    if (w === undefined) nameWidths.set(text, (w = context.measureText(text).width));
+    return w;
+  };
+  let widest = 0;
+  for (const name of names) widest = Math.max(widest, width(name));
+  return Math.ceil(widest + width(COMPACT_TIME) + COMPACT_FRAME);
 }
 
 const agentCount = (n: number) => `${n.toLocaleString('en-US')} agent${n === 1 ? '' : 's'}`;
