@@ -216,9 +216,23 @@ describe('a supervisor with 1,000 agents (headless Chromium)', () => {
 
   it('opens the report on the latest day with data and says which day it shows', async () => {
     const { page } = dash;
+    // the report of a big centre takes seconds: held back here until the page has shown it is coming
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const isReport = (u: URL) => u.pathname === '/api/report';
+    await page.route(isReport, async (route) => {
+      await held;
+      await route.continue();
+    });
     const request = page.waitForRequest((r) => r.url().includes('/api/report?'));
     await dash.open('report');
     const url = new URL((await request).url());
+    // on its way, not "no data"
+    const chart = page.locator('svg[data-chart="report"]');
+    await expect.poll(() => chart.locator('text.nodata').textContent()).toBe('Loading…');
+    release();
+    await expect.poll(() => chart.locator('g[data-bucket]').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await page.unroute(isReport);
     // midnight to midnight of 18 April in Tokyo
     expect(url.searchParams.get('from')).toBe('2024-04-17T15:00:00.000Z');
     expect(url.searchParams.get('to')).toBe('2024-04-18T15:00:00.000Z');

@@ -96,6 +96,8 @@ export function TimeStackChart(props: {
   height?: number;
   /** data-chart attribute (tests and styles) */
   id?: string;
+  /** the data is on its way: an empty chart says so instead of "no data" */
+  loading?: boolean;
 }) {
   const { bars, series, from, to, zone, title, unit } = props;
   const H = props.height ?? 280;
@@ -179,7 +181,7 @@ export function TimeStackChart(props: {
         </g>
         {bars.length === 0 && (
           <text x={W / 2} y={H / 2} text-anchor="middle" class="nodata">
-            No data in this range
+            {props.loading ? 'Loading…' : 'No data in this range'}
           </text>
         )}
       </svg>
@@ -196,7 +198,7 @@ export interface HBarRow {
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
-export function HStackChart(props: { rows: HBarRow[]; series: SeriesDef[]; title: string }) {
+export function HStackChart(props: { rows: HBarRow[]; series: SeriesDef[]; title: string; loading?: boolean }) {
   const { rows, series, title } = props;
   const rowH = 26;
   const m = { l: 270, r: 60, t: 8, b: 8 };
@@ -237,7 +239,7 @@ export function HStackChart(props: { rows: HBarRow[]; series: SeriesDef[]; title
         })}
         {rows.length === 0 && (
           <text x={W / 2} y={H / 2 + 4} text-anchor="middle" class="nodata">
-            No contacts on this date
+            {props.loading ? 'Loading…' : 'No contacts on this date'}
           </text>
         )}
       </svg>

@@ -158,7 +158,7 @@ export function Flows({ config, configReady }: { config: ConfigView | undefined;
         </p>
       )}
       <div aria-busy={funnel.loading}>
-        <HStackChart rows={rows} series={series} title={`Where callers left the flow on ${shownDay}: contacts by exit point and outcome`} />
+        <HStackChart rows={rows} series={series} loading={funnel.loading} title={`Where callers left the flow on ${shownDay}: contacts by exit point and outcome`} />
         <div class="table-wrap">
           <table class="data" data-table="funnel">
             <caption>Contacts by exit point and outcome on {shownDay} (first contact of each chain)</caption>
@@ -240,6 +240,7 @@ export function Flows({ config, configReady }: { config: ConfigView | undefined;
           title={`Contacts per hour by outcome, ${shownDay} (${zone})`}
           unit={{ name: 'contacts', minStep: 1, format: (v) => `${formatCount(v)} contacts` }}
           height={220}
+          loading={trend.loading}
         />
       </div>
 

@@ -235,6 +235,7 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
           from={from}
           to={to}
           zone={zoneOk ? zone : 'UTC'}
+          loading={report.loading}
           title={`${chart.unit.name === 'agents' ? 'Agents' : `${chart.unit.name[0]!.toUpperCase()}${chart.unit.name.slice(1)}`} per ${bucket} interval, ${agentLabel}, ${shown} (${zone})`}
         />
         <div class="table-wrap">
