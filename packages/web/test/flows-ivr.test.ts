@@ -163,6 +163,36 @@ describe('flow exits of a two-level IVR (headless Chromium)', () => {
     await dash.screenshot('flows-ivr-alert-feed');
   });
 
+  it('says the same of alerts raised before the page opened, while the seat map keeps changing', async () => {
+    const inQueue = contacts.find((c) => c.outcome === 'abandoned_in_queue')!;
+    api.recentAlerts.push(makeAlert({ kind: 'ContactAbandoned', contactId: inQueue.contactId, name: inQueue.outcome, at: inQueue.endedAt!, seconds: inQueue.durationSeconds!, ended: true }));
+    const page = await dash.context.newPage();
+    // the contact lookup answers only after the page has re-rendered (an agent changes meanwhile)
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let asked = 0;
+    const isLookup = (u: URL) => u.pathname === '/api/contacts';
+    await page.route(isLookup, async (route) => {
+      asked++;
+      await held;
+      await route.continue().catch(() => {}); // a request the page gave up
+    });
+    await page.goto(`${api.url}/#seats`);
+    const feed = page.locator('.alert-feed li[data-alert="ContactAbandoned"]');
+    await expect.poll(() => feed.count()).toBe(1);
+    await expect.poll(() => asked).toBeGreaterThan(0);
+    const agent = [...api.agents.values()][0]!;
+    api.pushAgents([{ ...agent, lastEventAt: new Date().toISOString() }]);
+    await page.waitForTimeout(500);
+    release();
+    await expect.poll(() => feed.first().locator('[data-part="where"]').textContent()).toBe('queue Sales after 0:40');
+    expect(await feed.first().locator('[data-part="number"]').textContent()).toBe(inQueue.customerNumberNational);
+    // the first lookup answered it: none was given up on the way (on old data no new alert would ask again)
+    expect(asked).toBe(1);
+    await page.close();
+    api.recentAlerts.length = 0;
+  });
+
   it('logs no errors in the browser console', () => {
     expect(dash.errors).toEqual([]);
   });

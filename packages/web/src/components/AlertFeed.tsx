@@ -103,24 +103,26 @@ const MARGIN_MS = 2_000;
 
 function useAbandonedContacts(alerts: readonly Alert[]): ReadonlyMap<string, ContactRow | null> {
   const [, setVersion] = useState(0);
+  // lookups end only when the feed goes away: marking contacts as asked for re-renders with nothing wanted,
+  // which must not cancel the request that will answer them
+  const [unmounted] = useState(() => new AbortController());
+  useEffect(() => () => unmounted.abort(), []);
   const wanted = alerts.filter((a) => a.kind === 'ContactAbandoned' && a.contactId && !known.has(a.contactId));
   const key = wanted.map((a) => a.id).join('|');
   useEffect(() => {
     if (wanted.length === 0) return;
-    const ctl = new AbortController();
     const ids = wanted.map((a) => a.contactId!);
     for (const id of ids) known.set(id, null);
-    Promise.all(lookups(wanted).map((q) => getJson<ContactRow[]>('/api/contacts', q, ctl.signal))).then(
+    Promise.all(lookups(wanted).map((q) => getJson<ContactRow[]>('/api/contacts', q, unmounted.signal))).then(
       (results) => {
         for (const rows of results) for (const r of rows) if (known.has(r.contactId)) known.set(r.contactId, r);
-        setVersion((n) => n + 1);
+        if (!unmounted.signal.aborted) setVersion((n) => n + 1);
       },
       () => {
         // aborted or failed: ask again next time
         for (const id of ids) if (known.get(id) === null) known.delete(id);
       },
     );
-    return () => ctl.abort();
   }, [key]);
   return known;
 }
