@@ -1,6 +1,6 @@
 import type { StepFunnel } from '../flows.js';
 import { exitPointLabel } from '../flows.js';
-import type { SeriesDef } from './charts.js';
+import { formatCount, type SeriesDef } from './charts.js';
 
 const pct = (n: number, of: number) => (of > 0 ? `${Math.round((100 * n) / of)}%` : '');
 
@@ -16,7 +16,7 @@ export function StepFunnelTable({ funnel, series, labels }: { funnel: StepFunnel
     <div class="table-wrap">
       <table class="data steps" data-table="steps" aria-labelledby="steps-title">
         <caption>
-          {entered.toLocaleString()} contacts with an exit point{funnel.noExitPoint > 0 ? ` (and ${funnel.noExitPoint.toLocaleString()} without)` : ''}; levels are the parts of an exit point separated by “-”
+          {formatCount(entered)} contacts with an exit point{funnel.noExitPoint > 0 ? ` (and ${formatCount(funnel.noExitPoint)} without)` : ''}; levels are the parts of an exit point separated by “-”
         </caption>
         <thead>
           <tr>
@@ -40,28 +40,28 @@ export function StepFunnelTable({ funnel, series, labels }: { funnel: StepFunnel
           {levels.map((level) => [
             <tr key={`level-${level.level}`} class="level" data-level={level.level}>
               <th scope="row">Level {level.level}</th>
-              <td class="num">{level.reached.toLocaleString()}</td>
+              <td class="num">{formatCount(level.reached)}</td>
               <td class="bar-col">
                 <Bar value={level.reached} of={entered} />
               </td>
-              <td class="num">{level.leftTotal.toLocaleString()}</td>
+              <td class="num">{formatCount(level.leftTotal)}</td>
               <td />
-              <td class="num">{(level.reached - level.leftTotal).toLocaleString()}</td>
+              <td class="num">{formatCount(level.reached - level.leftTotal)}</td>
             </tr>,
             ...level.nodes.map((node) => (
               <tr key={node.path} class="node" data-node={node.path}>
                 <th scope="row" class="indent">
                   {exitPointLabel(node.path, labels)}
                 </th>
-                <td class="num">{node.reached.toLocaleString()}</td>
+                <td class="num">{formatCount(node.reached)}</td>
                 <td class="bar-col">
                   <Bar value={node.reached} of={entered} />
                 </td>
-                <td class="num">{node.leftTotal.toLocaleString()}</td>
+                <td class="num">{formatCount(node.leftTotal)}</td>
                 <td>
                   <Split left={node.left} total={node.leftTotal} series={series} />
                 </td>
-                <td class="num">{(node.reached - node.leftTotal).toLocaleString()}</td>
+                <td class="num">{formatCount(node.reached - node.leftTotal)}</td>
               </tr>
             )),
           ])}
@@ -73,7 +73,7 @@ export function StepFunnelTable({ funnel, series, labels }: { funnel: StepFunnel
 
 function Bar({ value, of }: { value: number; of: number }) {
   return (
-    <span class="bar" title={`${value.toLocaleString()} of ${of.toLocaleString()}`}>
+    <span class="bar" title={`${formatCount(value)} of ${formatCount(of)}`}>
       <span class="fill" style={{ width: pct(value, of) || '0%' }} />
       <span class="pct">{pct(value, of)}</span>
     </span>

@@ -232,7 +232,7 @@ export function HStackChart(props: { rows: HBarRow[]; series: SeriesDef[]; title
                 );
               })}
               <text x={m.l + ((totals[i] ?? 0) / max) * iw + 6} y={yy + rowH / 2 + 4} class="value">
-                {totals[i]}
+                {formatCount(totals[i] ?? 0)}
               </text>
             </g>
           );

@@ -186,10 +186,10 @@ export function Flows({ config, configReady }: { config: ConfigView | undefined;
                     <th scope="row">{r.label}</th>
                     {series.map((o) => (
                       <td key={o.key} class="num">
-                        {r.values[o.key] ?? 0}
+                        {formatCount(r.values[o.key] ?? 0)}
                       </td>
                     ))}
-                    <td class="num">{total}</td>
+                    <td class="num">{formatCount(total)}</td>
                     <td class="num">{grand ? `${((100 * total) / grand).toFixed(1)}%` : ''}</td>
                   </tr>
                 );
@@ -208,10 +208,10 @@ export function Flows({ config, configReady }: { config: ConfigView | undefined;
                   <th scope="row">Total</th>
                   {series.map((o) => (
                     <td key={o.key} class="num">
-                      {outcomeTotals[o.key]}
+                      {formatCount(outcomeTotals[o.key] ?? 0)}
                     </td>
                   ))}
-                  <td class="num">{grand}</td>
+                  <td class="num">{formatCount(grand)}</td>
                   <td class="num">100%</td>
                 </tr>
               </tfoot>
@@ -273,7 +273,7 @@ export function Flows({ config, configReady }: { config: ConfigView | undefined;
       <div class="table-wrap" aria-busy={abandoned.loading}>
         <table class="data" data-table="abandoned" aria-labelledby="abandoned-title">
           <caption>
-            {calls.length.toLocaleString()} abandoned calls on {shownDay}, newest first (local time, {zone})
+            {formatCount(calls.length)} abandoned calls on {shownDay}, newest first (local time, {zone})
           </caption>
           <thead>
             <tr>
