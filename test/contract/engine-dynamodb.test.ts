@@ -98,5 +98,5 @@ describe('AWS flow on DynamoDB = local Engine on SQLite', () => {
 
     await rebuildProjections(store, rules);
     expect(await readViews(store, rules)).toEqual(expected);
-  });
+  }, 180_000);
 });
