@@ -56,3 +56,29 @@ export function json<T = unknown>(r: CliResult): T {
   if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
 }
+
+/** Calls `fn` until it returns something (errors count as nothing yet), or fails after `ms`. */
+export async function until<T>(fn: () => Promise<T | undefined>, what: string, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The first http:// URL a long-running command prints on stdout; fails with its stderr if it exits first. */
+export function printedUrl(child: ChildProcess): Promise<string> {
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  return new Promise((ok, fail) => {
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /(http:\/\/[^\s]+\/)/.exec(out);
+      if (m) ok(m[1]!);
+    });
+    child.on('exit', (code) => fail(new Error(`exited ${code}: ${err}`)));
+  });
+}

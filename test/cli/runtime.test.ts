@@ -7,7 +7,7 @@ import kinesalite from 'kinesalite';
 import { KinesisClient, CreateStreamCommand, PutRecordsCommand, DescribeStreamCommand } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { agentEvent } from '../../packages/core/test/builders.js';
-import { runCli, startCli, tempDir } from './run.js';
+import { printedUrl, runCli, startCli, tempDir, until } from './run.js';
 
 const children: ChildProcess[] = [];
 afterAll(() => {
@@ -26,27 +26,9 @@ async function freePort(): Promise<number> {
 function launch(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; stderr: () => string }> {
   const child = startCli(args, { cwd, env });
   children.push(child);
-  let out = '';
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
-  return new Promise((ok, fail) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /(http:\/\/[^\s]+\/)/.exec(out);
-      if (m) ok({ url: m[1]!, child, stderr: () => err });
-    });
-    child.on('exit', (code) => fail(new Error(`exited ${code}: ${err}`)));
-  });
-}
-
-async function until<T>(fn: () => Promise<T | undefined>, what: string, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  return printedUrl(child).then((url) => ({ url, child, stderr: () => err }));
 }
 
 /** Reads server-sent events until a message of type `type` (that `accept` takes) arrives. */
@@ -77,6 +59,8 @@ describe('switchboard serve', () => {
     writeFileSync(join(dir, 'a.jsonl'), JSON.stringify(agentEvent({ type: 'LOGIN', at: Date.UTC(2024, 3, 18), agent: 'a1', username: 'ito' })) + '\n');
     runCli(['ingest', 'a.jsonl'], { cwd: dir });
     const { url } = await launch(['serve', '--port', String(await freePort())], dir);
+    // listening from the start: what was in the store then is the snapshot, not a change to push
+    const pushed = sse(`${url}api/stream`, 'agents');
 
     expect(await (await fetch(`${url}api/health`)).json()).toMatchObject({ ok: true, events: 1, quarantined: 0, stale: false });
     expect(await (await fetch(`${url}api/agents`)).json()).toMatchObject([{ username: 'ito', loggedIn: true }]);
@@ -84,9 +68,9 @@ describe('switchboard serve', () => {
     expect((await fetch(`${url}api/nothing`)).status).toBe(404);
     expect((await fetch(`${url}api/agents`, { method: 'POST' })).status).toBe(405);
 
-    const pushed = sse(`${url}api/stream`, 'agents');
     writeFileSync(join(dir, 'b.jsonl'), JSON.stringify(agentEvent({ type: 'STATE_CHANGE', at: Date.UTC(2024, 3, 18, 0, 1), agent: 'a1', username: 'ito', status: 'Break' })) + '\n');
-    await new Promise((r) => setTimeout(r, 300));
+    // the store is watched every second: a look or two at it with nothing new
+    await new Promise((r) => setTimeout(r, 2_500));
     runCli(['ingest', 'b.jsonl'], { cwd: dir });
     expect(await pushed).toMatchObject([{ username: 'ito', status: { name: 'Break' } }]);
   });
@@ -97,6 +81,8 @@ describe('switchboard serve', () => {
     expect(open.status).toBe(2);
     expect(open.stderr).toMatch(/refusing to listen on 0\.0\.0\.0 without authentication/);
 
+    // serve reads an existing store: an empty one
+    expect(runCli(['ingest', '-'], { cwd: dir, input: '' }).status).toBe(0);
     const { url } = await launch(['serve', '--host', '0.0.0.0', '--port', String(await freePort()), '--token', 's3cret'], dir);
     const local = url.replace('0.0.0.0', '127.0.0.1');
     expect((await fetch(`${local}api/agents`)).status).toBe(401);

@@ -51,8 +51,20 @@ export function loadRules(options: GlobalOptions): { rules: Rules; path: string 
   }
 }
 
-export function openStore(options: GlobalOptions, storeOptions: { cacheMb?: number } = {}): SqliteStore {
+type StoreOptions = NonNullable<Parameters<typeof SqliteStore.open>[1]>;
+
+/** Opens the store, creating it when it does not exist (the commands that write: `ingest`, `dev`). */
+export function openStore(options: GlobalOptions, storeOptions: StoreOptions = {}): SqliteStore {
   return SqliteStore.open(dbPath(options), storeOptions);
+}
+
+/** Opens a store that must exist already: a mistyped --db is an error, not a new empty store. */
+export function openExistingStore(options: GlobalOptions, storeOptions: StoreOptions = {}): SqliteStore {
+  const path = dbPath(options);
+  if (!existsSync(path)) {
+    throw new CliError(`no store at ${path}: check --db (or SWITCHBOARD_DB), or create it with \`switchboard ingest FILE\``);
+  }
+  return SqliteStore.open(path, storeOptions);
 }
 
 export async function warnIfStale(store: SqliteStore, rules: Rules): Promise<void> {

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { ParamError, UnknownAgentError } from '@switchboard/core';
+import { OUTCOMES, ParamError, UnknownAgentError } from '@switchboard/core';
 import { CliError } from './context.js';
 import { ingestCommand } from './commands/ingest.js';
 import { rebuildCommand } from './commands/rebuild.js';
@@ -15,6 +15,9 @@ import {
 import { queuesCommand } from './commands/queues.js';
 import { simulateCommand } from './commands/simulate.js';
 import { devCommand, serveCommand } from './commands/serve.js';
+import { endQuietlyWhenTheReaderGoesAway } from './stdout.js';
+
+endQuietlyWhenTheReaderGoesAway();
 
 const program = new Command();
 
@@ -47,7 +50,9 @@ program
 
 program.command('rebuild').description('replay the event table into fresh projections under the current rules').action(run(rebuildCommand));
 
-program.command('agents').description('current agent state (the seat map)').action(run(agentsCommand));
+const WIDE = ['--wide', 'every column in full (ARNs, contact ids, times with their offset), never cut to fit the terminal'] as const;
+
+program.command('agents').description('current agent state (the seat map)').option(...WIDE).action(run(agentsCommand));
 
 program
   .command('intervals')
@@ -55,6 +60,7 @@ program
   .option('--agent <arnOrUsername>', 'one agent')
   .option('--from <iso>', 'intervals ending after this time')
   .option('--to <iso>', 'intervals starting before this time')
+  .option(...WIDE)
   .action(run(intervalsCommand));
 
 program
@@ -67,23 +73,19 @@ program
   .option('--tz <zone>', 'IANA time zone overriding the configured one')
   .option('--open', "also count states still going on, up to each agent's last event")
   .option('--csv', 'CSV instead of a table')
+  .option(...WIDE)
   .action(run(reportCommand));
 
 program
   .command('contacts')
   .description('contact flow rows: exit point, outcome, local start time, national number')
   .addOption(
-    new Option('--outcome <outcome>', 'only this outcome').choices([
-      'handled',
-      'abandoned_in_queue',
-      'completed_in_flow',
-      'abandoned_in_flow',
-      'other',
-    ]),
+    new Option('--outcome <outcome>', 'only this outcome').choices(OUTCOMES),
   )
   .option('--from <iso>', 'contacts started at or after')
   .option('--to <iso>', 'contacts started before')
   .option('--csv', 'CSV instead of a table')
+  .option(...WIDE)
   .action(run(contactsCommand));
 
 program
@@ -92,6 +94,7 @@ program
   .option('--from <iso>', 'contacts started at or after')
   .option('--to <iso>', 'contacts started before')
   .option('--csv', 'CSV instead of a table')
+  .option(...WIDE)
   .action(run(funnelCommand));
 
 program
@@ -103,12 +106,14 @@ program
   .option('--to <iso>', 'contacts disconnected before')
   .option('--queue <nameOrArn>', 'one queue')
   .option('--csv', 'CSV instead of a table')
+  .option(...WIDE)
   .action(run(queuesCommand));
 
 program
   .command('quarantine')
   .description('inputs that were rejected, with the reason')
   .option('--limit <n>', 'how many, newest first', '50')
+  .option(...WIDE)
   .action(run(quarantineCommand));
 
 program

@@ -41,6 +41,10 @@ const rulesSchema = z.strictObject({
     .strictObject({
       exitAttribute: z.string().min(1).default('call_route'),
       completedAttribute: z.string().min(1).default('call_completed'),
+      /** names for exit points, shown beside them (e.g. {"1-1": "Card lost: done"}); display only */
+      exitLabels: z
+        .record(z.string().min(1, { message: 'an exit point must not be empty' }), z.string().trim().min(1, { message: 'a label must not be empty' }).max(80))
+        .optional(),
     })
     .prefault({}),
   alerts: z
@@ -104,10 +108,12 @@ function withHashKey(input: unknown, hashKey: string | undefined): unknown {
 /** The part of the rules that materialized projections depend on. */
 export function projectionRules(rules: Rules) {
   const { customerNumbers, agentNames, hashKey } = rules.privacy;
+  const { exitAttribute, completedAttribute } = rules.flow;
   return {
     timezone: rules.timezone,
     phoneRegion: rules.phoneRegion,
-    flow: rules.flow,
+    // exit labels only name what the dashboard shows: projections do not depend on them
+    flow: { exitAttribute, completedAttribute },
     // Only when used, so that stores built before the option existed stay current.
     ...(customerNumbers !== 'keep' || agentNames !== 'keep'
       ? { privacy: { customerNumbers, agentNames, key: hashKey ? createHash('sha256').update(hashKey).digest('hex').slice(0, 8) : null } }

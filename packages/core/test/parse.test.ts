@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
-import { classifyCandidates, parseRecord, readInput, type Candidate } from '@switchboard/core';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { classifyCandidates, openInput, parseRecord, readInput, type Candidate } from '@switchboard/core';
 import { agentEvent, contactRecord } from './builders.js';
 import { candidate } from './harness.js';
 
@@ -90,6 +92,31 @@ describe('reading inputs', () => {
     record.kinesis.data = Buffer.from('not json').toString('base64');
     const got = await read(JSON.stringify({ Records: [record, kinesisRecord(ctr, '2')] }));
     expect(got.map((c) => (c.ok ? 'ok' : c.reason))).toEqual([expect.stringMatching(/^Records\[0\]\.data: not valid JSON/), 'ok']);
+  });
+
+  it.each([
+    ['a gzip file', true],
+    ['a plain file', false],
+  ])('given %s of 8 MB, then the position read keeps pace with the records (progress is not ahead of the work)', async (_name, gzip) => {
+    // lines alike in length and entropy: a share of the records is about that share of the bytes
+    const lines = Array.from({ length: 60_000 }, (_, i) =>
+      JSON.stringify({ ...login, EventId: `e${i}`, pad: (Math.imul(i + 1, 2654435761) >>> 0).toString(16).repeat(12) }),
+    );
+    const text = `${lines.join('\n')}\n`;
+    const file = join(mkdtempSync(join(tmpdir(), 'switchboard-input-')), gzip ? 'events.jsonl.gz' : 'events.jsonl');
+    writeFileSync(file, gzip ? gzipSync(text) : text);
+    const size = readFileSync(file).length;
+    const input = openInput(file);
+    const shares: number[] = [];
+    let n = 0;
+    for await (const c of readInput(input.stream, input.origin, input.position)) {
+      expect(c.ok).toBe(true);
+      if (++n % 15_000 === 0) shares.push(input.position.bytes / size);
+    }
+    expect(input.position.bytes).toBe(size);
+    // a quarter, half, three quarters and all of the records read; the file is read in chunks of 1 MB
+    shares.forEach((share, i) => expect(share, `after ${(i + 1) * 15_000} records`).toBeGreaterThan((i + 1) / 4 - 0.15));
+    shares.forEach((share, i) => expect(share, `after ${(i + 1) * 15_000} records`).toBeLessThan((i + 1) / 4 + 0.15));
   });
 
   it('given a corrupt gzip file, then reading fails with a clear error', async () => {

@@ -35,6 +35,11 @@ describe('rules', () => {
     [{ privacy: { customerNumbers: 'hash' } }, 'invalid rules: privacy: "hash" needs privacy.hashKey (or SWITCHBOARD_HASH_KEY)'],
     [{ retention: { eventDays: 0.5 } }, 'invalid rules: retention.eventDays: Invalid input: expected int, received number'],
     [{ privacy: { agentNames: 'blur' } }, 'invalid rules: privacy.agentNames: Invalid option: expected one of "keep"|"mask"|"hash"'],
+    [{ flow: { exitLabels: { '1-1': '' } } }, 'invalid rules: flow.exitLabels.1-1: a label must not be empty'],
+    [{ flow: { exitLabels: { '1-1': '   ' } } }, 'invalid rules: flow.exitLabels.1-1: a label must not be empty'],
+    [{ flow: { exitLabels: { '1-1': 7 } } }, 'invalid rules: flow.exitLabels.1-1: Invalid input: expected string, received number'],
+    [{ flow: { exitLabels: ['Card lost'] } }, 'invalid rules: flow.exitLabels: Invalid input: expected record, received array'],
+    [{ flow: { exitLabels: { '1-1': 'x'.repeat(81) } } }, 'invalid rules: flow.exitLabels.1-1: Too big: expected string to have <=80 characters'],
   ])('given %j, then a clear error names the key', (input, message) => {
     expect(() => parseRules(input)).toThrow(new RulesError(message));
   });
@@ -45,6 +50,14 @@ describe('rules', () => {
     expect(rulesHash(parseRules({ phoneRegion: 'JP', timezone: 'UTC' }))).not.toBe(a);
     // alert thresholds do not change what the projections hold
     expect(rulesHash(parseRules({ timezone: 'Asia/Tokyo', phoneRegion: 'JP', alerts: { holdSeconds: 5 } }))).toBe(a);
+    // nor do the names of exit points; the attribute an exit point is read from does
+    expect(rulesHash(parseRules({ timezone: 'Asia/Tokyo', phoneRegion: 'JP', flow: { exitLabels: { '1-1': 'Card lost: done' } } }))).toBe(a);
+    expect(rulesHash(parseRules({ timezone: 'Asia/Tokyo', phoneRegion: 'JP', flow: { exitAttribute: 'route' } }))).not.toBe(a);
+  });
+
+  it('given exit labels, then they are kept as written (trimmed) beside the flow attributes', () => {
+    const rules = parseRules({ flow: { exitLabels: { '1-1': ' Card lost: done ', start: 'Welcome' } } });
+    expect(rules.flow).toEqual({ exitAttribute: 'call_route', completedAttribute: 'call_completed', exitLabels: { '1-1': 'Card lost: done', start: 'Welcome' } });
   });
 });
 

@@ -3,8 +3,10 @@ import { apiBase, getJson, initToken, parseFragment } from './api.js';
 import { useLoad, useVersion } from './hooks.js';
 import { setEventClock } from './clock.js';
 import { onSnapshot } from './live.js';
+import { useCentreDates } from './dates.js';
 import { connection } from './store.js';
 import type { ConfigView, HealthView } from './types.js';
+import { useUrlParam } from './url.js';
 import { Flows } from './views/Flows.js';
 import { Queues } from './views/Queues.js';
 import { Report } from './views/Report.js';
@@ -54,6 +56,34 @@ export function App() {
     document.title = `${label} · Switchboard`;
   }, [view]);
 
+  const [wallboardParam, setWallboard] = useUrlParam('wallboard', '');
+  const wallboard = view === 'seats' && wallboardParam === '1';
+  useEffect(() => {
+    if (!wallboard) return;
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setWallboard('');
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [wallboard]);
+
+  if (wallboard) {
+    return (
+      <div class="wallboard-page">
+        <div class="wallboard-bar">
+          <ConnectionBadge />
+          <button type="button" onClick={() => setWallboard('')} data-action="exit-wallboard" title="Back to the seat map (Esc)">
+            Exit wallboard
+          </button>
+        </div>
+        <div class="banners">
+          <StreamBanner />
+        </div>
+        <main id="main" tabIndex={-1}>
+          <SeatMap config={config.data} zone={zone} wallboard />
+        </main>
+      </div>
+    );
+  }
+
   return (
     <>
       <a class="skip" href="#main">
@@ -93,7 +123,7 @@ export function App() {
         {view === 'flows' && <Flows config={config.data} configReady={configReady} />}
         {view === 'queues' && <Queues config={config.data} configReady={configReady} />}
       </main>
-      <Footer config={config.data} />
+      <Footer config={config.data} zone={zone} />
     </>
   );
 }
@@ -129,7 +159,8 @@ function StreamBanner() {
   );
 }
 
-function Footer({ config }: { config: ConfigView | undefined }) {
+function Footer({ config, zone }: { config: ConfigView | undefined; zone: string }) {
+  const dates = useCentreDates(zone, config?.phoneRegion);
   const health = useLoad('health', (signal) => getJson<HealthView>('/api/health', undefined, signal));
   useEffect(() => {
     const t = setInterval(health.reload, 30_000);
@@ -147,7 +178,7 @@ function Footer({ config }: { config: ConfigView | undefined }) {
       {h && (
         <span>
           {h.events.toLocaleString()} events · {h.quarantined.toLocaleString()} quarantined
-          {h.lastEventAt ? ` · last event ${h.lastEventAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}` : ''}
+          {h.lastEventAt ? ` · last event ${dates.dateTime(Date.parse(h.lastEventAt))} (${zone})` : ''}
         </span>
       )}
     </footer>

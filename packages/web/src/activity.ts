@@ -79,18 +79,6 @@ export function agentColour(a: AgentView, cls: ActivityClass): string {
   return activityColour(a.activity?.name ?? a.status?.name ?? '');
 }
 
-/** Stacking order in charts: contact work first, then idle, custom, offline. */
-const ORDER = ['OnContact', 'OnHold', 'AfterContactWork', 'Incoming', 'Missed', 'Error', 'Paused', 'Available'];
-
-export function sortActivities(names: Iterable<string>): string[] {
-  const rank = (n: string) => {
-    const i = ORDER.indexOf(n);
-    if (i >= 0) return i;
-    return n === 'Offline' ? 1000 : 500;
-  };
-  return [...new Set(names)].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-}
-
 export const CHANNEL_LABELS: Record<string, string> = { VOICE: 'Voice', CHAT: 'Chat', TASK: 'Task', EMAIL: 'Email' };
 
 export const CONTACT_STATE_LABELS: Record<string, string> = {

@@ -109,3 +109,23 @@ export const ALERT_KIND_LABELS: Record<AlertKind, string> = {
   LongQueueWait: 'Long queue wait',
   ServiceLevelBelowTarget: 'Service level below target',
 };
+
+/**
+ * The agents showing an alert badge at time `t`, and the next moment one more
+ * crosses a threshold (null when none will), to count and filter them.
+ */
+export function alertingAgents(
+  agents: Iterable<AgentView>,
+  th: Thresholds | undefined,
+  byAgent: ReadonlyMap<string, readonly Alert[]>,
+  t: number,
+): { arns: Set<string>; next: number | null } {
+  const arns = new Set<string>();
+  let next: number | null = null;
+  for (const a of agents) {
+    const r = tileAlerts(a, th, byAgent.get(a.agentArn), t);
+    if (r.badges.length > 0) arns.add(a.agentArn);
+    if (r.next !== null && (next === null || r.next < next)) next = r.next;
+  }
+  return { arns, next };
+}

@@ -108,12 +108,6 @@ export function formatHms(seconds: number): string {
   return `${Math.floor(s / 3600)}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}`;
 }
 
-/** "2024-04-18T08:47:52+09:00" -> "2024-04-18 08:47:52" (keeps the zone's wall time). */
-export function wallTime(iso: string): string {
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}(?::\d{2})?)/.exec(iso);
-  return m ? `${m[1]} ${m[2]}` : iso;
-}
-
 /** The zone names Intl knows, for a picker. */
 export function zoneNames(): string[] {
   const intl = Intl as unknown as { supportedValuesOf?: (k: string) => string[] };

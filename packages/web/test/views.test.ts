@@ -4,6 +4,7 @@ import { ensureDist } from './support/build.js';
 import { ensureChromium } from './support/chromium.js';
 import { parseCsv, startDashboardTest, type DashboardTest } from './support/dashboard.js';
 import { startFakeApi, type FakeApi } from './support/fake-api.js';
+import { REPORT_METRICS } from '../../core/src/api/views.js';
 
 const REPORT_HEADER = [
   'agentArn',
@@ -62,13 +63,27 @@ describe('report and flow views (headless Chromium)', () => {
     expect(await rows.count()).toBe(100); // paged
     expect(await page.locator('.pager').textContent()).toContain(`of ${total.toLocaleString('en-US')}`);
     const headers = await page.locator('table[data-table="report"] thead th').allTextContents();
-    expect(headers).toEqual(['Agent', 'Bucket start', 'Online', 'Idle', 'On contact', 'Hold', 'ACW', 'Non-productive', 'Error', 'Holds', 'Contacts handled']);
+    // one column per metric of a report row, in the API's order
+    expect(headers).toEqual(['Agent', 'Bucket start', 'Online', 'Idle', 'Non-productive', 'On contact', 'Hold', 'ACW', 'Error', 'Holds', 'Contacts handled']);
+    expect(headers).toHaveLength(2 + REPORT_METRICS.length);
     expect(await rows.first().locator('td').nth(1).textContent()).toMatch(/^\d+:\d{2}:\d{2}$/);
-    // the stacked chart: bars with one segment per activity
+    // the stacked chart: the centre's time online per bucket, on contact / idle / custom status (no Offline)
     const bars = page.locator('svg[data-chart="report"] rect');
     expect(await bars.count()).toBeGreaterThan(32);
-    expect(await page.locator('svg[data-chart="report"] rect[data-series="OnContact"]').count()).toBeGreaterThan(0);
-    expect(await page.locator('.legend li').allTextContents()).toEqual(expect.arrayContaining(['On contact', 'On hold', 'Available']));
+    expect(await page.locator('svg[data-chart="report"] rect[data-series="onContactSeconds"]').count()).toBeGreaterThan(0);
+    expect(await page.locator('.legend li').allTextContents()).toEqual(
+      expect.arrayContaining(['On contact (incl. after-contact work)', 'Idle (available, no contact)', 'Online']),
+    );
+    expect(await page.locator('svg[data-chart="report"] [data-series="Offline"]').count()).toBe(0);
+    // in agents: each of the fixture's agents works 09-17 in full, buckets not over yet included
+    // (as when the browser's clock is behind the server's)
+    const agents = (await page.getByLabel('Agent', { exact: true }).locator('option').count()) - 1;
+    const online = await page.locator('svg[data-chart="report"] line[data-series="onlineSeconds"]').evaluateAll((ls) => ls.map((l) => Number(l.getAttribute('data-value'))));
+    expect(online).toHaveLength(32);
+    for (const n of online) expect(n).toBeCloseTo(agents, 6);
+    const top = Number(await page.locator('svg[data-chart="report"] .grid text').last().textContent());
+    expect(top).toBeGreaterThanOrEqual(agents);
+    expect(top).toBeLessThan(2 * agents);
     await dash.screenshot('report');
   });
 
@@ -141,13 +156,16 @@ describe('report and flow views (headless Chromium)', () => {
     const calls = page.locator('table[data-table="abandoned"] tbody tr[data-contact]');
     await expect.poll(() => calls.count()).toBeGreaterThan(0);
     const first = calls.first().locator('td');
-    expect(await first.nth(0).textContent()).toMatch(new RegExp(`^${date} \\d{2}:\\d{2}:\\d{2}$`));
+    // in the centre's locale (phone region JP: 2024/04/18 08:47:52) and zone
+    expect(await first.nth(0).textContent()).toMatch(new RegExp(`^${date.replace(/-/g, '/')} \\d{2}:\\d{2}:\\d{2}$`));
     expect(await first.nth(1).textContent()).toMatch(/^0\d{9}$/);
     expect(await first.nth(3).textContent()).toMatch(/^Abandoned in (flow|queue)$/);
     expect(await first.nth(4).textContent()).toMatch(/^\d+:\d{2}$/);
     // abandoned calls listed = abandoned outcomes in the funnel for that date
+    const columns = await page.locator('table[data-table="funnel"] thead th').evaluateAll((ths) => ths.slice(1).map((th) => th.getAttribute('data-outcome')));
     const footer = await page.locator('table[data-table="funnel"] tfoot td').allTextContents();
-    expect(await captionCount(dash, 'abandoned')).toBe(Number(footer[2]) + Number(footer[3]));
+    const total = (o: string) => Number(footer[columns.indexOf(o)] ?? 0);
+    expect(await captionCount(dash, 'abandoned')).toBe(total('abandoned_in_flow') + total('abandoned_in_queue'));
     await dash.screenshot('flows', { fullPage: true });
 
     await page.getByLabel('Outcome', { exact: true }).selectOption('abandoned_in_queue');

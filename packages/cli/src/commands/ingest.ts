@@ -23,7 +23,7 @@ export async function ingestCommand(files: string[], options: IngestOptions): Pr
   try {
     await warnIfStale(store, rules);
     const engine = new Engine(store, rules);
-    const progress = new Progress('ingest', sizes.reduce((a, b) => a + b, 0), 'bytes');
+    const progress = new Progress('ingest', sizes.reduce((a, b) => a + b, 0), { unit: 'records' });
     let total: IngestSummary;
     try {
       total = await ingestFiles(engine, files, {
@@ -38,7 +38,7 @@ export async function ingestCommand(files: string[], options: IngestOptions): Pr
     } finally {
       progress.stop();
     }
-    report(total, options);
+    report(total, progress.seconds(), options);
     if (options.strict && total.rejected > 0) {
       throw new CliError(`${total.rejected} record(s) rejected and quarantined (--strict)`, 1);
     }
@@ -60,15 +60,33 @@ function checkReadable(file: string): number {
   }
 }
 
-function report(total: IngestSummary, options: IngestOptions): void {
+/**
+ * Above this share of rejected records, the input is most likely not Connect
+ * data at all (another export, a binary file): say so rather than list reasons.
+ */
+const NOT_CONNECT_DATA = 0.9;
+
+function report(total: IngestSummary, seconds: number, options: IngestOptions): void {
+  const rate = seconds > 0 ? Math.round(total.read / seconds) : total.read;
   if (options.json) printJson(total);
   else {
     process.stdout.write(
-      `read ${total.read}, appended ${total.appended}, duplicates ${total.duplicates}, rejected ${total.rejected}\n`,
+      `read ${total.read}, appended ${total.appended}, duplicates ${total.duplicates}, rejected ${total.rejected} ` +
+        `in ${seconds.toFixed(1)} s (${rate.toLocaleString('en-US')} records/s)\n`,
     );
   }
-  for (const e of total.errors.slice(0, SHOWN_ERRORS)) process.stderr.write(`rejected ${e.source}: ${e.reason}\n`);
-  if (total.errors.length > SHOWN_ERRORS) {
-    process.stderr.write(`... and ${total.rejected - SHOWN_ERRORS} more rejected (see \`switchboard quarantine\`)\n`);
+  const notConnectData = total.rejected > 0 && total.rejected >= NOT_CONNECT_DATA * total.read;
+  // For an input that is not Connect data, a few reasons show what is wrong; more would only scroll.
+  const shown = notConnectData ? 3 : SHOWN_ERRORS;
+  for (const e of total.errors.slice(0, shown)) process.stderr.write(`rejected ${e.source}: ${e.reason}\n`);
+  if (total.rejected > shown) {
+    process.stderr.write(`... and ${total.rejected - shown} more rejected (see \`switchboard quarantine\`)\n`);
+  }
+  if (notConnectData) {
+    process.stderr.write(
+      `switchboard: ${total.rejected} of ${total.read} records were rejected: this does not look like Amazon Connect ` +
+        'agent events, contact records or contact events (JSON Lines, a JSON array, or Kinesis, SQS, EventBridge Pipes ' +
+        'or Firehose batches of them, optionally gzipped)\n',
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { CliError, loadRules, openStore, type GlobalOptions } from '../context.js';
+import { CliError, loadRules, openExistingStore, type GlobalOptions } from '../context.js';
 import { printJson } from '../output.js';
 
 export interface PruneOptions extends GlobalOptions {
@@ -25,7 +25,7 @@ export async function pruneCommand(options: PruneOptions): Promise<void> {
     throw new CliError('nothing to prune: set retention.eventDays / retention.projectionDays in the rules, or pass --event-days / --projection-days', 2);
   }
   const now = Date.now();
-  const store = openStore(options);
+  const store = openExistingStore(options);
   try {
     const counts = store.prune(
       {

@@ -2,6 +2,8 @@ import {
   CONTACT_FIELDS,
   REPORT_CSV_COLUMNS,
   REPORT_METRICS,
+  reportMetricLabel,
+  reportMetricUnit,
   formatLocal,
   parseBucket,
   parseOutcome,
@@ -15,12 +17,18 @@ import {
   type Rules,
 } from '@switchboard/core';
 import type { SqliteStore } from '@switchboard/core/sqlite';
-import { loadRules, openStore, warnIfStale, type GlobalOptions } from '../context.js';
-import { formatDuration, printCsv, printJson, printTable, round } from '../output.js';
+import { loadRules, openExistingStore, warnIfStale, type GlobalOptions } from '../context.js';
+import { formatDuration, printCsv, printJson, printTable, round, shortArn, shortId, type Cell } from '../output.js';
+
+/** Options of the commands that print a table. */
+export interface TableOptions extends GlobalOptions {
+  /** every column in full: ARNs, contact ids, times with their offset */
+  wide?: boolean;
+}
 
 export async function withStore(options: GlobalOptions, fn: (store: SqliteStore, rules: Rules) => Promise<void>): Promise<void> {
   const { rules } = loadRules(options);
-  const store = openStore(options);
+  const store = openExistingStore(options);
   try {
     await warnIfStale(store, rules);
     await fn(store, rules);
@@ -29,29 +37,53 @@ export async function withStore(options: GlobalOptions, fn: (store: SqliteStore,
   }
 }
 
-const local = (iso: string | null | undefined, zone: string) => (iso ? formatLocal(Date.parse(iso), zone) : '');
+/** A time in the zone: "2024-04-18 08:47:52" in a table, the ISO form with the offset in --wide. */
+function localTime(iso: string | null | undefined, zone: string, wide: boolean | undefined): string {
+  if (!iso) return '';
+  const text = formatLocal(Date.parse(iso), zone);
+  return wide ? text : text.slice(0, 19).replace('T', ' ');
+}
 
-export async function agentsCommand(options: GlobalOptions): Promise<void> {
+/** A local ISO time (with offset) as shown in a table: "2024-04-18 08:00" (minutes) unless --wide. */
+export const localIso = (iso: string | null, wide: boolean | undefined, length = 19): string =>
+  iso === null ? '' : wide ? iso : iso.slice(0, length).replace('T', ' ');
+
+const agentName = (r: { username: string | null; agentArn: string }, wide: boolean | undefined): string =>
+  wide ? r.agentArn : (r.username ?? shortArn(r.agentArn));
+
+export async function agentsCommand(options: TableOptions): Promise<void> {
   await withStore(options, async (store, rules) => {
     const agents = await queryAgents(store);
     if (options.json) return printJson(agents);
+    const wide = options.wide;
     printTable(
-      ['Agent', 'Logged in', 'Status', 'Activity', 'Since', 'Contacts', 'Last event'],
+      [
+        { header: 'Agent', shrink: true },
+        ...(wide ? [{ header: 'Username' }] : []),
+        { header: 'Logged in' },
+        { header: 'Status', shrink: true },
+        { header: 'Activity', shrink: true },
+        { header: 'Since' },
+        { header: 'Contacts', shrink: true },
+        { header: 'Last event', optional: true },
+      ],
       agents.map((a) => [
-        a.username ?? a.agentArn,
+        agentName(a, wide),
+        ...(wide ? [a.username] : []),
         a.loggedIn ? 'yes' : 'no',
-        a.status ? `${a.status.name} (${a.status.type})` : '',
+        a.status ? (wide ? `${a.status.name} (${a.status.type})` : a.status.name) : '',
         a.activity?.name ?? '',
-        local(a.activity?.since, rules.timezone),
+        localTime(a.activity?.since, rules.timezone, wide),
         a.contacts.map((c) => `${c.channel ?? '?'} ${c.state}`).join(', '),
-        local(a.lastEventAt, rules.timezone),
+        localTime(a.lastEventAt, rules.timezone, wide),
       ]),
       'no agents yet: ingest some agent events first',
+      { wide },
     );
   });
 }
 
-export interface IntervalsOptions extends GlobalOptions {
+export interface IntervalsOptions extends TableOptions {
   agent?: string;
   from?: string;
   to?: string;
@@ -62,18 +94,28 @@ export async function intervalsCommand(options: IntervalsOptions): Promise<void>
   await withStore(options, async (store, rules) => {
     const intervals = await queryIntervals(store, { ...range, agent: options.agent });
     if (options.json) return printJson(intervals);
+    const wide = options.wide;
     printTable(
-      ['Agent', 'Dimension', 'Name', 'Contact', 'Start', 'End', 'Seconds'],
+      [
+        { header: 'Agent', shrink: true },
+        { header: 'Dimension' },
+        { header: 'Name', shrink: true },
+        { header: 'Contact', optional: true },
+        { header: 'Start' },
+        { header: 'End' },
+        { header: 'Seconds', align: 'right' },
+      ],
       intervals.map((i) => [
-        i.username ?? i.agentArn,
+        agentName(i, wide),
         i.dimension,
         i.name,
-        i.contactId,
-        local(i.start, rules.timezone),
-        local(i.end, rules.timezone),
+        wide ? i.contactId : shortId(i.contactId),
+        localTime(i.start, rules.timezone, wide),
+        localTime(i.end, rules.timezone, wide),
         round(i.seconds),
       ]),
       'no closed intervals in that range',
+      { wide },
     );
   });
 }
@@ -84,8 +126,6 @@ export interface ReportOptions extends IntervalsOptions {
   csv?: boolean;
   open?: boolean;
 }
-
-
 
 export async function reportCommand(options: ReportOptions): Promise<void> {
   const range = parseTimeRange(options.from, options.to);
@@ -110,34 +150,31 @@ export async function reportCommand(options: ReportOptions): Promise<void> {
         ]),
       );
     }
+    const wide = options.wide;
     printTable(
-      ['Bucket', 'Agent', 'Online', 'Idle', 'On contact', 'Hold', 'ACW', 'Non-prod.', 'Error', 'Holds', 'Handled'],
-      rows.map((r) => [
-        r.bucketStart,
-        r.username ?? r.agentArn,
-        formatDuration(r.onlineSeconds),
-        formatDuration(r.idleSeconds),
-        formatDuration(r.onContactSeconds),
-        formatDuration(r.holdSeconds),
-        formatDuration(r.afterContactWorkSeconds),
-        formatDuration(r.nonProductiveSeconds),
-        formatDuration(r.errorSeconds),
-        r.holds,
-        r.contactsHandled,
+      [
+        { header: 'Bucket' },
+        { header: 'Agent', shrink: true },
+        // on a narrow terminal, times are left out from the last; counts take little room and stay
+        ...REPORT_METRICS.map((f) => ({ header: reportMetricLabel(f), align: 'right' as const, optional: reportMetricUnit(f) === 'seconds' })),
+      ],
+      rows.map((r): Cell[] => [
+        localIso(r.bucketStart, wide, 16),
+        agentName(r, wide),
+        ...REPORT_METRICS.map((f) => (reportMetricUnit(f) === 'seconds' ? formatDuration(r[f]) : r[f])),
       ]),
       'no report rows in that range',
+      { wide },
     );
   });
 }
 
-export interface ContactsOptions extends GlobalOptions {
+export interface ContactsOptions extends TableOptions {
   outcome?: string;
   from?: string;
   to?: string;
   csv?: boolean;
 }
-
-
 
 export async function contactsCommand(options: ContactsOptions): Promise<void> {
   const outcome = parseOutcome(options.outcome);
@@ -146,52 +183,67 @@ export async function contactsCommand(options: ContactsOptions): Promise<void> {
     const rows = await queryContacts(store, { ...range, outcome });
     if (options.json) return printJson(rows);
     if (options.csv) return printCsv([...CONTACT_FIELDS], rows.map((r) => CONTACT_FIELDS.map((f) => r[f])));
+    const wide = options.wide;
     printTable(
-      ['Started', 'Contact', 'Channel', 'Number', 'Exit point', 'Completed', 'Outcome', 'Duration', 'Queue', 'Agent'],
+      [
+        { header: 'Started' },
+        { header: 'Contact' },
+        { header: 'Channel', optional: true },
+        { header: 'Number' },
+        { header: 'Exit point', shrink: true },
+        ...(wide ? [{ header: 'Completed' }] : []),
+        { header: 'Outcome' },
+        { header: 'Duration', align: 'right' },
+        { header: 'Queue', shrink: true, optional: true },
+        { header: 'Agent', shrink: true, optional: true },
+      ],
       rows.map((r) => [
-        r.startedAtLocal,
-        r.contactId,
+        localIso(r.startedAtLocal, wide),
+        wide ? r.contactId : shortId(r.contactId),
         r.channel,
         r.customerNumberNational,
         r.exitPoint,
-        r.completed === null ? '' : String(r.completed),
+        ...(wide ? [r.completed === null ? '' : String(r.completed)] : []),
         r.outcome,
         r.durationSeconds === null ? '' : formatDuration(r.durationSeconds),
         r.queueName,
         r.agentUsername,
       ]),
       'no contacts yet: ingest some contact records first',
+      { wide },
     );
   });
 }
 
-export async function funnelCommand(options: GlobalOptions & { from?: string; to?: string; csv?: boolean }): Promise<void> {
+export async function funnelCommand(options: TableOptions & { from?: string; to?: string; csv?: boolean }): Promise<void> {
   const range = parseTimeRange(options.from, options.to);
   await withStore(options, async (store) => {
     const rows = await queryFunnel(store, range);
     if (options.json) return printJson(rows);
     if (options.csv) return printCsv(['date', 'exitPoint', 'outcome', 'contacts'], rows.map((r) => [r.date, r.exitPoint, r.outcome, r.contacts]));
     printTable(
-      ['Date', 'Exit point', 'Outcome', 'Contacts'],
+      [{ header: 'Date' }, { header: 'Exit point', shrink: true }, { header: 'Outcome' }, { header: 'Contacts', align: 'right' }],
       rows.map((r) => [r.date, r.exitPoint ?? '(none)', r.outcome, r.contacts]),
       'no contacts yet: ingest some contact records first',
+      { wide: options.wide },
     );
   });
 }
 
-export async function quarantineCommand(options: GlobalOptions & { limit?: string }): Promise<void> {
+export async function quarantineCommand(options: TableOptions & { limit?: string }): Promise<void> {
   const limit = Number(options.limit ?? 50);
   await withStore(options, async (store, rules) => {
     const rows = await store.listQuarantine(Number.isFinite(limit) && limit > 0 ? limit : 50);
     if (options.json) return printJson(rows.map((r) => ({ ...r, receivedAt: new Date(r.receivedAt).toISOString() })));
     printTable(
-      ['Received', 'Source', 'Reason'],
+      [{ header: 'Received' }, { header: 'Source', shrink: true }, { header: 'Reason', shrink: true }],
       rows.map((r) => [
-        formatLocal(r.receivedAt, rules.timezone),
+        localTime(new Date(r.receivedAt).toISOString(), rules.timezone, options.wide),
         [r.source.origin, r.source.line, r.source.path].filter((x) => x !== undefined && x !== '').join(' '),
         r.reason,
       ]),
       'nothing quarantined',
+      { wide: options.wide },
     );
   });
 }

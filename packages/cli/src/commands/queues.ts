@@ -7,11 +7,10 @@ import {
   QUEUE_INTERVAL_METRICS,
   type QueueIntervalView,
 } from '@switchboard/core';
-import type { GlobalOptions } from '../context.js';
-import { formatDuration, printCsv, printJson, printTable, round } from '../output.js';
-import { withStore } from './queries.js';
+import { formatDuration, printCsv, printJson, printTable, round, type Column } from '../output.js';
+import { localIso, withStore, type TableOptions } from './queries.js';
 
-export interface QueuesOptions extends GlobalOptions {
+export interface QueuesOptions extends TableOptions {
   now?: boolean;
   bucket?: string;
   from?: string;
@@ -20,6 +19,7 @@ export interface QueuesOptions extends GlobalOptions {
   csv?: boolean;
 }
 
+const number = (header: string): Column => ({ header, align: 'right' });
 const percent = (v: number | null | undefined) => (v === null || v === undefined ? '' : `${Math.round(v * 1000) / 10}%`);
 const seconds = (v: number | null) => (v === null ? '' : formatDuration(v));
 const thresholdsOf = (rows: ReadonlyArray<{ serviceLevel: Record<string, unknown> }>) =>
@@ -34,7 +34,10 @@ export async function queuesCommand(options: QueuesOptions): Promise<void> {
       if (options.json) return printJson(view);
       const thresholds = thresholdsOf(view.queues.map((q) => q.today));
       printTable(
-        ['Queue', 'Waiting', 'Oldest waiting', 'On contact', 'Queued today', 'Answered', 'Abandoned', ...thresholds.map((t) => `SL ${t}s`)],
+        [
+          { header: 'Queue', shrink: true },
+          ...['Waiting', 'Oldest waiting', 'On contact', 'Queued today', 'Answered', 'Abandoned', ...thresholds.map((t) => `SL ${t}s`)].map(number),
+        ],
         view.queues.map((q) => [
           q.queueName ?? q.queueArn,
           q.waiting,
@@ -46,6 +49,7 @@ export async function queuesCommand(options: QueuesOptions): Promise<void> {
           ...thresholds.map((t) => percent(q.today.serviceLevel[t])),
         ]),
         'no queues yet: ingest some contact events or contact records first',
+        { wide: options.wide },
       );
       if (!options.queue) process.stderr.write(`in the flow (IVR), not queued yet: ${view.inFlow}\n`);
     });
@@ -71,9 +75,16 @@ export async function queuesCommand(options: QueuesOptions): Promise<void> {
       );
     }
     printTable(
-      ['Bucket', 'Queue', 'Channel', 'Queued', 'Handled', 'Abandoned', 'Aband. rate', ...thresholds.map((t) => `SL ${t}s`), 'Avg answer', 'Avg handle', 'Avg hold', 'Avg ACW'],
+      [
+        { header: 'Bucket' },
+        { header: 'Queue', shrink: true },
+        { header: 'Channel', optional: true },
+        ...['Queued', 'Handled', 'Abandoned', 'Aband. rate', ...thresholds.map((t) => `SL ${t}s`)].map(number),
+        // on a narrow terminal, the averages are left out from the last
+        ...['Avg answer', 'Avg handle', 'Avg hold', 'Avg ACW'].map((header) => ({ ...number(header), optional: true })),
+      ],
       rows.map((r) => [
-        r.bucketStart,
+        localIso(r.bucketStart, options.wide, 16),
         r.queueName ?? r.queueArn,
         r.channel,
         r.contactsQueued,
@@ -87,6 +98,7 @@ export async function queuesCommand(options: QueuesOptions): Promise<void> {
         seconds(r.avgAfterContactWorkSeconds),
       ]),
       'no queue intervals in that range: contacts count once they disconnect',
+      { wide: options.wide },
     );
   });
 }

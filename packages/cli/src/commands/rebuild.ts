@@ -1,14 +1,14 @@
 import { rebuildProjections } from '@switchboard/core';
-import { loadRules, openStore, type GlobalOptions } from '../context.js';
+import { loadRules, openExistingStore, type GlobalOptions } from '../context.js';
 import { printJson } from '../output.js';
 import { Progress } from '../progress.js';
 
 export async function rebuildCommand(options: GlobalOptions): Promise<void> {
   const { rules } = loadRules(options);
-  const store = openStore(options);
+  const store = openExistingStore(options);
   try {
     const { events } = await store.counts();
-    const progress = new Progress('rebuild', events, 'events');
+    const progress = new Progress('rebuild', events, { unit: 'events' });
     const started = Date.now();
     const summary = await rebuildProjections(store, rules, (n) => progress.update(n, n)).finally(() => progress.stop());
     const seconds = (Date.now() - started) / 1000;

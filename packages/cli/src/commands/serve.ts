@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Engine, type Candidate, type EventClock, type Rules } from '@switchboard/core';
 import { SqliteStore } from '@switchboard/core/sqlite';
-import { CliError, dbPath, loadRules, openStore, warnIfStale, type GlobalOptions } from '../context.js';
+import { CliError, dbPath, loadRules, openExistingStore, warnIfStale, type GlobalOptions } from '../context.js';
 import { isLoopback } from '../server/auth.js';
 import { startRuntime, type Runtime } from '../server/runtime.js';
 import { tailKinesis } from '../sources/kinesis.js';
@@ -64,9 +64,14 @@ function positive(name: string, value: string | undefined, fallback: number): nu
   return n;
 }
 
-async function start(store: SqliteStore, options: ServeOptions, watchStore: boolean, clock?: EventClock): Promise<Runtime> {
+async function start(
+  store: SqliteStore,
+  options: ServeOptions,
+  settings: ReturnType<typeof serverSettings>,
+  watchStore: boolean,
+  clock?: EventClock,
+): Promise<Runtime> {
   const { rules } = loadRules(options);
-  const settings = serverSettings(options);
   await warnIfStale(store, rules);
   try {
     return await startRuntime({ store, rules, ...settings, watchStore, clock });
@@ -98,8 +103,9 @@ function untilStopped(runtime: Runtime, store: SqliteStore, onStop?: () => Promi
 
 export async function serveCommand(options: ServeOptions): Promise<void> {
   boundHeapGrowth();
-  const store = openStore(options, { cacheMb: RUNTIME_CACHE_MB });
-  const runtime = await start(store, options, true);
+  const settings = serverSettings(options); // usage errors first, before the store is looked for
+  const store = openExistingStore(options, { cacheMb: RUNTIME_CACHE_MB });
+  const runtime = await start(store, options, settings, true);
   process.stdout.write(`Switchboard dashboard: ${runtime.url}  (store ${dbPath(options)}; Ctrl+C to stop)\n`);
   await untilStopped(runtime, store);
 }
@@ -112,6 +118,7 @@ export async function devCommand(options: DevOptions): Promise<void> {
   if (!options.db && !tailing && !options.keep) {
     SqliteStore.remove(path);
   }
+  const settings = serverSettings(options);
   const agents = positive('agents', options.agents, 25);
   const speed = positive('speed', options.speed, 1);
   const seed = options.seed === undefined ? Date.now() % 2 ** 31 : Number(options.seed);
@@ -119,7 +126,7 @@ export async function devCommand(options: DevOptions): Promise<void> {
   const simulation = tailing ? null : await fillInSimulation(store, loadRules(options).rules, { agents, seed });
   // the simulated clock starts once its past is in the store
   const clock = simulation ? { wallAt: Date.now(), simulatedAt: simulation.origin, speed } : undefined;
-  const runtime = await start(store, options, false, clock);
+  const runtime = await start(store, options, settings, false, clock);
   const abort = new AbortController();
 
   const source = tailing

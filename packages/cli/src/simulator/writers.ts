@@ -190,16 +190,11 @@ function envelopeFor(e: SimEvent, streamArn: string | undefined): { region: stri
 
 /**
  * Standard output as the pipeline's end: not closed when the pipeline ends, and
- * its errors (EPIPE when the reader goes away, as with `| head`) fail the
- * pipeline instead of crashing the process.
+ * a failed write (EPIPE when the reader goes away, as with `| head`) fails the
+ * pipeline instead of leaving it waiting. The stream's own 'error' event is the
+ * command's to handle (the CLI ends quietly, see stdout.ts).
  */
 function nonClosing(out: NodeJS.WriteStream): Writable {
-  // Once per stream and for good: the socket reports EPIPE both to the write
-  // callback and, a tick later, as an 'error' event that would otherwise be fatal.
-  if (!guarded.has(out)) {
-    guarded.add(out);
-    out.on('error', () => {});
-  }
   return new Writable({
     highWaterMark: HIGH_WATER_MARK,
     write(chunk: Buffer, _encoding, callback) {
@@ -207,5 +202,3 @@ function nonClosing(out: NodeJS.WriteStream): Writable {
     },
   });
 }
-
-const guarded = new WeakSet<NodeJS.WriteStream>();

@@ -133,6 +133,7 @@ export async function configView(store: ProjectionStore, rules: Rules, clock?: E
     bucketMinutes: rules.bucketMinutes,
     phoneRegion: rules.phoneRegion,
     alerts: rules.alerts,
+    exitLabels: rules.flow.exitLabels ?? {},
     rulesHash: rulesHash(rules),
     stale: await isStale(store, rules),
   };

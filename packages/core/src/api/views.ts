@@ -26,6 +26,25 @@ export const REPORT_METRICS = [
   'contactsHandled',
 ] as const satisfies ReadonlyArray<keyof ReportRow>;
 
+export type ReportMetric = (typeof REPORT_METRICS)[number];
+
+/** Headings that read better than the field's name. */
+const METRIC_HEADINGS: Partial<Record<string, string>> = { nonProductiveSeconds: 'Non-productive', afterContactWorkSeconds: 'ACW' };
+
+/**
+ * A report metric's column heading (dashboard and CLI tables), made from its
+ * field name where no better one is given: "contactsHandled" -> "Contacts handled".
+ */
+export function reportMetricLabel(field: string): string {
+  const given = METRIC_HEADINGS[field];
+  if (given) return given;
+  const words = field.replace(/Seconds$/, '').replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** Whether a report metric is a time (its name ends in Seconds, as every duration of the API does) or a count. */
+export const reportMetricUnit = (field: string): 'seconds' | 'count' => (field.endsWith('Seconds') ? 'seconds' : 'count');
+
 /** A report row's fields as CSV columns (statusSeconds/activitySeconds are spread after them). */
 export const REPORT_CSV_COLUMNS = ['agentArn', 'username', 'bucketStart', 'bucketEnd', ...REPORT_METRICS] as const;
 
@@ -80,6 +99,8 @@ export interface ConfigView {
   bucketMinutes: number;
   phoneRegion: string | null;
   alerts: { holdSeconds?: number; afterContactWorkSeconds?: number; statusSeconds: Record<string, number> };
+  /** names of the flow's exit points (rules flow.exitLabels), e.g. {"1-1": "Card lost: done"} */
+  exitLabels: Record<string, string>;
   rulesHash: string;
   /** projections were built with other rules: run `switchboard rebuild` */
   stale: boolean;

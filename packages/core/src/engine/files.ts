@@ -31,12 +31,12 @@ export async function ingestFiles(engine: Engine, files: readonly string[], opti
   for (const file of files) {
     const input = openInput(file);
     const before = { ...total };
-    const summary = await engine.ingest(readInput(input.stream, input.origin), {
+    const summary = await engine.ingest(readInput(input.stream, input.origin, input.position), {
       batchSize: options.batchSize,
       maxErrors,
-      onProgress: (s) => options.onProgress?.(bytesDone + input.bytesRead(), { ...s, read: before.read + s.read }),
+      onProgress: (s) => options.onProgress?.(bytesDone + input.position.bytes, { ...s, read: before.read + s.read }),
     });
-    bytesDone += input.bytesRead();
+    bytesDone += input.position.bytes;
     addSummary(total, summary, maxErrors);
   }
   return total;

@@ -162,12 +162,12 @@ export async function runParseWorker(): Promise<void> {
       const classifier = new Classifier(false);
       const packer = new PayloadPacker();
       const send = async () => {
-        const message = pack(toClassifiedBatch(classifier.take()), packer.take(), file, input.bytesRead());
+        const message = pack(toClassifiedBatch(classifier.take()), packer.take(), file, input.position.bytes);
         while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
         credits--;
         port.postMessage(message, [message.payload]);
       };
-      for await (const c of readInput(input.stream, input.origin)) {
+      for await (const c of readInput(input.stream, input.origin, input.position)) {
         const accepted = classifier.add(c);
         if (accepted) packer.add(accepted.event);
         if (classifier.size >= batchSize) await send();

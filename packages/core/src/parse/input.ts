@@ -9,14 +9,19 @@ export class InputError extends Error {
   override name = 'InputError';
 }
 
-/** A file to ingest ('-' is standard input), its name in sources, and how many of its bytes were read so far (for progress). */
-export function openInput(file: string): { stream: Readable; origin: string; bytesRead(): number } {
+/**
+ * How far reading an input got, for progress: the bytes of the input that were
+ * split into lines so far; of a gzip input, the compressed bytes decompressed so
+ * far (the file itself is read megabytes ahead of that).
+ */
+export interface ReadPosition {
+  bytes: number;
+}
+
+/** A file to ingest ('-' is standard input), its name in sources, and the position readInput reports reading it. */
+export function openInput(file: string): { stream: Readable; origin: string; position: ReadPosition } {
   const stream = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
-  let bytes = 0;
-  stream.on('data', (chunk: Buffer | string) => {
-    bytes += chunk.length;
-  });
-  return { stream, origin: file === '-' ? 'stdin' : file, bytesRead: () => bytes };
+  return { stream, origin: file === '-' ? 'stdin' : file, position: { bytes: 0 } };
 }
 
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -28,7 +33,11 @@ const lenientUtf8 = new TextDecoder('utf-8');
  * each optionally gzip-compressed (detected from the bytes, not the name).
  * Bad records become failed candidates; only an unreadable stream throws.
  */
-export async function* readInput(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, origin: string): AsyncGenerator<Candidate> {
+export async function* readInput(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  origin: string,
+  position: ReadPosition = { bytes: 0 },
+): AsyncGenerator<Candidate> {
   const splitter = new JsonStreamSplitter();
   let lineNo = 0;
   const emit = function* (pieces: Piece[], line?: Uint8Array, text?: string): Generator<Candidate> {
@@ -46,7 +55,7 @@ export async function* readInput(chunks: AsyncIterable<Uint8Array> | Iterable<Ui
       }
     }
   };
-  for await (const line of readLines(decompressIfGzip(toAsync(chunks), origin))) {
+  for await (const line of readLines(decompressIfGzip(toAsync(chunks), origin, position))) {
     lineNo++;
     let text: string;
     try {
@@ -64,7 +73,7 @@ async function* toAsync(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>
   yield* chunks;
 }
 
-async function* decompressIfGzip(chunks: AsyncIterable<Uint8Array>, origin: string): AsyncGenerator<Uint8Array> {
+async function* decompressIfGzip(chunks: AsyncIterable<Uint8Array>, origin: string, position: ReadPosition): AsyncGenerator<Uint8Array> {
   const iterator = chunks[Symbol.asyncIterator]();
   let first = await iterator.next();
   while (!first.done && first.value.length === 0) first = await iterator.next();
@@ -78,7 +87,10 @@ async function* decompressIfGzip(chunks: AsyncIterable<Uint8Array>, origin: stri
     yield* rest;
   }
   if (!(head[0] === 0x1f && head[1] === 0x8b)) {
-    yield* all();
+    for await (const chunk of all()) {
+      position.bytes += chunk.length;
+      yield chunk;
+    }
     return;
   }
   const gunzip = createGunzip();
@@ -86,7 +98,11 @@ async function* decompressIfGzip(chunks: AsyncIterable<Uint8Array>, origin: stri
   source.on('error', (err) => gunzip.destroy(err));
   source.pipe(gunzip);
   try {
-    for await (const chunk of gunzip) yield chunk as Uint8Array;
+    for await (const chunk of gunzip) {
+      // the compressed bytes the decompressor has consumed: the source is read ahead of it
+      position.bytes = gunzip.bytesWritten;
+      yield chunk as Uint8Array;
+    }
   } catch (err) {
     throw new InputError(`${origin}: not a readable gzip file (${(err as Error).message})`);
   }

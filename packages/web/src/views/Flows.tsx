@@ -1,75 +1,110 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { getJson } from '../api.js';
 import { now } from '../clock.js';
-import { HStackChart, type HBarRow, type SeriesDef } from '../components/charts.js';
+import { formatCount, HStackChart, TimeStackChart, type HBarRow, type SeriesDef, type TimeBar } from '../components/charts.js';
 import { DayPicker } from '../components/Fields.js';
 import { Pager } from '../components/Pager.js';
+import { StepFunnelTable } from '../components/StepFunnel.js';
 import { downloadText, toCsv } from '../csv.js';
+import { dayLabel, useCentreDates } from '../dates.js';
+import { exitPointLabel, outcomeLabel, outcomeSeries, stepFunnel } from '../flows.js';
 import { useLoad, useProjectionRefresh } from '../hooks.js';
-import { formatDuration, isValidZone, localDate, wallTime } from '../time.js';
+import { addDays, formatDuration, isDate, isValidZone, localDate, zonedDayStart } from '../time.js';
 import type { ConfigView, ContactRow, FunnelRow } from '../types.js';
+import { useUrlParam } from '../url.js';
 
 const PAGE = 100;
-
-export const OUTCOME_SERIES: SeriesDef[] = [
-  { key: 'handled', label: 'Handled', colour: '#16a34a' },
-  { key: 'completed_in_flow', label: 'Completed in flow', colour: '#2563eb' },
-  { key: 'abandoned_in_flow', label: 'Abandoned in flow', colour: '#dc2626' },
-  { key: 'abandoned_in_queue', label: 'Abandoned in queue', colour: '#d97706' },
-  { key: 'other', label: 'Other', colour: '#9ca3af' },
-];
-
-const outcomeLabel = (o: string) => OUTCOME_SERIES.find((s) => s.key === o)?.label ?? o;
 const NO_EXIT = '(no exit point)';
+const HOUR_MS = 3_600_000;
 
 type AbandonedFilter = 'all' | 'abandoned_in_flow' | 'abandoned_in_queue';
 
 export function Flows({ config, configReady }: { config: ConfigView | undefined; configReady: boolean }) {
   const zone = config?.timezone && isValidZone(config.timezone) ? config.timezone : 'UTC';
+  const dates = useCentreDates(zone, config?.phoneRegion);
+  const labels = config?.exitLabels;
   const funnel = useLoad(configReady ? 'funnel' : null, (signal) => getJson<FunnelRow[]>('/api/funnel', undefined, signal));
-  const abandoned = useLoad(configReady ? 'abandoned' : null, async (signal) => {
+
+  const [dateParam, setDate] = useUrlParam('date', '', isDate);
+  const [which, setWhich] = useUrlParam<AbandonedFilter>('outcome', 'all', (v) => ['all', 'abandoned_in_flow', 'abandoned_in_queue'].includes(v));
+  const [page, setPage] = useState(0);
+
+  const today = localDate(now(), zone);
+  const datesWithContacts = useMemo(() => [...new Set((funnel.data ?? []).map((r) => r.date))].sort().reverse(), [funnel.data]);
+  // the latest day with contacts, unless the link names one
+  const date = dateParam || (datesWithContacts.includes(today) || datesWithContacts.length === 0 ? today : datesWithContacts[0]!);
+  // once the day is known, the link names it
+  useEffect(() => {
+    if (!dateParam && funnel.data) setDate(date);
+  }, [dateParam, funnel.data]);
+  const dayStart = zonedDayStart(date, zone);
+  const dayEnd = zonedDayStart(addDays(date, 1), zone);
+
+  // which day is shown is known once the link names it or the funnel says which days have contacts
+  const dateKnown = configReady && (dateParam !== '' || funnel.data !== undefined || funnel.error !== null);
+  const abandoned = useLoad(dateKnown ? `abandoned|${date}|${zone}` : null, async (signal) => {
+    const range = { from: new Date(dayStart).toISOString(), to: new Date(dayEnd).toISOString() };
     const [inFlow, inQueue] = await Promise.all([
-      getJson<ContactRow[]>('/api/contacts', { outcome: 'abandoned_in_flow' }, signal),
-      getJson<ContactRow[]>('/api/contacts', { outcome: 'abandoned_in_queue' }, signal),
+      getJson<ContactRow[]>('/api/contacts', { ...range, outcome: 'abandoned_in_flow' }, signal),
+      getJson<ContactRow[]>('/api/contacts', { ...range, outcome: 'abandoned_in_queue' }, signal),
     ]);
     return [...inFlow, ...inQueue];
+  });
+  // Contacts per hour and outcome: the funnel of each hour (small answers, whatever the size of the centre).
+  const trend = useLoad(dateKnown ? `trend|${date}|${zone}` : null, (signal) => {
+    const hours: number[] = [];
+    for (let t = dayStart; t < dayEnd && t <= now(); t += HOUR_MS) hours.push(t);
+    return Promise.all(
+      hours.map(async (t) => ({
+        start: t,
+        rows: await getJson<FunnelRow[]>('/api/funnel', { from: new Date(t).toISOString(), to: new Date(Math.min(t + HOUR_MS, dayEnd)).toISOString() }, signal),
+      })),
+    );
   });
   useProjectionRefresh('contacts', () => {
     funnel.reload();
     abandoned.reload();
+    trend.reload();
   });
 
-  const [dateInput, setDate] = useState<string | null>(null);
-  const [which, setWhich] = useState<AbandonedFilter>('all');
-  const [page, setPage] = useState(0);
-
-  const today = localDate(now(), zone);
-  const dates = useMemo(() => [...new Set((funnel.data ?? []).map((r) => r.date))].sort().reverse(), [funnel.data]);
-  const date = dateInput ?? (dates.includes(today) || dates.length === 0 ? today : dates[0]!);
+  const dayRows = useMemo(() => (funnel.data ?? []).filter((r) => r.date === date), [funnel.data, date]);
+  const series = useMemo(() => outcomeSeries(dayRows.map((r) => r.outcome)).filter((s) => dayRows.some((r) => r.outcome === s.key)), [dayRows]);
 
   const rows: HBarRow[] = useMemo(() => {
     const byExit = new Map<string, HBarRow>();
-    for (const r of funnel.data ?? []) {
-      if (r.date !== date) continue;
+    for (const r of dayRows) {
       const key = r.exitPoint ?? '\u0000none';
       let row = byExit.get(key);
       if (!row) {
-        row = { key, label: r.exitPoint ?? NO_EXIT, values: {} };
+        row = { key, label: r.exitPoint === null ? NO_EXIT : exitPointLabel(r.exitPoint, labels), values: {} };
         byExit.set(key, row);
       }
       row.values[r.outcome] = (row.values[r.outcome] ?? 0) + r.contacts;
     }
     const total = (r: HBarRow) => Object.values(r.values).reduce((a, b) => a + b, 0);
     return [...byExit.values()].sort((a, b) => total(b) - total(a) || a.label.localeCompare(b.label));
-  }, [funnel.data, date]);
+  }, [dayRows, labels]);
 
   const grand = rows.reduce((s, r) => s + Object.values(r.values).reduce((a, b) => a + b, 0), 0);
-  const outcomeTotals = Object.fromEntries(OUTCOME_SERIES.map((o) => [o.key, rows.reduce((s, r) => s + (r.values[o.key] ?? 0), 0)]));
+  const outcomeTotals = Object.fromEntries(series.map((o) => [o.key, rows.reduce((s, r) => s + (r.values[o.key] ?? 0), 0)]));
+  const steps = useMemo(() => stepFunnel(dayRows), [dayRows]);
+
+  const trendBars: TimeBar[] = useMemo(
+    () =>
+      (trend.data ?? []).map(({ start, rows: hour }) => {
+        const values: Record<string, number> = {};
+        for (const r of hour) values[r.outcome] = (values[r.outcome] ?? 0) + r.contacts;
+        return { start, end: start + HOUR_MS, label: `${dates.hourMinute(start)}–${dates.hourMinute(start + HOUR_MS)}`, values };
+      }),
+    [trend.data, dates],
+  );
+  const trendSeries: SeriesDef[] = useMemo(
+    () => outcomeSeries(trendBars.flatMap((b) => Object.keys(b.values))).filter((s) => trendBars.some((b) => (b.values[s.key] ?? 0) > 0)),
+    [trendBars],
+  );
 
   const calls = useMemo(() => {
-    const list = (abandoned.data ?? []).filter(
-      (c) => (c.startedAtLocal ?? '').slice(0, 10) === date && (which === 'all' || c.outcome === which),
-    );
+    const list = (abandoned.data ?? []).filter((c) => (c.startedAtLocal ?? '').slice(0, 10) === date && (which === 'all' || c.outcome === which));
     list.sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt) || a.contactId.localeCompare(b.contactId));
     return list;
   }, [abandoned.data, date, which]);
@@ -77,7 +112,7 @@ export function Flows({ config, configReady }: { config: ConfigView | undefined;
   const safePage = Math.min(page, pageCount - 1);
 
   const pick = (d: string | null) => {
-    setDate(d);
+    setDate(d ?? '');
     setPage(0);
   };
 
@@ -86,19 +121,23 @@ export function Flows({ config, configReady }: { config: ConfigView | undefined;
     downloadText(`switchboard-abandoned-${date}.csv`, toCsv(header, calls.map((c) => header.map((k) => c[k]))));
   };
 
+  const shownDay = dayLabel(dates, date);
+
   return (
     <section class="flows" aria-labelledby="flows-title">
-      <h2 id="flows-title">Flow exits</h2>
+      <h2 id="flows-title">
+        Flow exits <span class="subtitle" data-shown-day={date}>{shownDay}</span>
+      </h2>
       <form class="toolbar" onSubmit={(e) => e.preventDefault()}>
         <DayPicker id="flows-date" date={date} zone={zone} onPick={pick} />
-        {dates.length > 0 && (
+        {datesWithContacts.length > 0 && (
           <span class="field">
             <label for="flows-dates">Dates with contacts</label>
-            <select id="flows-dates" value={dates.includes(date) ? date : ''} onChange={(e) => pick((e.target as HTMLSelectElement).value || null)}>
-              {!dates.includes(date) && <option value="">—</option>}
-              {dates.map((d) => (
+            <select id="flows-dates" value={datesWithContacts.includes(date) ? date : ''} onChange={(e) => pick((e.target as HTMLSelectElement).value || null)}>
+              {!datesWithContacts.includes(date) && <option value="">—</option>}
+              {datesWithContacts.map((d) => (
                 <option key={d} value={d}>
-                  {d}
+                  {dayLabel(dates, d)}
                 </option>
               ))}
             </select>
@@ -111,15 +150,15 @@ export function Flows({ config, configReady }: { config: ConfigView | undefined;
         </p>
       )}
       <div aria-busy={funnel.loading}>
-        <HStackChart rows={rows} series={OUTCOME_SERIES} title={`Where callers left the flow on ${date}: contacts by exit point and outcome`} />
+        <HStackChart rows={rows} series={series} loading={funnel.loading} title={`Where callers left the flow on ${shownDay}: contacts by exit point and outcome`} />
         <div class="table-wrap">
           <table class="data" data-table="funnel">
-            <caption>Contacts by exit point and outcome on {date} (first contact of each chain)</caption>
+            <caption>Contacts by exit point and outcome on {shownDay} (first contact of each chain)</caption>
             <thead>
               <tr>
                 <th scope="col">Exit point</th>
-                {OUTCOME_SERIES.map((o) => (
-                  <th scope="col" key={o.key} class="num">
+                {series.map((o) => (
+                  <th scope="col" key={o.key} class="num" data-outcome={o.key}>
                     {o.label}
                   </th>
                 ))}
@@ -137,20 +176,20 @@ export function Flows({ config, configReady }: { config: ConfigView | undefined;
                 return (
                   <tr key={r.key}>
                     <th scope="row">{r.label}</th>
-                    {OUTCOME_SERIES.map((o) => (
+                    {series.map((o) => (
                       <td key={o.key} class="num">
-                        {r.values[o.key] ?? 0}
+                        {formatCount(r.values[o.key] ?? 0)}
                       </td>
                     ))}
-                    <td class="num">{total}</td>
+                    <td class="num">{formatCount(total)}</td>
                     <td class="num">{grand ? `${((100 * total) / grand).toFixed(1)}%` : ''}</td>
                   </tr>
                 );
               })}
               {rows.length === 0 && !funnel.loading && (
                 <tr>
-                  <td colSpan={OUTCOME_SERIES.length + 3} class="empty">
-                    No contacts on {date}.
+                  <td colSpan={series.length + 3} class="empty">
+                    No contacts on {shownDay}.
                   </td>
                 </tr>
               )}
@@ -159,18 +198,42 @@ export function Flows({ config, configReady }: { config: ConfigView | undefined;
               <tfoot>
                 <tr>
                   <th scope="row">Total</th>
-                  {OUTCOME_SERIES.map((o) => (
+                  {series.map((o) => (
                     <td key={o.key} class="num">
-                      {outcomeTotals[o.key]}
+                      {formatCount(outcomeTotals[o.key] ?? 0)}
                     </td>
                   ))}
-                  <td class="num">{grand}</td>
+                  <td class="num">{formatCount(grand)}</td>
                   <td class="num">100%</td>
                 </tr>
               </tfoot>
             )}
           </table>
         </div>
+      </div>
+
+      <h3 id="steps-title">Step by step through the menus</h3>
+      <StepFunnelTable funnel={steps} series={series} labels={labels} />
+
+      <h3 id="trend-title">Through the day</h3>
+      {trend.error && (
+        <p class="error" role="alert">
+          Could not load the contacts per hour: {trend.error}
+        </p>
+      )}
+      <div aria-busy={trend.loading}>
+        <TimeStackChart
+          id="flow-trend"
+          bars={trendBars}
+          series={trendSeries}
+          from={dayStart}
+          to={dayEnd}
+          zone={zone}
+          title={`Contacts per hour by outcome, ${shownDay} (${zone})`}
+          unit={{ name: 'contacts', minStep: 1, format: (v) => `${formatCount(v)} contacts` }}
+          height={220}
+          loading={trend.loading}
+        />
       </div>
 
       <h3 id="abandoned-title">Abandoned calls</h3>
@@ -202,7 +265,7 @@ export function Flows({ config, configReady }: { config: ConfigView | undefined;
       <div class="table-wrap" aria-busy={abandoned.loading}>
         <table class="data" data-table="abandoned" aria-labelledby="abandoned-title">
           <caption>
-            {calls.length.toLocaleString()} abandoned calls on {date}, newest first (local time, {zone})
+            {formatCount(calls.length)} abandoned calls on {shownDay}, newest first (local time, {zone})
           </caption>
           <thead>
             <tr>
@@ -224,10 +287,10 @@ export function Flows({ config, configReady }: { config: ConfigView | undefined;
             {calls.slice(safePage * PAGE, safePage * PAGE + PAGE).map((c) => (
               <tr key={c.contactId} data-contact={c.contactId}>
                 <td>
-                  <time dateTime={c.startedAt}>{wallTime(c.startedAtLocal)}</time>
+                  <time dateTime={c.startedAt}>{dates.dateTime(Date.parse(c.startedAt))}</time>
                 </td>
                 <td class="phone">{c.customerNumberNational ?? c.customerNumber ?? '—'}</td>
-                <td>{c.exitPoint ?? NO_EXIT}</td>
+                <td>{c.exitPoint === null ? NO_EXIT : exitPointLabel(c.exitPoint, labels)}</td>
                 <td>
                   <span class={`outcome o-${c.outcome}`}>{outcomeLabel(c.outcome)}</span>
                 </td>
@@ -240,7 +303,7 @@ export function Flows({ config, configReady }: { config: ConfigView | undefined;
             {calls.length === 0 && !abandoned.loading && (
               <tr>
                 <td colSpan={8} class="empty">
-                  No abandoned calls on {date}.
+                  No abandoned calls on {shownDay}.
                 </td>
               </tr>
             )}

@@ -2,9 +2,10 @@ import { useMemo, useState } from 'preact/hooks';
 import { getJson } from '../api.js';
 import { now } from '../clock.js';
 import { BucketSelect, DayPicker } from '../components/Fields.js';
+import { useCentreDates } from '../dates.js';
 import { useLoad, useProjectionRefresh } from '../hooks.js';
 import { percent, queueLabel } from '../queues.js';
-import { addDays, formatDuration, isValidZone, localDate, localTime, wallTime, zonedDayStart } from '../time.js';
+import { addDays, formatDuration, isValidZone, localDate, localTime, zonedDayStart } from '../time.js';
 import { type Bucket, type ConfigView, type QueueIntervalView } from '../types.js';
 import { bucketOf } from './Report.js';
 
@@ -25,6 +26,7 @@ interface Point {
 /** Queue intervals of a day: a chart of volume and service level through the day, and the interval table. */
 export function Queues({ config, configReady }: { config: ConfigView | undefined; configReady: boolean }) {
   const zone = config?.timezone && isValidZone(config.timezone) ? config.timezone : 'UTC';
+  const dates = useCentreDates(zone, config?.phoneRegion);
   const [dateInput, setDate] = useState<string | null>(null);
   const [bucketInput, setBucket] = useState<Bucket | null>(null);
   const [queue, setQueue] = useState(ALL);
@@ -52,7 +54,7 @@ export function Queues({ config, configReady }: { config: ConfigView | undefined
       const start = Date.parse(r.bucketStart);
       let p = byStart.get(start);
       if (!p) {
-        p = { start, end: Date.parse(r.bucketEnd), label: wallTime(r.bucketStart), queued: 0, abandoned: 0, serviceLevel: null, within: 0, decided: 0 };
+        p = { start, end: Date.parse(r.bucketEnd), label: dates.dateHourMinute(start), queued: 0, abandoned: 0, serviceLevel: null, within: 0, decided: 0 };
         byStart.set(start, p);
       }
       p.queued += r.contactsQueued;
@@ -64,7 +66,7 @@ export function Queues({ config, configReady }: { config: ConfigView | undefined
       }
     }
     return [...byStart.values()].sort((a, b) => a.start - b.start).map((p) => ({ ...p, serviceLevel: p.decided === 0 ? null : p.within / p.decided }));
-  }, [shown, first]);
+  }, [shown, first, dates]);
 
   return (
     <section class="queues" aria-labelledby="queues-title">
@@ -121,7 +123,7 @@ export function Queues({ config, configReady }: { config: ConfigView | undefined
               {shown.map((r) => (
                 <tr key={`${r.bucketStart}|${rowKey(r)}|${r.channel}`} data-queue={queueLabel(r)}>
                   <td>
-                    <time dateTime={r.bucketStart}>{wallTime(r.bucketStart)}</time>
+                    <time dateTime={r.bucketStart}>{dates.dateHourMinute(Date.parse(r.bucketStart))}</time>
                   </td>
                   <td>{queueLabel(r)}</td>
                   <td>{r.channel ?? '—'}</td>

@@ -1,15 +1,16 @@
-import { REPORT_CSV_COLUMNS } from '@switchboard/core/views';
-import { useMemo, useState } from 'preact/hooks';
-import { activityColour, activityLabel, sortActivities } from '../activity.js';
+import { REPORT_CSV_COLUMNS, REPORT_METRICS, reportMetricLabel, reportMetricUnit, type ReportMetric } from '@switchboard/core/views';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { getJson } from '../api.js';
 import { now } from '../clock.js';
-import { TimeStackChart, type TimeBar } from '../components/charts.js';
+import { formatCount, TimeStackChart, type ChartUnit, type SeriesDef, type TimeBar } from '../components/charts.js';
 import { BucketSelect } from '../components/Fields.js';
 import { Pager } from '../components/Pager.js';
 import { downloadText, toCsv } from '../csv.js';
+import { centreDates, centreLocale, dayLabel, type CentreDates } from '../dates.js';
 import { useLoad, useProjectionRefresh } from '../hooks.js';
-import { addDays, formatHms, isDate, isValidZone, localDate, wallTime, zonedDayStart, zoneNames } from '../time.js';
-import { type Bucket, type ConfigView, type ReportRow } from '../types.js';
+import { addDays, formatHms, isDate, isValidZone, localDate, zonedDayStart, zoneNames } from '../time.js';
+import { BUCKETS, type Bucket, type ConfigView, type HealthView, type ReportRow } from '../types.js';
+import { useUrlParam } from '../url.js';
 
 const PAGE = 100;
 
@@ -20,19 +21,14 @@ export function bucketOf(minutes: number | undefined): Bucket {
   return '15m';
 }
 
-type NumKey = 'onlineSeconds' | 'idleSeconds' | 'onContactSeconds' | 'holdSeconds' | 'afterContactWorkSeconds' | 'nonProductiveSeconds' | 'errorSeconds' | 'holds' | 'contactsHandled';
+/** The report's metric columns: every metric of a report row, in the API's order, under its heading. */
+const COLUMNS = REPORT_METRICS.map((key) => ({ key, label: reportMetricLabel(key), unit: reportMetricUnit(key) }));
 
-const COLUMNS: Array<{ key: NumKey; label: string; count?: boolean }> = [
-  { key: 'onlineSeconds', label: 'Online' },
-  { key: 'idleSeconds', label: 'Idle' },
-  { key: 'onContactSeconds', label: 'On contact' },
-  { key: 'holdSeconds', label: 'Hold' },
-  { key: 'afterContactWorkSeconds', label: 'ACW' },
-  { key: 'nonProductiveSeconds', label: 'Non-productive' },
-  { key: 'errorSeconds', label: 'Error' },
-  { key: 'holds', label: 'Holds', count: true },
-  { key: 'contactsHandled', label: 'Contacts handled', count: true },
-];
+/** A metric's value as the table shows it: times as h:mm:ss, counts as they are. */
+function metricCell(unit: 'seconds' | 'count', value: unknown): string | number {
+  if (typeof value !== 'number') return '';
+  return unit === 'seconds' ? formatHms(value) : value;
+}
 
 /** CSV columns: the JSON field names of a report row, in the API's order (shared with the CLI). */
 export const REPORT_CSV_HEADER = REPORT_CSV_COLUMNS;
@@ -40,20 +36,26 @@ export const REPORT_CSV_HEADER = REPORT_CSV_COLUMNS;
 const agentName = (r: ReportRow) => r.username ?? r.agentArn.split('/').pop() ?? r.agentArn;
 
 export function Report({ config, configReady }: { config: ConfigView | undefined; configReady: boolean }) {
-  const [zoneInput, setZoneInput] = useState<string | null>(null);
-  const [bucketInput, setBucket] = useState<Bucket | null>(null);
-  const [fromInput, setFrom] = useState<string | null>(null);
-  const [toInput, setTo] = useState<string | null>(null);
-  const [agent, setAgent] = useState('');
+  const [zoneParam, setZoneInput] = useUrlParam('tz', '');
+  const [bucketParam, setBucket] = useUrlParam<Bucket | ''>('bucket', '', (v) => (BUCKETS as readonly string[]).includes(v));
+  const [fromParam, setFrom] = useUrlParam('date', '', isDate);
+  const [toParam, setTo] = useUrlParam('to', '', isDate);
+  const [agent, setAgent] = useUrlParam('agent', '');
   const [page, setPage] = useState(0);
   const [zones, setZones] = useState<string[]>([]);
+  // the day the store last heard of: the report opens there when today has nothing yet
+  const health = useLoad(configReady ? 'report-health' : null, (signal) => getJson<HealthView>('/api/health', undefined, signal));
+  const healthReady = health.data !== undefined || health.error !== null;
 
-  const zone = zoneInput ?? config?.timezone ?? 'UTC';
+  const zone = zoneParam || config?.timezone || 'UTC';
   const zoneOk = isValidZone(zone);
-  const bucket = bucketInput ?? bucketOf(config?.bucketMinutes);
+  const dates = useMemo(() => centreDates(zoneOk ? zone : 'UTC', centreLocale(config?.phoneRegion)), [zone, zoneOk, config?.phoneRegion]);
+  const bucket = bucketParam || bucketOf(config?.bucketMinutes);
   const today = localDate(now(), zoneOk ? zone : 'UTC');
-  const fromDate = fromInput ?? today;
-  const toDate = toInput ?? fromInput ?? today;
+  const lastEventAt = health.data?.lastEventAt ? Date.parse(health.data.lastEventAt) : Number.NaN;
+  const latest = Number.isFinite(lastEventAt) ? localDate(Math.min(lastEventAt, now()), zoneOk ? zone : 'UTC') : today;
+  const fromDate = fromParam || latest;
+  const toDate = toParam || fromParam || fromDate;
   const datesOk = isDate(fromDate) && isDate(toDate) && fromDate <= toDate;
   const problem = !zoneOk ? `Unknown time zone “${zone}”.` : !datesOk ? 'The start date must not be after the end date.' : null;
 
@@ -61,7 +63,14 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
   const to = problem ? 0 : zonedDayStart(addDays(toDate, 1), zone);
   const fromIso = new Date(from).toISOString();
   const toIso = new Date(to).toISOString();
-  const key = configReady && !problem ? `${bucket}|${fromIso}|${toIso}|${zone}` : null;
+  const key = configReady && (fromParam || healthReady) && !problem ? `${bucket}|${fromIso}|${toIso}|${zone}` : null;
+  // Once the day is known, the link names it: shared, it shows that day.
+  const [pinned, setPinned] = useState<string | null>(null);
+  useEffect(() => {
+    if (fromParam || !configReady || !healthReady) return;
+    setPinned(fromDate);
+    setFrom(fromDate);
+  }, [fromParam, configReady, healthReady]);
   const report = useLoad(key, (signal) => getJson<ReportRow[]>('/api/report', { bucket, from: fromIso, to: toIso, tz: zone, open: '1' }, signal));
   useProjectionRefresh('intervals', report.reload);
 
@@ -83,30 +92,10 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
     return list;
   }, [rows, agent]);
 
-  const { bars, series } = useMemo(() => {
-    const byBucket = new Map<number, TimeBar>();
-    const names = new Set<string>();
-    for (const r of visible) {
-      const s = Date.parse(r.bucketStart);
-      let b = byBucket.get(s);
-      if (!b) {
-        b = { start: s, end: Date.parse(r.bucketEnd), label: `${wallTime(r.bucketStart)}–${wallTime(r.bucketEnd).slice(11) || wallTime(r.bucketEnd)}`, values: {} };
-        byBucket.set(s, b);
-      }
-      for (const [name, sec] of Object.entries(r.activitySeconds ?? {})) {
-        if (!(sec > 0)) continue;
-        names.add(name);
-        b.values[name] = (b.values[name] ?? 0) + sec;
-      }
-    }
-    return {
-      bars: [...byBucket.values()].sort((a, b) => a.start - b.start),
-      series: sortActivities(names).map((n) => ({ key: n, label: activityLabel(n), colour: activityColour(n) })),
-    };
-  }, [visible]);
+  const chart = useMemo(() => centreChart(visible, bucket, agents.length === 1 || agent !== '', dates), [visible, bucket, agent, agents.length, dates]);
 
   const totals = useMemo(() => {
-    const t = Object.fromEntries(COLUMNS.map((c) => [c.key, 0])) as Record<NumKey, number>;
+    const t = Object.fromEntries(COLUMNS.map((c) => [c.key, 0])) as Record<ReportMetric, number>;
     for (const r of visible) for (const c of COLUMNS) t[c.key] += Number(r[c.key]) || 0;
     return t;
   }, [visible]);
@@ -125,12 +114,25 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
     downloadText(`switchboard-report-${bucket}-${fromDate}_${toDate}${who}.csv`, csv);
   };
 
-  const bucketTitle = (r: ReportRow) => (bucket === '1d' ? r.bucketStart.slice(0, 10) : wallTime(r.bucketStart));
+  const bucketTitle = (r: ReportRow) => (bucket === '1d' ? dates.date(Date.parse(r.bucketStart)) : dates.dateHourMinute(Date.parse(r.bucketStart)));
   const reset = () => setPage(0);
+  const shown = fromDate === toDate ? dayLabel(dates, fromDate) : `${dayLabel(dates, fromDate)} to ${dayLabel(dates, toDate)}`;
+  const why = toDate !== fromDate ? '' : fromDate === today ? ' (today)' : fromDate === pinned ? ` (the latest day with data; nothing yet today, ${dayLabel(dates, today)})` : '';
 
   return (
     <section class="report" aria-labelledby="report-title">
-      <h2 id="report-title">Interval report</h2>
+      <h2 id="report-title">
+        Interval report{' '}
+        <span class="subtitle" data-shown-day={fromDate === toDate ? fromDate : `${fromDate}/${toDate}`}>
+          {shown}
+        </span>
+      </h2>
+      {!problem && (
+        <p class="shown-day muted">
+          Showing {shown} in {zone}
+          {why}.
+        </p>
+      )}
       <form class="toolbar" onSubmit={(e) => e.preventDefault()}>
         <BucketSelect
           id="report-bucket"
@@ -163,7 +165,7 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
             type="date"
             value={fromDate}
             onChange={(e) => {
-              setFrom((e.target as HTMLInputElement).value || null);
+              setFrom((e.target as HTMLInputElement).value);
               reset();
             }}
           />
@@ -175,7 +177,7 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
             type="date"
             value={toDate}
             onChange={(e) => {
-              setTo((e.target as HTMLInputElement).value || null);
+              setTo((e.target as HTMLInputElement).value);
               reset();
             }}
           />
@@ -219,12 +221,14 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
       )}
       <div aria-busy={report.loading}>
         <TimeStackChart
-          bars={bars}
-          series={series}
+          bars={chart.bars}
+          series={CENTRE_SERIES}
+          unit={chart.unit}
           from={from}
           to={to}
           zone={zoneOk ? zone : 'UTC'}
-          title={`Time in activity per ${bucket} bucket, ${agentLabel}, ${fromDate === toDate ? fromDate : `${fromDate} to ${toDate}`} (${zone})`}
+          loading={report.loading}
+          title={`${chart.unit.name === 'agents' ? 'Agents' : `${chart.unit.name[0]!.toUpperCase()}${chart.unit.name.slice(1)}`} per ${bucket} interval, ${agentLabel}, ${shown} (${zone})`}
         />
         <div class="table-wrap">
           <table class="data" data-table="report">
@@ -252,7 +256,7 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
                   </td>
                   {COLUMNS.map((c) => (
                     <td key={c.key} class="num">
-                      {c.count ? r[c.key] : formatHms(r[c.key])}
+                      {metricCell(c.unit, r[c.key])}
                     </td>
                   ))}
                 </tr>
@@ -273,7 +277,7 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
                   </th>
                   {COLUMNS.map((c) => (
                     <td key={c.key} class="num">
-                      {c.count ? totals[c.key] : formatHms(totals[c.key])}
+                      {metricCell(c.unit, totals[c.key])}
                     </td>
                   ))}
                 </tr>
@@ -285,4 +289,50 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
       </div>
     </section>
   );
+}
+
+/** The centre's time per interval: the stack is the time online, split as Connect splits it. */
+const CENTRE_SERIES: SeriesDef[] = [
+  { key: 'onContactSeconds', label: 'On contact (incl. after-contact work)', colour: '#2563eb' },
+  { key: 'idleSeconds', label: 'Idle (available, no contact)', colour: '#16a34a' },
+  { key: 'nonProductiveSeconds', label: 'In a custom status (break, lunch…)', colour: '#be185d' },
+  { key: 'onlineSeconds', label: 'Online', colour: '#0f1b2d', mark: true },
+];
+
+/**
+ * Bars of the centre's totals per bucket, in a unit that reads naturally:
+ * agents (time / the bucket's elapsed length) for buckets within a day,
+ * minutes for a single agent, hours for daily buckets.
+ */
+function centreChart(rows: readonly ReportRow[], bucket: Bucket, oneAgent: boolean, dates: CentreDates): { bars: TimeBar[]; unit: ChartUnit } {
+  const byBucket = new Map<number, TimeBar>();
+  // the longest any one agent was online in each bucket: no less time than that has passed in it
+  const longestOnline = new Map<number, number>();
+  for (const r of rows) {
+    const start = Date.parse(r.bucketStart);
+    let b = byBucket.get(start);
+    if (!b) {
+      const end = Date.parse(r.bucketEnd);
+      b = { start, end, label: bucket === '1d' ? dates.date(start) : `${dates.hourMinute(start)}–${dates.hourMinute(end)}`, values: {} };
+      byBucket.set(start, b);
+    }
+    for (const s of CENTRE_SERIES) b.values[s.key] = (b.values[s.key] ?? 0) + (Number(r[s.key as keyof ReportRow]) || 0);
+    longestOnline.set(start, Math.max(longestOnline.get(start) ?? 0, r.onlineSeconds));
+  }
+  const bars = [...byBucket.values()].sort((a, b) => a.start - b.start);
+  const perAgent = bucket !== '1d' && !oneAgent;
+  const unit: ChartUnit = perAgent
+    ? { name: 'agents', format: (v) => `${formatCount(v)} agents` }
+    : bucket === '1d'
+      ? { name: 'hours', format: (v) => `${formatCount(v)} h` }
+      : { name: 'minutes', format: (v) => `${formatCount(v)} min` };
+  const t = now();
+  for (const b of bars) {
+    // A bucket still going on counts up to now: its average is over the time elapsed, and never
+    // less than one agent's time online in it (the browser's clock may be behind the data's).
+    const elapsed = Math.max(1, Math.min(b.end, t) - b.start, (longestOnline.get(b.start) ?? 0) * 1000);
+    const divisor = perAgent ? Math.min(elapsed, b.end - b.start) / 1000 : bucket === '1d' ? 3600 : 60;
+    for (const k of Object.keys(b.values)) b.values[k] = b.values[k]! / divisor;
+  }
+  return { bars, unit };
 }

@@ -4,6 +4,7 @@ import { tileAlerts, type Thresholds } from '../alerts.js';
 import { atTime, now, stats } from '../clock.js';
 import { ChannelIcon } from '../components/Icons.js';
 import { Since } from '../components/Since.js';
+import type { CentreDates } from '../dates.js';
 import type { AgentView, Alert } from '../types.js';
 
 export interface TileProps {
@@ -11,6 +12,10 @@ export interface TileProps {
   thresholds: Thresholds | undefined;
   /** stream alerts for this agent (a new array only when they change) */
   alerts: readonly Alert[] | undefined;
+  /** the centre's date formats (a logged-out agent shows when they logged out) */
+  dates: CentreDates;
+  /** one line: name, activity colour and time (a thousand agents on a screen or two) */
+  compact?: boolean;
 }
 
 const SHORT: Record<string, string> = { AfterContactWork: 'ACW' };
@@ -26,7 +31,13 @@ export class Tile extends Component<TileProps> {
   private cancel: (() => void) | undefined;
 
   override shouldComponentUpdate(p: TileProps): boolean {
-    return p.agent !== this.props.agent || p.thresholds !== this.props.thresholds || p.alerts !== this.props.alerts;
+    return (
+      p.agent !== this.props.agent ||
+      p.thresholds !== this.props.thresholds ||
+      p.alerts !== this.props.alerts ||
+      p.dates !== this.props.dates ||
+      p.compact !== this.props.compact
+    );
   }
 
   override componentDidMount(): void {
@@ -48,7 +59,7 @@ export class Tile extends Component<TileProps> {
 
   override render() {
     stats.tileRenders++;
-    const { agent: a, thresholds, alerts } = this.props;
+    const { agent: a, thresholds, alerts, dates, compact } = this.props;
     const cls = classify(a);
     const { badges, next } = tileAlerts(a, thresholds, alerts, now());
     this.next = next;
@@ -56,13 +67,38 @@ export class Tile extends Component<TileProps> {
     const shown = a.loggedIn ? (SHORT[activity] ?? activityLabel(activity)) : 'Logged out';
     const status = a.status;
     const showStatus = a.loggedIn && status && status.name !== activity;
+    // A logged-out agent's clock would only count the hours since: say when they left instead.
+    const loggedOutAt = a.loggedIn ? null : Date.parse(a.activity?.since ?? a.lastEventAt ?? '');
+    const when = loggedOutAt !== null && Number.isFinite(loggedOutAt) ? (
+      <time class="since t-loggedout" dateTime={new Date(loggedOutAt).toISOString()} title={`Logged out at ${dates.dateTime(loggedOutAt)}`}>
+        {compact ? dates.shortWhen(loggedOutAt, now()) : `since ${dates.sinceWhen(loggedOutAt, now())}`}
+      </time>
+    ) : null;
+    const common = {
+      class: `tile c-${cls}${badges.length ? ' alerting' : ''}${compact ? ' compact' : ''}`,
+      style: { '--c': agentColour(a, cls) },
+      'data-agent': a.agentArn,
+      'data-activity': a.loggedIn ? activity : 'LoggedOut',
+    };
+    if (compact) {
+      const title = [
+        displayName(a),
+        shown,
+        ...(showStatus ? [`status ${status.name}`] : []),
+        ...a.contacts.map((c) => `${c.channel ?? '?'} ${CONTACT_STATE_LABELS[c.state] ?? c.state}`),
+        ...badges.map((b) => b.title),
+      ].join(' · ');
+      return (
+        <li {...common} title={title}>
+          <span class="name">{displayName(a)}</span>
+          {/* the ring and the red time say it; no mark that would take the name's room */}
+          {badges.length > 0 && <span class="visually-hidden">Alert: {badges.map((b) => b.title).join(', ')}</span>}
+          {when ?? <Since since={a.activity?.since} class="t-activity" />}
+        </li>
+      );
+    }
     return (
-      <li
-        class={`tile c-${cls}${badges.length ? ' alerting' : ''}`}
-        style={{ '--c': agentColour(a, cls) }}
-        data-agent={a.agentArn}
-        data-activity={a.loggedIn ? activity : 'LoggedOut'}
-      >
+      <li {...common}>
         <div class="tile-head">
           <span class="name" title={a.agentArn}>
             {displayName(a)}
@@ -81,7 +117,7 @@ export class Tile extends Component<TileProps> {
           <span class="chip" title={activityLabel(activity)}>
             {shown}
           </span>
-          <Since since={a.loggedIn ? a.activity?.since : (a.activity?.since ?? a.lastEventAt)} class="t-activity" />
+          {when ?? <Since since={a.activity?.since} class="t-activity" />}
         </div>
         {showStatus && (
           <div class="tile-status">

@@ -3,8 +3,9 @@
  * backend's origin, screenshots, and locators that speak the dashboard's
  * markup (not the fake server's data).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { SCREENSHOTS } from './build.js';
 import { launchChromium } from './chromium.js';
 
@@ -54,6 +55,23 @@ export async function startDashboardTest(baseUrl: string, options: { width?: num
     },
   };
 }
+
+export type Rgb = [number, number, number];
+
+/**
+ * Colours of points of a saved screenshot (CSS pixels of the page, device
+ * scale 1), decoded from the PNG file: what the picture shows, not what the DOM says.
+ */
+export function screenshotPixels(path: string, points: ReadonlyArray<{ x: number; y: number }>): Rgb[] {
+  const png = PNG.sync.read(readFileSync(path));
+  return points.map(({ x, y }) => {
+    const i = (png.width * Math.round(y) + Math.round(x)) * 4;
+    return [png.data[i]!, png.data[i + 1]!, png.data[i + 2]!];
+  });
+}
+
+/** "#b91c1c" as [185, 28, 28]. */
+export const rgb = (hex: string): Rgb => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as Rgb;
 
 /** The tile of the agent shown under this name. */
 export function tile(page: Page, name: string): Locator {

@@ -32,6 +32,8 @@ export interface FakeApiOptions {
   report?: (q: { bucket: string; from: number; to: number; zone: string }) => ReportRow[];
   /** require `Authorization: Bearer <token>` (or ?token= on the stream) */
   token?: string;
+  /** what /api/health says the last event was (default: now) */
+  lastEventAt?: string | null;
   distDir?: string;
 }
 
@@ -52,6 +54,16 @@ export interface FakeApi extends DashboardBackend {
   /** close every stream; refuse new ones (HTTP 503) for `refuseMs` */
   dropStreams(refuseMs?: number): void;
   streamClients(): number;
+}
+
+/** Contacts started in [from, to) of the query, as the API filters them. */
+function startedWithin(contacts: ContactRow[], url: URL): ContactRow[] {
+  const from = Date.parse(url.searchParams.get('from') ?? '');
+  const to = Date.parse(url.searchParams.get('to') ?? '');
+  return contacts.filter((c) => {
+    const t = Date.parse(c.startedAt);
+    return !(t < from) && !(t >= to);
+  });
 }
 
 const TYPES: Record<string, string> = {
@@ -110,7 +122,8 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
       case '/api/config':
         return json(res, 200, config);
       case '/api/health': {
-        const h: HealthView = { ok: true, events: 12345, quarantined: 2, lastEventAt: new Date().toISOString(), stale: config.stale };
+        const lastEventAt = options.lastEventAt === undefined ? new Date().toISOString() : options.lastEventAt;
+        const h: HealthView = { ok: true, events: 12345, quarantined: 2, lastEventAt, stale: config.stale };
         return json(res, 200, h);
       }
       case '/api/agents':
@@ -126,10 +139,11 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
       }
       case '/api/contacts': {
         const outcome = url.searchParams.get('outcome');
-        return json(res, 200, outcome ? contacts.filter((c) => c.outcome === outcome) : contacts);
+        return json(res, 200, startedWithin(contacts, url).filter((c) => !outcome || c.outcome === outcome));
       }
       case '/api/funnel':
-        return json(res, 200, funnel);
+        // the canned funnel for the whole store; a window is counted from the contacts, as the server does
+        return json(res, 200, url.searchParams.has('from') || url.searchParams.has('to') ? funnelRows(startedWithin(contacts, url)) : funnel);
       // queues are tested against the real server (test/cli/dashboard-queues.test.ts)
       case '/api/queues/now':
         return json(res, 200, { at: new Date().toISOString(), inFlow: 0, queues: [] });

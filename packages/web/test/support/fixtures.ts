@@ -2,7 +2,7 @@
  * Canned API data built from the API types (packages/core/src/api/views.ts),
  * relative to the current time so that live timers and alerts behave.
  */
-import { deriveActivity } from '@switchboard/core';
+import { deriveActivity, formatLocal, zoneOffsetMinutes } from '@switchboard/core';
 import type { AgentView, Alert, ConfigView, ContactRow, FunnelRow, ReportRow } from '../../../core/src/api/views.js';
 
 export const INSTANCE = 'arn:aws:connect:ap-northeast-1:123456789012:instance/5f3c1a2e-0000-4000-8000-000000000001';
@@ -68,6 +68,7 @@ export const CONFIG: ConfigView = {
   bucketMinutes: 15,
   phoneRegion: 'JP',
   alerts: { holdSeconds: 60, afterContactWorkSeconds: 120, statusSeconds: { Break: 900, Lunch: 3600 } },
+  exitLabels: {},
   rulesHash: 'sha256:test',
   stale: false,
 };
@@ -142,32 +143,10 @@ export function makeAlert(partial: Partial<Alert> & Pick<Alert, 'kind'>): Alert 
   };
 }
 
-// ---- time zone helpers (Node's Intl) ----
+// ---- time zone helpers ----
 
-function offsetMinutes(t: number, zone: string): number {
-  const f = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
-  const p = Object.fromEntries(f.formatToParts(t).map((x) => [x.type, Number(x.value)]));
-  const wall = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour! % 24, p.minute!, p.second!);
-  return Math.round((wall - Math.floor(t / 1000) * 1000) / 60_000);
-}
-
-/** ISO-8601 with the zone's offset, e.g. 2024-04-18T08:45:00+09:00 */
-export function isoInZone(t: number, zone: string): string {
-  const off = offsetMinutes(t, zone);
-  const local = new Date(t + off * 60_000).toISOString().slice(0, 19);
-  const sign = off < 0 ? '-' : '+';
-  const a = Math.abs(off);
-  return `${local}${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
-}
+/** ISO-8601 with the zone's offset, to the second, e.g. 2024-04-18T08:45:00+09:00 */
+export const isoInZone = (t: number, zone: string): string => formatLocal(Math.floor(t / 1000) * 1000, zone);
 
 export const localDateIn = (t: number, zone: string) => isoInZone(t, zone).slice(0, 10);
 
@@ -275,31 +254,49 @@ export function contactRows(zone: string, now = Date.now()): ContactRow[] {
               : 'other';
     const duration = Math.round(20 + r() * 400) + r();
     const national = `03${String(10000000 + Math.floor(r() * 89999999))}`;
-    const id = `ct-${String(i).padStart(4, '0')}`;
-    out.push({
-      contactId: id,
-      initialContactId: id,
-      channel: 'VOICE',
-      initiationMethod: 'INBOUND',
-      startedAt: iso(started),
-      startedAtLocal: isoInZone(started, zone),
-      endedAt: iso(started + duration * 1000),
-      durationSeconds: duration,
-      customerNumber: `+81${national.slice(1)}`,
-      customerNumberNational: national,
-      exitPoint: exit,
-      completed: outcome === 'completed_in_flow' ? true : outcome === 'abandoned_in_flow' ? false : null,
-      outcome,
-      disconnectReason: outcome.startsWith('abandoned') ? 'CUSTOMER_DISCONNECT' : 'AGENT_DISCONNECT',
-      queueName: exit === 'queue_support' || exit === 'transfer_sales' ? (exit === 'queue_support' ? 'Support' : 'Sales') : null,
-      queueSeconds: exit === 'queue_support' ? Math.round(r() * 180) : null,
-      agentUsername: outcome === 'handled' ? 'kenji.sato' : null,
-      holdSeconds: null,
-      afterContactWorkSeconds: null,
-      lastUpdatedAt: iso(started + duration * 1000 + 5000),
-    });
+    const queueName = exit === 'queue_support' ? 'Support' : exit === 'transfer_sales' ? 'Sales' : null;
+    out.push(
+      voiceContact({ id: `ct-${String(i).padStart(4, '0')}`, started, duration, zone, national, exitPoint: exit, outcome, queueName, queueSeconds: exit === 'queue_support' ? Math.round(r() * 180) : null }),
+    );
   }
   return out;
+}
+
+/** An inbound call from a Tokyo landline, as the contacts projection shows it. */
+function voiceContact(c: {
+  id: string;
+  started: number;
+  duration: number;
+  zone: string;
+  national: string;
+  exitPoint: string | null;
+  outcome: ContactRow['outcome'];
+  queueName: string | null;
+  queueSeconds: number | null;
+}): ContactRow {
+  const ended = c.started + c.duration * 1000;
+  return {
+    contactId: c.id,
+    initialContactId: c.id,
+    channel: 'VOICE',
+    initiationMethod: 'INBOUND',
+    startedAt: iso(c.started),
+    startedAtLocal: isoInZone(c.started, c.zone),
+    endedAt: iso(ended),
+    durationSeconds: c.duration,
+    customerNumber: `+81${c.national.slice(1)}`,
+    customerNumberNational: c.national,
+    exitPoint: c.exitPoint,
+    completed: c.outcome === 'completed_in_flow' ? true : c.outcome === 'abandoned_in_flow' ? false : null,
+    outcome: c.outcome,
+    disconnectReason: c.outcome.startsWith('abandoned') ? 'CUSTOMER_DISCONNECT' : 'AGENT_DISCONNECT',
+    queueName: c.queueName,
+    queueSeconds: c.queueSeconds,
+    agentUsername: c.outcome === 'handled' ? 'kenji.sato' : null,
+    holdSeconds: null,
+    afterContactWorkSeconds: null,
+    lastUpdatedAt: iso(ended + 5000),
+  };
 }
 
 export function funnelRows(contacts: ContactRow[]): FunnelRow[] {
@@ -313,4 +310,26 @@ export function funnelRows(contacts: ContactRow[]): FunnelRow[] {
     m.set(key, row);
   }
   return [...m.values()];
+}
+
+/**
+ * Contacts through a two-level IVR on one local date: `spec` maps an exit
+ * point to [local hour, outcome, count] groups. Numbers are Tokyo landlines.
+ */
+export function ivrContacts(date: string, zone: string, spec: Record<string, Array<[hour: number, outcome: ContactRow['outcome'], count: number, queue?: string]>>): ContactRow[] {
+  const out: ContactRow[] = [];
+  let seq = 0;
+  for (const [exitPoint, groups] of Object.entries(spec)) {
+    for (const [hour, outcome, count, queue] of groups) {
+      for (let i = 0; i < count; i++) {
+        seq++;
+        // hh:(seq % 50):07 local time, 95 s long
+        const local = `${date}T${String(hour).padStart(2, '0')}:${String(seq % 50).padStart(2, '0')}:07`;
+        const started = Date.parse(`${local}Z`) - zoneOffsetMinutes(Date.parse(`${local}Z`), zone) * 60_000;
+        const national = `03${String(55500000 + seq)}`;
+        out.push(voiceContact({ id: `ivr-${String(seq).padStart(4, '0')}`, started, duration: 95, zone, national, exitPoint, outcome, queueName: queue ?? null, queueSeconds: queue ? 40 : null }));
+      }
+    }
+  }
+  return out;
 }
