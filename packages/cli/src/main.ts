@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { ParamError, UnknownAgentError } from '@switchboard/core';
+import { OUTCOMES, ParamError, UnknownAgentError } from '@switchboard/core';
 import { CliError } from './context.js';
 import { ingestCommand } from './commands/ingest.js';
 import { rebuildCommand } from './commands/rebuild.js';
@@ -64,7 +64,8 @@ program
   .option('--to <iso>', 'end (exclusive)')
   .option('--agent <arnOrUsername>', 'one agent')
   .option('--tz <zone>', 'IANA time zone overriding the configured one')
-  .option('--open', "also count states still going on, up to each agent's last event")
+  .option('--closed', "closed intervals only (by default states still going on count up to each agent's last event)")
+  .addOption(new Option('--open', 'states still going on count (the default)').hideHelp())
   .option('--csv', 'CSV instead of a table')
   .action(run(reportCommand));
 
@@ -72,13 +73,7 @@ program
   .command('contacts')
   .description('contact flow rows: exit point, outcome, local start time, national number')
   .addOption(
-    new Option('--outcome <outcome>', 'only this outcome').choices([
-      'handled',
-      'abandoned_in_queue',
-      'completed_in_flow',
-      'abandoned_in_flow',
-      'other',
-    ]),
+    new Option('--outcome <outcome>', 'only this outcome').choices(OUTCOMES),
   )
   .option('--from <iso>', 'contacts started at or after')
   .option('--to <iso>', 'contacts started before')

@@ -9,6 +9,7 @@ export * from './parse/envelope.js';
 export * from './parse/splitter.js';
 export * from './parse/input.js';
 export * from './projectors/activity.js';
+export * from './projectors/status.js';
 export * from './projectors/agent.js';
 export * from './projectors/buckets.js';
 export * from './projectors/report.js';

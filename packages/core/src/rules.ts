@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { isValidZone } from './time.js';
 import { isSupportedRegion } from './phone.js';
 import { PRIVACY_MODES } from './privacy.js';
+import { AGENT_PROJECTION_VERSION } from './projectors/agent.js';
+import { CONTACT_PROJECTION_VERSION } from './projectors/contacts.js';
+import { STATUS_TYPES } from './projectors/status.js';
 
 export const BUCKET_MINUTES = [15, 30, 60, 1440] as const;
 export type BucketMinutes = (typeof BUCKET_MINUTES)[number];
@@ -22,6 +25,8 @@ const rulesSchema = z.strictObject({
     .refine(isSupportedRegion, { message: 'not a known ISO 3166-1 alpha-2 region code' })
     .nullable()
     .default(null),
+  /** the type of statuses by name, for payloads that omit AgentStatus.Type: {"Ready": "ROUTABLE"} */
+  statusTypes: z.record(z.string().min(1), z.enum(STATUS_TYPES)).default({}),
   flow: z
     .strictObject({
       exitAttribute: z.string().min(1).default('call_route'),
@@ -85,13 +90,19 @@ function withHashKey(input: unknown, hashKey: string | undefined): unknown {
   return { ...input, privacy: { ...privacy, hashKey } };
 }
 
-/** The part of the rules that materialized projections depend on. */
+/**
+ * What materialized projections depend on: the part of the rules they read,
+ * and the version of each projection's definitions (a store built under
+ * other definitions is stale until `switchboard rebuild`).
+ */
 export function projectionRules(rules: Rules) {
   const { customerNumbers, agentNames, hashKey } = rules.privacy;
   return {
+    definitions: { agent: AGENT_PROJECTION_VERSION, contact: CONTACT_PROJECTION_VERSION },
     timezone: rules.timezone,
     phoneRegion: rules.phoneRegion,
     flow: rules.flow,
+    ...(Object.keys(rules.statusTypes).length > 0 ? { statusTypes: rules.statusTypes } : {}),
     // Only when used, so that stores built before the option existed stay current.
     ...(customerNumbers !== 'keep' || agentNames !== 'keep'
       ? { privacy: { customerNumbers, agentNames, key: hashKey ? createHash('sha256').update(hashKey).digest('hex').slice(0, 8) : null } }

@@ -1,6 +1,6 @@
 /**
  * Builders of Connect payloads for tests, shaped like the admin guide's
- * examples (../../../../shared/fixtures). They produce the raw JSON that
+ * examples (test/fixtures). They produce the raw JSON that
  * Connect puts on the stream, so tests go through the real parser.
  */
 export const INSTANCE = 'arn:aws:connect:ap-northeast-1:123456789012:instance/11111111-2222-3333-4444-555555555555';
@@ -107,6 +107,8 @@ export interface ContactRecordSpec {
   agent?: { username: string; connected: string; hold?: number; acw?: number } | null;
   initialContactId?: string | null;
   previousContactId?: string | null;
+  nextContactId?: string | null;
+  transferCompleted?: string | null;
   instance?: string;
 }
 
@@ -144,7 +146,7 @@ export function contactRecord(spec: ContactRecordSpec): Record<string, unknown> 
     InstanceARN: instance,
     LastUpdateTimestamp: spec.lastUpdate ?? spec.disconnect ?? spec.initiation,
     MediaStreams: [{ Type: 'AUDIO' }],
-    NextContactId: null,
+    NextContactId: spec.nextContactId ?? null,
     PreviousContactId: spec.previousContactId ?? null,
     Queue: spec.queue
       ? {
@@ -159,7 +161,7 @@ export function contactRecord(spec: ContactRecordSpec): Record<string, unknown> 
     Recordings: null,
     References: [],
     SystemEndpoint: { Address: '+81501234567', Type: 'TELEPHONE_NUMBER' },
-    TransferCompletedTimestamp: null,
+    TransferCompletedTimestamp: spec.transferCompleted ?? null,
     TransferredToEndpoint: null,
     VoiceIdResult: null,
   };

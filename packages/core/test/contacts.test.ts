@@ -67,7 +67,10 @@ describe('contact flow projection', () => {
     ['completed in flow beats a customer hang-up after completion', { attributes: { call_completed: 'true' } }, 'completed_in_flow'],
     ['customer hung up in the flow without attributes', { attributes: {} }, 'abandoned_in_flow'],
     ['flow disconnect without attributes is other', { attributes: {}, disconnectReason: 'CONTACT_FLOW_DISCONNECT' }, 'other'],
-    ['queued then flow-disconnected (e.g. callback) is not an abandon', { attributes: {}, queue: { enqueue: '2024-04-17T23:48:00Z' }, disconnectReason: 'OTHER' }, 'other'],
+    // Connect's CONTACTS_ABANDONED does not read DisconnectReason: queued and never connected is abandoned
+    ['queued then flow-disconnected is an abandon in the queue', { attributes: {}, queue: { enqueue: '2024-04-17T23:48:00Z' }, disconnectReason: 'OTHER' }, 'abandoned_in_queue'],
+    ['queued then a queued callback (NextContactId) is transferred', { attributes: {}, queue: { enqueue: '2024-04-17T23:48:00Z' }, nextContactId: 'cb-1' }, 'transferred'],
+    ['transferred out of Connect (TransferCompletedTimestamp) is transferred', { attributes: {}, transferCompleted: '2024-04-17T23:49:00Z' }, 'transferred'],
   ] as const)('given %s, then the outcome is %s', (_, spec, outcome) => {
     expect(projectContact(payload({ ...seedArticle, ...spec } as ContactRecordSpec), TOKYO).row.outcome).toBe(outcome);
   });

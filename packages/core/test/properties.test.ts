@@ -83,7 +83,7 @@ describe('properties of the agent projections', () => {
         expect(ms((r) => r.holdSeconds)).toBe(sumMs((i) => i.dimension === 'contact' && i.name === 'CONNECTED_ONHOLD'));
         expect(ms((r) => r.afterContactWorkSeconds)).toBe(sumMs((i) => i.dimension === 'contact' && i.name === 'ENDED'));
         expect(ms((r) => r.onlineSeconds)).toBe(sumMs((i) => i.dimension === 'status' && i.statusType !== 'OFFLINE'));
-        expect(rows.reduce((s, r) => s + r.contactsHandled + r.holds, 0)).toBe(tallies.length);
+        expect(rows.reduce((s, r) => s + r.contactsHandled + r.holds + r.agentNonResponse, 0)).toBe(tallies.length);
         for (const r of rows) {
           // each bucket holds at most its own length of activity (intervals are split at edges)
           const bucketMs = Date.parse(r.bucketEnd) - Date.parse(r.bucketStart);

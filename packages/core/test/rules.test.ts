@@ -1,5 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { nationalNumber, parseRules, rulesHash, RulesError } from '@switchboard/core';
+import { createHash } from 'node:crypto';
+import {
+  AGENT_PROJECTION_VERSION,
+  CONTACT_PROJECTION_VERSION,
+  nationalNumber,
+  parseRules,
+  projectionRules,
+  rulesHash,
+  RulesError,
+} from '@switchboard/core';
+
+/** The hash stores recorded before projections had definition versions: the rules part alone, keys sorted. */
+function legacyHash(rules: Record<string, unknown>): string {
+  const sorted = (v: unknown): unknown =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, sorted(x)]))
+      : v;
+  return createHash('sha256').update(JSON.stringify(sorted(rules))).digest('hex').slice(0, 16);
+}
 
 describe('rules', () => {
   it('given nothing, then the defaults of design.md apply', () => {
@@ -7,6 +25,7 @@ describe('rules', () => {
       timezone: 'UTC',
       bucketMinutes: 15,
       phoneRegion: null,
+      statusTypes: {},
       flow: { exitAttribute: 'call_route', completedAttribute: 'call_completed' },
       alerts: { statusSeconds: {} },
       privacy: { customerNumbers: 'keep', agentNames: 'keep' },
@@ -35,6 +54,7 @@ describe('rules', () => {
     [{ privacy: { customerNumbers: 'hash' } }, 'invalid rules: privacy: "hash" needs privacy.hashKey (or SWITCHBOARD_HASH_KEY)'],
     [{ retention: { eventDays: 0.5 } }, 'invalid rules: retention.eventDays: Invalid input: expected int, received number'],
     [{ privacy: { agentNames: 'blur' } }, 'invalid rules: privacy.agentNames: Invalid option: expected one of "keep"|"mask"|"hash"'],
+    [{ statusTypes: { Ready: 'AVAILABLE' } }, 'invalid rules: statusTypes.Ready: Invalid option: expected one of "ROUTABLE"|"CUSTOM"|"OFFLINE"'],
   ])('given %j, then a clear error names the key', (input, message) => {
     expect(() => parseRules(input)).toThrow(new RulesError(message));
   });
@@ -45,6 +65,17 @@ describe('rules', () => {
     expect(rulesHash(parseRules({ phoneRegion: 'JP', timezone: 'UTC' }))).not.toBe(a);
     // alert thresholds do not change what the projections hold
     expect(rulesHash(parseRules({ timezone: 'Asia/Tokyo', phoneRegion: 'JP', alerts: { holdSeconds: 5 } }))).toBe(a);
+    // status types change how statuses are typed in the agent projection
+    expect(rulesHash(parseRules({ timezone: 'Asia/Tokyo', phoneRegion: 'JP', statusTypes: { Ready: 'ROUTABLE' } }))).not.toBe(a);
+  });
+
+  it('given the definitions of a projection changed (its version), then the hash changes: stores built before are stale', () => {
+    const rules = parseRules({ timezone: 'Asia/Tokyo' });
+    const definitions = projectionRules(rules).definitions;
+    expect(definitions).toEqual({ agent: AGENT_PROJECTION_VERSION, contact: CONTACT_PROJECTION_VERSION });
+    // the hash a store records is that of everything projectionRules returns, definitions included
+    const { definitions: _, ...withoutDefinitions } = projectionRules(rules);
+    expect(rulesHash(rules)).not.toBe(legacyHash(withoutDefinitions));
   });
 });
 

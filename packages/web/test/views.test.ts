@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { REPORT_METRIC_TABLE } from '@switchboard/core/views';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDist } from './support/build.js';
 import { ensureChromium } from './support/chromium.js';
@@ -19,6 +20,8 @@ const REPORT_HEADER = [
   'errorSeconds',
   'holds',
   'contactsHandled',
+  'agentNonResponse',
+  'occupancy',
 ];
 
 const captionCount = async (dash: DashboardTest, table: string) => {
@@ -62,7 +65,22 @@ describe('report and flow views (headless Chromium)', () => {
     expect(await rows.count()).toBe(100); // paged
     expect(await page.locator('.pager').textContent()).toContain(`of ${total.toLocaleString('en-US')}`);
     const headers = await page.locator('table[data-table="report"] thead th').allTextContents();
-    expect(headers).toEqual(['Agent', 'Bucket start', 'Online', 'Idle', 'On contact', 'Hold', 'ACW', 'Non-productive', 'Error', 'Holds', 'Contacts handled']);
+    expect(headers).toEqual(['Agent', 'Bucket start', ...REPORT_METRIC_TABLE.map((m) => m.label)]);
+    expect(headers).toEqual([
+      'Agent',
+      'Bucket start',
+      'Online',
+      'Idle',
+      'Non-productive',
+      'On contact',
+      'Hold',
+      'ACW',
+      'Error',
+      'Holds',
+      'Contacts handled',
+      'Non-response',
+      'Occupancy',
+    ]);
     expect(await rows.first().locator('td').nth(1).textContent()).toMatch(/^\d+:\d{2}:\d{2}$/);
     // the stacked chart: bars with one segment per activity
     const bars = page.locator('svg[data-chart="report"] rect');

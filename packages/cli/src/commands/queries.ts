@@ -1,6 +1,7 @@
 import {
   CONTACT_FIELDS,
   REPORT_CSV_COLUMNS,
+  REPORT_METRIC_TABLE,
   REPORT_METRICS,
   formatLocal,
   parseBucket,
@@ -82,17 +83,15 @@ export interface ReportOptions extends IntervalsOptions {
   bucket?: string;
   tz?: string;
   csv?: boolean;
-  open?: boolean;
+  closed?: boolean;
 }
-
-
 
 export async function reportCommand(options: ReportOptions): Promise<void> {
   const range = parseTimeRange(options.from, options.to);
   const bucketMinutes = parseBucket(options.bucket);
   const zone = parseZone(options.tz);
   await withStore(options, async (store, rules) => {
-    const rows = await queryReport(store, rules, { ...range, bucketMinutes, zone, agent: options.agent, open: options.open });
+    const rows = await queryReport(store, rules, { ...range, bucketMinutes, zone, agent: options.agent, closed: options.closed });
     if (options.json) return printJson(rows);
     if (options.csv) {
       const statuses = [...new Set(rows.flatMap((r) => Object.keys(r.statusSeconds)))].sort();
@@ -111,23 +110,17 @@ export async function reportCommand(options: ReportOptions): Promise<void> {
       );
     }
     printTable(
-      ['Bucket', 'Agent', 'Online', 'Idle', 'On contact', 'Hold', 'ACW', 'Non-prod.', 'Error', 'Holds', 'Handled'],
-      rows.map((r) => [
-        r.bucketStart,
-        r.username ?? r.agentArn,
-        formatDuration(r.onlineSeconds),
-        formatDuration(r.idleSeconds),
-        formatDuration(r.onContactSeconds),
-        formatDuration(r.holdSeconds),
-        formatDuration(r.afterContactWorkSeconds),
-        formatDuration(r.nonProductiveSeconds),
-        formatDuration(r.errorSeconds),
-        r.holds,
-        r.contactsHandled,
-      ]),
+      ['Bucket', 'Agent', ...REPORT_METRIC_TABLE.map((m) => m.label)],
+      rows.map((r) => [r.bucketStart, r.username ?? r.agentArn, ...REPORT_METRIC_TABLE.map((m) => formatMetric(m.unit, r[m.field]))]),
       'no report rows in that range',
     );
   });
+}
+
+function formatMetric(unit: 'seconds' | 'count' | 'ratio', value: number | null): string | number {
+  if (value === null) return '';
+  if (unit === 'seconds') return formatDuration(value);
+  return unit === 'ratio' ? `${(value * 100).toFixed(1)}%` : value;
 }
 
 export interface ContactsOptions extends GlobalOptions {
@@ -136,8 +129,6 @@ export interface ContactsOptions extends GlobalOptions {
   to?: string;
   csv?: boolean;
 }
-
-
 
 export async function contactsCommand(options: ContactsOptions): Promise<void> {
   const outcome = parseOutcome(options.outcome);

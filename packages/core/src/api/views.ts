@@ -6,21 +6,16 @@
 // Types and constants only: the dashboard imports this module in the browser.
 import type { ReportRow } from '../projectors/report.js';
 import type { ContactRow, FunnelRow } from '../projectors/contacts.js';
+import { REPORT_METRICS } from '../projectors/metrics.js';
 
 export type { ReportRow, ContactRow, FunnelRow };
-
-/** The numeric fields of a report row, in the order of the API (CSV columns after agent and bucket). */
-export const REPORT_METRICS = [
-  'onlineSeconds',
-  'idleSeconds',
-  'nonProductiveSeconds',
-  'onContactSeconds',
-  'holdSeconds',
-  'afterContactWorkSeconds',
-  'errorSeconds',
-  'holds',
-  'contactsHandled',
-] as const satisfies ReadonlyArray<keyof ReportRow>;
+export {
+  REPORT_METRIC_TABLE,
+  REPORT_METRICS,
+  type MetricDefinition,
+  type ReportMetricField,
+  type ReportMetrics,
+} from '../projectors/metrics.js';
 
 /** A report row's fields as CSV columns (statusSeconds/activitySeconds are spread after them). */
 export const REPORT_CSV_COLUMNS = ['agentArn', 'username', 'bucketStart', 'bucketEnd', ...REPORT_METRICS] as const;

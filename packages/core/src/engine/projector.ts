@@ -1,8 +1,8 @@
 import type { AgentFacts, StoredEvent } from '../model.js';
-import { applyAgentEvent, initialAgentState, type AgentState, type Interval, type Tally } from '../projectors/agent.js';
+import { applyAgentEvent, initialAgentState, type AgentRules, type AgentState, type Interval, type Tally } from '../projectors/agent.js';
 import { newerContact, projectContact, type ContactProjection } from '../projectors/contacts.js';
 import type { Rules } from '../rules.js';
-import { protectAgentName, type PrivacyRules } from '../privacy.js';
+import { protectAgentName } from '../privacy.js';
 import {
   contactKey,
   type AgentRecord,
@@ -70,7 +70,7 @@ export async function planProjection(
     const records = await stores.projections.getAgents([...byAgent.keys()]);
     for (const [agentArn, events] of byAgent) {
       events.sort((a, b) => compareKeys(a.event.sortKey, b.event.sortKey));
-      const write = await planAgent(stores, agentArn, records.get(agentArn) ?? null, events, snapshotEvery, rules.privacy);
+      const write = await planAgent(stores, agentArn, records.get(agentArn) ?? null, events, snapshotEvery, rules);
       plan.writes.agents.push(write);
       plan.agents.push(write.record.state);
       plan.intervals.push(...write.intervals);
@@ -97,7 +97,7 @@ async function planAgent(
   record: AgentRecord | null,
   events: ProjectableEvent[],
   snapshotEvery: number,
-  privacy: PrivacyRules,
+  rules: FolderRules,
 ): Promise<AgentWrite> {
   const first = events[0]!;
   const late = record !== null && compareKeys(first.event.sortKey, record.lastSortKey) <= 0;
@@ -106,7 +106,7 @@ async function planAgent(
       record?.state ?? initialAgentState(agentArn, first.agent!.instanceArn),
       record?.sinceSnapshot ?? 0,
       snapshotEvery,
-      privacy,
+      rules,
     );
     for (const e of events) fold.apply(e.event.sortKey, e.agent!);
     return fold.toWrite(agentArn, record, null);
@@ -114,13 +114,16 @@ async function planAgent(
   // A late or re-delivered event: re-fold from the last snapshot before it,
   // reading the stream back from the event table (it holds the batch already).
   const snapshot: AgentSnapshot | null = await stores.projections.snapshotBefore(agentArn, first.event.sortKey);
-  const fold = new AgentFolder(snapshot?.state ?? initialAgentState(agentArn, first.agent!.instanceArn), 0, snapshotEvery, privacy);
+  const fold = new AgentFolder(snapshot?.state ?? initialAgentState(agentArn, first.agent!.instanceArn), 0, snapshotEvery, rules);
   for await (const stored of stores.events.readStream(agentArn, snapshot?.sortKey)) {
     const p = toProjectable(stored);
     fold.apply(stored.sortKey, p.agent!);
   }
   return fold.toWrite(agentArn, record, snapshot?.sortKey ?? '');
 }
+
+/** The rules an agent's fold reads: the agent projection's, and how to protect agent names. */
+export type FolderRules = Pick<Rules, 'privacy'> & AgentRules;
 
 /** Folds an agent's events in order, collecting outputs and periodic snapshots. */
 export class AgentFolder {
@@ -133,14 +136,15 @@ export class AgentFolder {
     private state: AgentState,
     private sinceSnapshot: number,
     private readonly snapshotEvery = SNAPSHOT_EVERY,
-    private readonly privacy?: PrivacyRules,
+    private readonly rules?: FolderRules,
   ) {}
 
   apply(sortKey: string, facts: AgentFacts): void {
-    if (this.privacy && this.privacy.agentNames !== 'keep') {
-      facts = { ...facts, username: protectAgentName(facts.username, this.privacy) };
+    const privacy = this.rules?.privacy;
+    if (privacy && privacy.agentNames !== 'keep') {
+      facts = { ...facts, username: protectAgentName(facts.username, privacy) };
     }
-    const { state, outputs } = applyAgentEvent(this.state, facts);
+    const { state, outputs } = applyAgentEvent(this.state, facts, this.rules);
     this.state = state;
     this.lastSortKey = sortKey;
     for (const iv of outputs.intervals) this.intervals.push({ ...iv, emitKey: sortKey });

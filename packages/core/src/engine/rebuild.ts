@@ -89,7 +89,7 @@ async function replayInto(
     }
     const p = toProjectable(stored);
     if (p.agent) {
-      folder ??= new AgentFolder(initialAgentState(p.agent.agentArn, p.agent.instanceArn), 0, snapshotEvery, rules.privacy);
+      folder ??= new AgentFolder(initialAgentState(p.agent.agentArn, p.agent.instanceArn), 0, snapshotEvery, rules);
       folder.apply(stored.sortKey, p.agent);
       if (folder.outputCount >= FLUSH_OUTPUTS) {
         pendingAgents.push(folder.drain(stored.streamId));

@@ -17,7 +17,7 @@ import {
  * differently: stored facts of another version are ignored and replays read
  * the raw payload instead.
  */
-export const FACTS_VERSION = 3;
+export const FACTS_VERSION = 4;
 
 /** What stored facts leave out: it is in the event's own columns already. */
 type FactsFromEvent = Pick<NewEvent, 'kind' | 'dedupeKey' | 'occurredAt' | 'streamId' | 'instanceArn'>;
@@ -65,6 +65,8 @@ export function contactFacts(r: ContactRecordPayload): ContactFacts {
     InstanceARN: r.InstanceARN,
     InitialContactId: r.InitialContactId,
     PreviousContactId: r.PreviousContactId,
+    NextContactId: r.NextContactId,
+    TransferCompletedTimestamp: r.TransferCompletedTimestamp,
     Channel: r.Channel,
     InitiationMethod: r.InitiationMethod,
     InitiationTimestamp: r.InitiationTimestamp,
@@ -191,16 +193,10 @@ export function instanceOf(agentArn: string): string {
   return i > 0 ? agentArn.slice(0, i) : agentArn;
 }
 
+/** The status as sent: a missing Type stays null, for the projector to type under the rules. */
 function statusOf(snapshot: AgentSnapshotPayload): StatusFact {
   const { Name, Type } = snapshot.AgentStatus;
-  return { name: Name, type: Type || inferStatusType(Name) };
-}
-
-/** Older payloads omit AgentStatus.Type; Connect's built-in names tell it. */
-export function inferStatusType(name: string): string {
-  if (name === 'Offline') return 'OFFLINE';
-  if (name === 'Available') return 'ROUTABLE';
-  return 'CUSTOM';
+  return { name: Name, type: Type || null };
 }
 
 function contactsOf(snapshot: AgentSnapshotPayload): ContactFact[] {

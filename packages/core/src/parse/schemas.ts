@@ -192,6 +192,8 @@ export type ContactFacts = Pick<
   | 'InstanceARN'
   | 'InitialContactId'
   | 'PreviousContactId'
+  | 'NextContactId'
+  | 'TransferCompletedTimestamp'
   | 'Channel'
   | 'InitiationMethod'
   | 'InitiationTimestamp'

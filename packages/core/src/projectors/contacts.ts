@@ -4,7 +4,14 @@ import type { Rules } from '../rules.js';
 import { protectAgentName, protectNumber } from '../privacy.js';
 import { formatLocal, formatUtc, localDate, parseInstant } from '../time.js';
 
-export const OUTCOMES = ['handled', 'abandoned_in_queue', 'completed_in_flow', 'abandoned_in_flow', 'other'] as const;
+/**
+ * Version of the contact projection's definitions (outcome and the other
+ * fields of docs/metrics.md). Bump it when a change makes stored contact rows
+ * wrong: stores built under another version are reported stale until rebuilt.
+ */
+export const CONTACT_PROJECTION_VERSION = 2;
+
+export const OUTCOMES = ['handled', 'transferred', 'abandoned_in_queue', 'completed_in_flow', 'abandoned_in_flow', 'other'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 export interface ContactRow {
@@ -72,7 +79,7 @@ export function projectContact(record: ContactFacts, rules: Rules): ContactProje
     queueName: record.Queue?.Name ?? null,
     queueSeconds: queueSeconds(record.Queue),
     agentUsername: protectAgentName(record.Agent?.Username ?? null, rules.privacy),
-    holdSeconds: record.Agent?.CustomerHoldDuration ?? null,
+    holdSeconds: customerHoldSeconds(record.Agent),
     afterContactWorkSeconds: afterContactWorkSeconds(record.Agent),
     lastUpdatedAt: formatUtc(updatedAt),
   };
@@ -87,13 +94,18 @@ export function projectContact(record: ContactFacts, rules: Rules): ContactProje
   };
 }
 
-/** design.md "Contact flow projection": the first rule that matches. */
+/**
+ * The first rule that matches (docs/metrics.md, "outcome"). A queued contact
+ * that never reached an agent is abandoned in the queue whatever its
+ * DisconnectReason, unless it went on to another contact (a transfer or a
+ * queued callback), as Connect's CONTACTS_ABANDONED counts.
+ */
 export function outcomeOf(record: ContactFacts, completed: boolean | null): Outcome {
-  const customerHungUp = record.DisconnectReason === 'CUSTOMER_DISCONNECT';
   if (record.Agent?.ConnectedToAgentTimestamp) return 'handled';
-  if (record.Queue?.EnqueueTimestamp && customerHungUp) return 'abandoned_in_queue';
+  if (record.NextContactId || record.TransferCompletedTimestamp) return 'transferred';
+  if (record.Queue?.EnqueueTimestamp) return 'abandoned_in_queue';
   if (completed === true) return 'completed_in_flow';
-  if (completed === false || customerHungUp) return 'abandoned_in_flow';
+  if (completed === false || record.DisconnectReason === 'CUSTOMER_DISCONNECT') return 'abandoned_in_flow';
   return 'other';
 }
 
@@ -114,6 +126,11 @@ function queueSeconds(queue: ContactFacts['Queue']): number | null {
   const enq = instantOrNull(queue.EnqueueTimestamp);
   const deq = instantOrNull(queue.DequeueTimestamp);
   return enq !== null && deq !== null ? (deq - enq) / 1000 : null;
+}
+
+/** The contact record's CustomerHoldDuration: hold time of the whole contact, known once it is over. */
+function customerHoldSeconds(agent: ContactFacts['Agent']): number | null {
+  return agent?.CustomerHoldDuration ?? null;
 }
 
 function afterContactWorkSeconds(agent: ContactFacts['Agent']): number | null {

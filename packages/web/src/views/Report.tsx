@@ -1,4 +1,4 @@
-import { REPORT_CSV_COLUMNS } from '@switchboard/core/views';
+import { REPORT_CSV_COLUMNS, REPORT_METRIC_TABLE, type ReportMetricField } from '@switchboard/core/views';
 import { useMemo, useState } from 'preact/hooks';
 import { activityColour, activityLabel, sortActivities } from '../activity.js';
 import { getJson } from '../api.js';
@@ -19,19 +19,22 @@ export function bucketOf(minutes: number | undefined): Bucket {
   return '15m';
 }
 
-type NumKey = 'onlineSeconds' | 'idleSeconds' | 'onContactSeconds' | 'holdSeconds' | 'afterContactWorkSeconds' | 'nonProductiveSeconds' | 'errorSeconds' | 'holds' | 'contactsHandled';
+type NumKey = ReportMetricField;
+type Unit = (typeof REPORT_METRIC_TABLE)[number]['unit'];
 
-const COLUMNS: Array<{ key: NumKey; label: string; count?: boolean }> = [
-  { key: 'onlineSeconds', label: 'Online' },
-  { key: 'idleSeconds', label: 'Idle' },
-  { key: 'onContactSeconds', label: 'On contact' },
-  { key: 'holdSeconds', label: 'Hold' },
-  { key: 'afterContactWorkSeconds', label: 'ACW' },
-  { key: 'nonProductiveSeconds', label: 'Non-productive' },
-  { key: 'errorSeconds', label: 'Error' },
-  { key: 'holds', label: 'Holds', count: true },
-  { key: 'contactsHandled', label: 'Contacts handled', count: true },
-];
+/** The report's metric columns, as core's metric table declares them. */
+const COLUMNS: Array<{ key: NumKey; label: string; unit: Unit }> = REPORT_METRIC_TABLE.map((m) => ({ key: m.field, label: m.label, unit: m.unit }));
+
+/** A ratio's total is worked out from the totals of the fields it divides, not summed. */
+const RATIOS = new Map(
+  REPORT_METRIC_TABLE.flatMap((m) => ('ratio' in m.source ? [[m.field, m.source.ratio] as const] : [])),
+);
+
+function formatCell(unit: Unit, value: number | null): string | number {
+  if (value === null) return '';
+  if (unit === 'seconds') return formatHms(value);
+  return unit === 'ratio' ? `${(value * 100).toFixed(1)}%` : value;
+}
 
 /** CSV columns: the JSON field names of a report row, in the API's order (shared with the CLI). */
 export const REPORT_CSV_HEADER = REPORT_CSV_COLUMNS;
@@ -61,7 +64,7 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
   const fromIso = new Date(from).toISOString();
   const toIso = new Date(to).toISOString();
   const key = configReady && !problem ? `${bucket}|${fromIso}|${toIso}|${zone}` : null;
-  const report = useLoad(key, (signal) => getJson<ReportRow[]>('/api/report', { bucket, from: fromIso, to: toIso, tz: zone, open: '1' }, signal));
+  const report = useLoad(key, (signal) => getJson<ReportRow[]>('/api/report', { bucket, from: fromIso, to: toIso, tz: zone }, signal));
   useProjectionRefresh('intervals', report.reload);
 
   const rows = report.data ?? [];
@@ -105,8 +108,12 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
   }, [visible]);
 
   const totals = useMemo(() => {
-    const t = Object.fromEntries(COLUMNS.map((c) => [c.key, 0])) as Record<NumKey, number>;
-    for (const r of visible) for (const c of COLUMNS) t[c.key] += Number(r[c.key]) || 0;
+    const t = Object.fromEntries(COLUMNS.map((c) => [c.key, 0])) as Record<NumKey, number | null>;
+    for (const r of visible) for (const c of COLUMNS) t[c.key] = (t[c.key] ?? 0) + (Number(r[c.key]) || 0);
+    for (const [field, { numerator, denominator }] of RATIOS) {
+      const over = denominator.reduce((sum, f) => sum + (t[f as NumKey] ?? 0), 0);
+      t[field] = over === 0 ? null : (t[numerator as NumKey] ?? 0) / over;
+    }
     return t;
   }, [visible]);
 
@@ -260,7 +267,7 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
                   </td>
                   {COLUMNS.map((c) => (
                     <td key={c.key} class="num">
-                      {c.count ? r[c.key] : formatHms(r[c.key])}
+                      {formatCell(c.unit, r[c.key])}
                     </td>
                   ))}
                 </tr>
@@ -281,7 +288,7 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
                   </th>
                   {COLUMNS.map((c) => (
                     <td key={c.key} class="num">
-                      {c.count ? totals[c.key] : formatHms(totals[c.key])}
+                      {formatCell(c.unit, totals[c.key])}
                     </td>
                   ))}
                 </tr>
