@@ -15,6 +15,7 @@ export interface ContactSpec {
   channel?: string;
   initiationMethod?: string;
   initialContactId?: string | null;
+  /** ConnectedToAgentTimestamp set; by default when the state is connected, on hold, paused or ENDED */
   connected?: boolean;
 }
 
@@ -69,7 +70,7 @@ function snapshot(spec: AgentEventSpec, status: string, contacts: ContactSpec[])
       InitiationMethod: c.initiationMethod ?? 'INBOUND',
       State: c.state,
       StateStartTimestamp: iso(spec.at),
-      ConnectedToAgentTimestamp: c.connected || ['CONNECTED', 'CONNECTED_ONHOLD', 'ENDED'].includes(c.state) ? iso(spec.at) : null,
+      ConnectedToAgentTimestamp: (c.connected ?? ['CONNECTED', 'CONNECTED_ONHOLD', 'ENDED', 'PAUSED'].includes(c.state)) ? iso(spec.at) : null,
       QueueTimestamp: iso(spec.at),
       Queue: { ARN: `${spec.instance ?? INSTANCE}/queue/in`, Name: 'BasicQueue' },
     })),
