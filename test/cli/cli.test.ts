@@ -5,6 +5,9 @@ import { gzipSync } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { SqliteStore } from '@switchboard/core/sqlite';
 import { agentEvent, contactRecord } from '../../packages/core/test/builders.js';
+import { legacyRulesHash } from '../../packages/core/test/harness.js';
+import { parseRules } from '@switchboard/core';
+import Database from 'better-sqlite3';
 import { FIXTURES, json, runCli, tempDir } from './run.js';
 
 const T0 = Date.UTC(2024, 3, 17, 23, 0); // 08:00 in Tokyo
@@ -124,7 +127,7 @@ describe('switchboard CLI, end to end', () => {
         bucketStart: '2024-04-18T08:00:00+09:00',
         bucketEnd: '2024-04-18T09:00:00+09:00',
         onlineSeconds: 3540, // 00:01 to logout at 01:00
-        idleSeconds: 2240, // Available with no contact: 540 + 800 + 900
+        idleSeconds: 2250, // Available with no contact: 540 + 800 + 900, and 10 s ringing
         nonProductiveSeconds: 900,
         onContactSeconds: 390,
         holdSeconds: 90,
@@ -132,6 +135,8 @@ describe('switchboard CLI, end to end', () => {
         errorSeconds: 0,
         holds: 1,
         contactsHandled: 1,
+        agentNonResponse: 0,
+        occupancy: 0.1477, // 390 / (390 + 2250)
         statusSeconds: { Available: 2640, Break: 900, Offline: 60 },
         activitySeconds: { AfterContactWork: 150, Available: 2240, Break: 900, Incoming: 10, OnContact: 150, OnHold: 90, Offline: 60 },
       }),
@@ -177,6 +182,32 @@ describe('switchboard CLI, end to end', () => {
     expect(fresh.stderr).toBe('');
     expect(JSON.parse(fresh.stdout)[0].startedAtLocal).toBe('2024-04-17T23:01:40+00:00');
     runCli(['rebuild'], { cwd: dir });
+  });
+});
+
+describe('switchboard CLI, a store built under earlier definitions', () => {
+  it('warns that the projections are stale, and rebuild recomputes them from every event, facts of the earlier parser included', () => {
+    const dir = tempDir();
+    const { agentEvents, contactRecords } = morning();
+    writeFileSync(join(dir, 'switchboard.config.json'), JSON.stringify(CONFIG));
+    writeFileSync(join(dir, 'all.jsonl'), jsonl([...agentEvents, ...contactRecords]));
+    runCli(['ingest', 'all.jsonl'], { cwd: dir });
+    const expected = runCli(['report', '--json'], { cwd: dir }).stdout;
+    // what an earlier build left: a rules hash without definition versions, facts of an earlier parser version
+    const db = new Database(join(dir, '.switchboard', 'switchboard.db'));
+    const generation = (db.prepare(`SELECT value FROM meta WHERE key = 'generation'`).get() as { value: string }).value;
+    db.prepare(`UPDATE meta SET value = ? WHERE key = ?`).run(legacyRulesHash(parseRules(CONFIG)), `gen.${generation}.rulesHash`);
+    db.prepare(`UPDATE events SET facts_v = 3`).run();
+    db.close();
+
+    const stale = runCli(['report', '--json'], { cwd: dir });
+    expect(stale.status).toBe(0);
+    expect(stale.stderr).toMatch(/earlier metric definitions; run `switchboard rebuild`/);
+    const rebuilt = json<{ events: number }>(runCli(['rebuild', '--json'], { cwd: dir }));
+    expect(rebuilt.events).toBe(agentEvents.length + contactRecords.length);
+    const fresh = runCli(['report', '--json'], { cwd: dir });
+    expect(fresh.stderr).toBe('');
+    expect(fresh.stdout).toBe(expected);
   });
 });
 

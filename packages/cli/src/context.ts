@@ -58,7 +58,7 @@ export function openStore(options: GlobalOptions): SqliteStore {
 export async function warnIfStale(store: SqliteStore, rules: Rules): Promise<void> {
   if (await isStale(store, rules)) {
     process.stderr.write(
-      'switchboard: warning: the projections were built with different rules than the current config; run `switchboard rebuild`\n',
+      'switchboard: warning: the projections were built with other rules than the current config, or under earlier metric definitions; run `switchboard rebuild`\n',
     );
   }
 }

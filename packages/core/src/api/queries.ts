@@ -110,7 +110,7 @@ export async function queryFunnel(store: ProjectionStore, filter: TimeFilter = {
   return buildFunnel(rows);
 }
 
-/** Whether the projections were built under other rules than `rules`. */
+/** Whether the projections were built under other rules than `rules`, or under other projection definitions (their versions are in the hash). */
 export async function isStale(store: ProjectionStore, rules: Rules): Promise<boolean> {
   const meta = await store.meta();
   return meta.rulesHash !== null && meta.rulesHash !== rulesHash(rules);

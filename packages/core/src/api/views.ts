@@ -95,7 +95,7 @@ export interface ConfigView {
   phoneRegion: string | null;
   alerts: { holdSeconds?: number; afterContactWorkSeconds?: number; statusSeconds: Record<string, number> };
   rulesHash: string;
-  /** projections were built with other rules: run `switchboard rebuild` */
+  /** projections were built with other rules or earlier metric definitions: run `switchboard rebuild` */
   stale: boolean;
   /**
    * Present when event time runs faster than the wall clock (the simulator at
