@@ -12,6 +12,7 @@ import {
   quarantineCommand,
   reportCommand,
 } from './commands/queries.js';
+import { reconcileCommand } from './commands/reconcile.js';
 import { simulateCommand } from './commands/simulate.js';
 import { devCommand, serveCommand } from './commands/serve.js';
 
@@ -68,6 +69,17 @@ program
   .addOption(new Option('--open', 'states still going on count (the default)').hideHelp())
   .option('--csv', 'CSV instead of a table')
   .action(run(reportCommand));
+
+program
+  .command('reconcile')
+  .description('compare the report with a GetMetricDataV2 response saved as JSON (grouped by AGENT); exit 1 beyond the tolerance')
+  .argument('<file>', 'the response: `aws connect get-metric-data-v2 ... > FILE` (one response, or several pages)')
+  .option('--tolerance <seconds>', 'allowed difference of time metrics', '5')
+  .option('--count-tolerance <n>', 'allowed difference of counts', '0')
+  .option('--percent-tolerance <points>', 'allowed difference of occupancy, percentage points', '1')
+  .option('--closed', 'closed intervals only (as report --closed)')
+  .option('--tz <zone>', 'IANA time zone for the interval times shown')
+  .action(run(reconcileCommand));
 
 program
   .command('contacts')

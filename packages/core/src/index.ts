@@ -29,3 +29,4 @@ export * from './engine/rebuild.js';
 export * from './flows/index.js';
 export * from './engine/files.js';
 export * from './parse/worker.js';
+export * from './reconcile/index.js';
