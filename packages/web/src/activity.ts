@@ -1,6 +1,6 @@
 import type { AgentView } from './types.js';
 
-/** The activities derived from contacts (design.md, "Agent projections"). */
+/** The activities derived from contacts (docs/metrics.md, "Activity"). */
 export const CONTACT_ACTIVITIES = ['OnContact', 'OnHold', 'Incoming', 'AfterContactWork', 'Missed', 'Rejected', 'Error', 'Paused', 'Monitoring'] as const;
 
 export const ACTIVITY_LABELS: Record<string, string> = {

@@ -1,7 +1,8 @@
 /**
- * The JSON shapes of the CLI's --json output and of the HTTP API (design.md
- * "The switchboard command"). Times are ISO-8601 UTC unless named *Local or
- * bucket*, which carry the configured zone's offset.
+ * The JSON shapes of the CLI's --json output and of the HTTP API (README,
+ * "The switchboard command"; what each field means: docs/metrics.md). Times
+ * are ISO-8601 UTC unless named *Local or bucket*, which carry the configured
+ * zone's offset.
  */
 // Types and constants only: the dashboard imports this module in the browser.
 import type { ReportRow } from '../projectors/report.js';
