@@ -35,6 +35,7 @@ const rulesSchema = z.strictObject({
     .prefault({}),
   alerts: z
     .strictObject({
+      /** a hold longer than this raises LongHold (a threshold, not a metric) */
       holdSeconds: seconds.optional(),
       afterContactWorkSeconds: seconds.optional(),
       statusSeconds: z.record(z.string(), seconds).default({}),

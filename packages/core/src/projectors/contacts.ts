@@ -32,7 +32,9 @@ export interface ContactRow {
   queueName: string | null;
   queueSeconds: number | null;
   agentUsername: string | null;
+  /** the contact record's CustomerHoldDuration (the report's holdSeconds is hold time from agent events, where it happens) */
   holdSeconds: number | null;
+  /** the contact record's AfterContactWorkDuration */
   afterContactWorkSeconds: number | null;
   lastUpdatedAt: string;
 }
