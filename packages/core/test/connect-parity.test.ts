@@ -17,6 +17,7 @@ import {
   projectContact,
   queryAgents,
   queryReport,
+  REPORT_METRIC_TABLE,
   type Interval,
   type ReportRow,
   type RulesInput,
@@ -54,19 +55,8 @@ function metrics(r: ReportRow) {
   return rest;
 }
 
-const ZERO = {
-  onlineSeconds: 0,
-  idleSeconds: 0,
-  nonProductiveSeconds: 0,
-  onContactSeconds: 0,
-  holdSeconds: 0,
-  afterContactWorkSeconds: 0,
-  errorSeconds: 0,
-  holds: 0,
-  contactsHandled: 0,
-  agentNonResponse: 0,
-  occupancy: null,
-};
+/** A report row's metrics, all zero (occupancy: none). */
+const ZERO = Object.fromEntries(REPORT_METRIC_TABLE.map((m) => [m.field, m.unit === 'ratio' ? null : 0]));
 
 describe('S1: concurrent chats, one missed', () => {
   const chat = (id: string, state: string) => ({ id, state, channel: 'CHAT' });

@@ -744,7 +744,12 @@ export class Simulation {
     const { rng } = this;
     if (transfer) this.transfer(c);
     const acw = c.channel === 'VOICE' ? rng.logNormal(35 * SECOND, 0.7, 5 * SECOND, 10 * MINUTE) : rng.logNormal(20 * SECOND, 0.6, 3 * SECOND, 5 * MINUTE);
-    this.atAgent(a, this.now + acw, () => {
+    this.clearAfter(c, a, e, acw);
+  }
+
+  /** After-contact work for `ms`, then the agent clears the contact: it is over, and the agent free. */
+  private clearAfter(c: SimContact, a: AgentRuntime, e: AgentContactEntry, ms: number): void {
+    this.atAgent(a, this.now + ms, () => {
       this.removeEntry(a, e);
       c.acwEndedAt = this.now;
       c.phase = 'done';
@@ -806,15 +811,7 @@ export class Simulation {
         c.disconnectedAt = this.now;
         c.disconnectReason = 'OTHER';
         this.emitAgent(a, 'STATE_CHANGE');
-        this.atAgent(a, this.now + rng.between(2 * SECOND, 10 * SECOND), () => {
-          this.removeEntry(a, e);
-          c.acwEndedAt = this.now;
-          c.phase = 'done';
-          this.applyNextStatus(a);
-          this.emitAgent(a, 'STATE_CHANGE');
-          this.finish(c);
-          this.becameFree(a);
-        });
+        this.clearAfter(c, a, e, rng.between(2 * SECOND, 10 * SECOND));
       });
     });
   }
