@@ -83,14 +83,15 @@ export async function reconcileWithConnect(store: ProjectionReader, results: rea
     agents.set(agentIdOf(a.agentArn), who);
   }
   const windows = results.map((r) => ({ start: r.start, end: r.end }));
-  const from = Math.min(...windows.map((w) => w.start));
-  const to = Math.max(...windows.map((w) => w.end));
+  const from = windows.reduce((t, w) => Math.min(t, w.start), Infinity);
+  const to = windows.reduce((t, w) => Math.max(t, w.end), -Infinity);
   const agentArns = [...new Set(results.map((r) => agents.get(r.agent)?.agentArn).filter((a): a is string => a !== undefined))];
   const intervals: Interval[] = [];
   const tallies: Tally[] = [];
   if (agentArns.length > 0) {
     for await (const i of store.intervals({ agentArns, from, to })) intervals.push(i);
-    if (!options.closed) intervals.push(...openIntervals(known.filter((a) => agentArns.includes(a.agentArn))));
+    const wanted = new Set(agentArns);
+    if (!options.closed) intervals.push(...openIntervals(known.filter((a) => wanted.has(a.agentArn))));
     for await (const t of store.tallies({ agentArns, from, to })) tallies.push(t);
   }
   const rows = new Map<string, ReportRow>();

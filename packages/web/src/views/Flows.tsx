@@ -12,6 +12,7 @@ const PAGE = 100;
 
 export const OUTCOME_SERIES: SeriesDef[] = [
   { key: 'handled', label: 'Handled', colour: '#16a34a' },
+  { key: 'transferred', label: 'Transferred', colour: '#7c3aed' },
   { key: 'completed_in_flow', label: 'Completed in flow', colour: '#2563eb' },
   { key: 'abandoned_in_flow', label: 'Abandoned in flow', colour: '#dc2626' },
   { key: 'abandoned_in_queue', label: 'Abandoned in queue', colour: '#d97706' },
