@@ -19,6 +19,10 @@ declare module "sst" {
       "type": "sst.sst.Secret"
       "value": string
     }
+    "DeadLetters": {
+      "type": "sst.sst.Linkable"
+      "url": string
+    }
     "HashKey": {
       "type": "sst.sst.Secret"
       "value": string

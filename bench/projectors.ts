@@ -41,7 +41,7 @@ function timeProject(lines: string[]): number {
       const r = applyAgentEvent(states.get(a.agentArn) ?? initialAgentState(a.agentArn, a.instanceArn), a);
       states.set(a.agentArn, r.state);
       intervals += r.outputs.intervals.length;
-    } else {
+    } else if (parsed.contact) {
       sink += projectContact(parsed.contact, rules).row.durationSeconds ?? 0;
     }
   }

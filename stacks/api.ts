@@ -1,6 +1,7 @@
 /**
  * The read-only JSON API on a Lambda Function URL. Never open: IAM auth
- * (Function URL auth type AWS_IAM, SigV4-signed requests) by default, or a
+ * (Function URL auth type AWS_IAM, SigV4-signed requests by callers allowed
+ * both lambda:InvokeFunctionUrl and lambda:InvokeFunction) by default, or a
  * bearer token (SWITCHBOARD_API_AUTH=token + `sst secret set ApiToken ...`),
  * which the dashboard uses.
  */
@@ -28,3 +29,14 @@ export const api = new sst.aws.Function('Api', {
   link: [tables, ...rules, apiConfig, ...(token ? [token] : [])],
   permissions: access.read,
 });
+
+/**
+ * IAM mode: the identity policy a caller needs. Function URLs created since
+ * October 2025 authorise both actions (lambda:InvokeFunctionUrl alone no
+ * longer suffices; older URLs must comply by November 2026).
+ */
+export const API_CALLER_ACTIONS = ['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'];
+export const callerPolicy =
+  settings.apiAuth === 'iam'
+    ? $jsonStringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: API_CALLER_ACTIONS, Resource: api.arn }] })
+    : undefined;

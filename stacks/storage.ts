@@ -38,7 +38,7 @@ const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 
 /** IAM statements per role. */
 export const access = {
-  /** ingest: conditional puts of events; quarantine and counters in the ledger */
+  /** ingest: conditional puts of events; quarantine, counters and failed attempts of records in the ledger */
   ingest: [
     { actions: ['dynamodb:PutItem'], resources: [eventsTable.arn] },
     { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [ledgerTable.arn] },
@@ -59,9 +59,10 @@ export const access = {
     { actions: READ, resources: withIndexes(projectionsTable) },
     { actions: ['dynamodb:BatchGetItem', 'dynamodb:Query'], resources: [ledgerTable.arn] },
   ],
-  /** rebuild: scans the event table through its index; writes a new generation and deletes old ones */
+  /** rebuild: scans the event table through its index; writes a new generation and deletes old ones; holds the rebuild lease in the ledger */
   rebuild: [
     { actions: ['dynamodb:Query', 'dynamodb:BatchGetItem'], resources: withIndexes(eventsTable) },
     { actions: [...READ, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'], resources: withIndexes(projectionsTable) },
+    { actions: ['dynamodb:UpdateItem'], resources: [ledgerTable.arn] },
   ],
 };

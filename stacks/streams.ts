@@ -5,10 +5,19 @@
  */
 import { settings } from './settings.js';
 
+/** How long the created streams keep records: a stalled consumer can catch up, and a skipped batch can be read again. */
+export const STREAM_RETENTION_HOURS = 168;
+
 function stream(name: string) {
   return new sst.aws.KinesisStream(name, {
-    // on-demand capacity (SST's default); keep a week so that a stalled consumer can catch up
-    transform: { stream: { retentionPeriod: 168 } },
+    transform: {
+      stream: (args, opts) => {
+        // on-demand capacity (SST's default)
+        args.retentionPeriod = STREAM_RETENTION_HOURS;
+        // Connect writes to these streams: removing a production app must not delete them (like the tables)
+        if (settings.production) opts.retainOnDelete = true;
+      },
+    },
   });
 }
 

@@ -35,7 +35,7 @@ import {
   type StoredEvent,
   type Tally,
 } from '@switchboard/core';
-import { agentEvent, agentShift, contactRecord, INSTANCE, agentArn, newEvent } from '../support/payloads.js';
+import { agentEvent, agentShift, contactEvent, contactRecord, INSTANCE, agentArn, newEvent } from '../support/payloads.js';
 
 export type ContractStore = EventStore & ProjectionStore & Rebuildable & AlertLedger;
 
@@ -117,6 +117,34 @@ export function storeContract(name: string, open: () => Promise<ContractSubject>
         const counts = await store.counts();
         expect(counts.events).toBe(5);
         expect(counts.lastEventAt).toBe(Math.max(a1.occurredAt, a2.occurredAt, c1.occurredAt, a3.occurredAt));
+      });
+
+      it('keeps contact events on their own streams, idempotent on their event id, read back with their kind and facts; they project nothing', async () => {
+        const queued = newEvent(contactEvent({ id: 'ev-1', contact: 'contact-1', type: 'QUEUED', at: T0 }));
+        const connected = newEvent(contactEvent({ id: 'ev-2', contact: 'contact-1', type: 'CONNECTED_TO_AGENT', at: T0 + 12_000 }));
+        const record = newEvent(contactRecord({ id: 'contact-1', initiated: T0 - 30_000 }));
+        expect(queued.streamId).toBe(`contact-event/${INSTANCE}/contact-1`);
+        const plan = await ingest(store, [queued, connected, record]);
+        expect(plan.agents).toEqual([]);
+        // redelivered: the same event id and time, from another source
+        expect(await store.append([newEvent(contactEvent({ id: 'ev-1', contact: 'contact-1', type: 'QUEUED', at: T0 }), { origin: 'sqs', messageId: 'm-9' })], RECEIVED)).toEqual({
+          appended: [],
+          duplicates: 1,
+        });
+        const stream = await collect(store.readStream(queued.streamId));
+        expect(stream.map((e) => [e.kind, e.dedupeKey, e.occurredAt])).toEqual([
+          ['contactEvent', 'ev-1', T0],
+          ['contactEvent', 'ev-2', T0 + 12_000],
+        ]);
+        expect(stream[0]).toEqual({ ...queued, receivedAt: RECEIVED });
+        const scanned = await collect(store.scanAll({ preferFacts: true }));
+        expect(scanned.filter((e) => e.kind === 'contactEvent').map((e) => [e.streamId, e.dedupeKey, JSON.parse(e.facts!).eventType])).toEqual([
+          [queued.streamId, 'ev-1', 'QUEUED'],
+          [queued.streamId, 'ev-2', 'CONNECTED_TO_AGENT'],
+        ]);
+        expect(scanned.filter((e) => e.kind === 'contact').map((e) => e.streamId)).toEqual([record.streamId]);
+        expect((await readViews(store)).contacts.map((c) => c.contactId)).toEqual(['contact-1']);
+        expect((await store.counts()).events).toBe(3);
       });
 
       it('counts an empty store as empty', async () => {

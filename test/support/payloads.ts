@@ -4,7 +4,7 @@
  * sends is there, and varied per scenario.
  */
 import { readFileSync } from 'node:fs';
-import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import type { KinesisStreamEvent, KinesisStreamRecord, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseRecord, type NewEvent, type SourceRef } from '@switchboard/core';
 
 const fixture = (name: string) =>
@@ -15,6 +15,7 @@ const fixture = (name: string) =>
 
 export const AGENT_FIXTURES = fixture('agent-events.doc-examples.jsonl');
 export const CONTACT_FIXTURES = fixture('contact-records.doc-examples.jsonl');
+export const CONTACT_EVENT_FIXTURES = fixture('contact-events.doc-examples.jsonl');
 
 export const INSTANCE = 'arn:aws:connect:us-west-2:012345678901:instance/aaaaaaaa-bbbb-cccc-dddd-111111111111';
 export const agentArn = (name: string) => `${INSTANCE}/agent/${name}`;
@@ -119,6 +120,35 @@ export function contactRecord(spec: ContactRecordSpec): Record<string, any> {
   return r;
 }
 
+export interface ContactEventSpec {
+  /** the EventBridge event id */
+  id: string;
+  contact: string;
+  type: 'INITIATED' | 'QUEUED' | 'CONNECTED_TO_AGENT' | 'DISCONNECTED';
+  at: number;
+}
+
+/** A contact event shaped like the documentation's (EventBridge envelope, camelCase detail). */
+export function contactEvent(spec: ContactEventSpec): Record<string, any> {
+  const e = clone(CONTACT_EVENT_FIXTURES[0]!);
+  e.id = spec.id;
+  e.time = isoSeconds(spec.at);
+  e.resources = [INSTANCE, `${INSTANCE}/contact/${spec.contact}`];
+  const d = e.detail;
+  d.eventType = spec.type;
+  d.contactId = spec.contact;
+  d.instanceArn = INSTANCE;
+  d.initiationTimestamp = iso(spec.type === 'INITIATED' ? spec.at : spec.at - 30_000);
+  d.queueInfo.queueArn = `${INSTANCE}/queue/basic`;
+  d.queueInfo.enqueueTimestamp = iso(spec.type === 'QUEUED' ? spec.at : spec.at - 10_000);
+  d.agentInfo.agentArn = agentArn('alice');
+  d.agentInfo.connectedToAgentTimestamp = iso(spec.at);
+  if (spec.type === 'INITIATED') delete d.queueInfo;
+  if (spec.type === 'INITIATED' || spec.type === 'QUEUED') delete d.agentInfo;
+  if (spec.type === 'DISCONNECTED') d.disconnectTimestamp = iso(spec.at);
+  return e;
+}
+
 /** Parses a payload into the event the store appends (as ingest would). */
 export function newEvent(payload: unknown, source: SourceRef = { origin: 'test' }): NewEvent {
   const raw = JSON.stringify(payload);
@@ -163,6 +193,25 @@ export function kinesisEvent(payloads: ReadonlyArray<unknown>, options: KinesisO
     };
   });
   return { Records: records };
+}
+
+/** The SQS event Lambda hands the contact-events function (EventBridge puts each contact event in a message body). */
+export function sqsEvent(bodies: unknown[], firstId = 0, sentAt = Date.UTC(2024, 3, 18)): SQSEvent {
+  return {
+    Records: bodies.map(
+      (body, i): SQSRecord => ({
+        messageId: `m-${firstId + i}`,
+        receiptHandle: `r-${firstId + i}`,
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+        attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(sentAt), SenderId: 'events', ApproximateFirstReceiveTimestamp: String(sentAt) },
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:us-west-2:012345678901:switchboard-production-ContactEvents',
+        awsRegion: 'us-west-2',
+      }),
+    ),
+  };
 }
 
 /** A small working day of one agent: login, two calls (one with a hold), a break, logout. */

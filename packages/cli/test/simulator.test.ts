@@ -34,7 +34,7 @@ describe('simulator: given 4 simulated hours of a 12-agent centre', () => {
       if (!r.ok) throw new Error(`rejected: ${r.reason}`);
       expect(r.event.kind).toBe(e.kind);
       expect(r.event.occurredAt).toBe(e.at);
-      expect(e.partitionKey).toBe(e.kind === 'agent' ? e.payload.AgentARN : e.payload.ContactId);
+      expect(e.partitionKey).toBe(e.kind === 'agent' ? e.payload.AgentARN : e.kind === 'contact' ? e.payload.ContactId : (e.payload as Payload).detail.contactId);
     }
   });
 
@@ -458,7 +458,8 @@ describe('simulator: determinism', () => {
     const instanceArn = 'arn:aws:connect:us-west-2:111122223333:instance/aaaaaaaa-bbbb-cccc-dddd-111111111111';
     const start = Date.UTC(2025, 0, 6, 0, 0);
     const events = collect(simulate({ agents: 3, hours: 1, seed: 3, instanceArn, start }));
-    expect(events.every((e) => e.payload.InstanceARN === instanceArn && e.payload.AWSAccountId === '111122223333')).toBe(true);
+    const owner = (p: Payload) => (p.detail ? [p.detail.instanceArn, p.account] : [p.InstanceARN, p.AWSAccountId]);
+    expect(events.every((e) => owner(e.payload).join() === `${instanceArn},111122223333`)).toBe(true);
     expect(events[0]!.at).toBeGreaterThanOrEqual(start);
     expect(events[0]!.at).toBeLessThan(start + 5 * 60_000);
   });

@@ -12,6 +12,8 @@ export interface SourceRef {
   partitionKey?: string;
   /** Kinesis approximate arrival time, ms since the epoch */
   arrivedAt?: number;
+  /** SQS message id (contact events reach the AWS ingest path through a queue) */
+  messageId?: string;
 }
 
 export function describeSource(source: SourceRef): string {
@@ -22,7 +24,8 @@ export function describeSource(source: SourceRef): string {
   return out;
 }
 
-export type EventKind = 'agent' | 'contact';
+/** agent events, contact records, contact events */
+export type EventKind = 'agent' | 'contact' | 'contactEvent';
 
 /** One contact as an agent event shows it. */
 export interface ContactFact {
@@ -62,12 +65,12 @@ export interface AgentFacts {
 /** An accepted input, ready to be appended to the event table. */
 export interface NewEvent {
   kind: EventKind;
-  /** agent ARN, or contact/<InstanceARN>/<ContactId> */
+  /** agent ARN, contact/<InstanceARN>/<ContactId>, or contact-event/<InstanceARN>/<ContactId> */
   streamId: string;
-  /** unique within the stream: EventId, or <ContactId>@<LastUpdateTimestamp ms> */
+  /** unique within the stream: EventId, <ContactId>@<LastUpdateTimestamp ms>, or the EventBridge event id */
   dedupeKey: string;
   instanceArn: string;
-  /** EventTimestamp or LastUpdateTimestamp, ms since the epoch */
+  /** EventTimestamp, LastUpdateTimestamp, or a contact event's own time, ms since the epoch */
   occurredAt: number;
   /** total order of the events within a stream */
   sortKey: string;

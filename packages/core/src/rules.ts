@@ -12,6 +12,19 @@ export type BucketMinutes = (typeof BUCKET_MINUTES)[number];
 
 const seconds = z.number().positive();
 
+/** Connect accepts service-level thresholds up to 7 days. */
+const SERVICE_LEVEL_MAX_SECONDS = 604_800;
+/** Per queue (by name or ARN; "*" for every queue): service-level thresholds and the oldest-waiting alert. */
+const queueRules = z.strictObject({
+  serviceLevelSeconds: z
+    .array(seconds.max(SERVICE_LEVEL_MAX_SECONDS))
+    .min(1)
+    .max(10)
+    .refine((list) => new Set(list).size === list.length, { message: 'thresholds must differ' })
+    .optional(),
+  oldestWaitingAlertSeconds: seconds.optional(),
+});
+
 const rulesSchema = z.strictObject({
   timezone: z.string().refine(isValidZone, { message: 'not a valid IANA time zone' }).default('UTC'),
   bucketMinutes: z
@@ -41,6 +54,7 @@ const rulesSchema = z.strictObject({
       statusSeconds: z.record(z.string(), seconds).default({}),
     })
     .prefault({}),
+  queues: z.record(z.string().min(1), queueRules).optional(),
   retention: z
     .strictObject({
       eventDays: z.number().int().positive().optional(),

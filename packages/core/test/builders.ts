@@ -167,3 +167,62 @@ export function contactRecord(spec: ContactRecordSpec): Record<string, unknown> 
     VoiceIdResult: null,
   };
 }
+
+export interface ContactEventSpec {
+  type: string;
+  contactId: string;
+  /** the envelope's time (whole seconds, as EventBridge writes it) */
+  time?: string;
+  /** the EventBridge event id; null leaves it out */
+  id?: string | null;
+  channel?: string;
+  initiationMethod?: string;
+  initiation?: string;
+  connectedToSystem?: string;
+  queue?: { arn?: string; enqueue?: string } | null;
+  agent?: { arn?: string; connected?: string; acwEnd?: string } | null;
+  disconnect?: string;
+  initialContactId?: string;
+  previousContactId?: string;
+  instance?: string;
+}
+
+/** One contact event as EventBridge delivers it, in the camelCase of the admin guide's current samples. */
+export function contactEvent(spec: ContactEventSpec): Record<string, any> {
+  const instance = spec.instance ?? INSTANCE;
+  const detail: Record<string, unknown> = {
+    eventType: spec.type,
+    contactId: spec.contactId,
+    channel: spec.channel ?? 'VOICE',
+    instanceArn: instance,
+    initiationMethod: spec.initiationMethod ?? 'INBOUND',
+  };
+  if (spec.initialContactId) detail.initialContactId = spec.initialContactId;
+  if (spec.previousContactId) detail.previousContactId = spec.previousContactId;
+  if (spec.initiation) detail.initiationTimestamp = spec.initiation;
+  if (spec.connectedToSystem) detail.connectedToSystemTimestamp = spec.connectedToSystem;
+  if (spec.disconnect) detail.disconnectTimestamp = spec.disconnect;
+  if (spec.queue) {
+    detail.queueInfo = { queueArn: spec.queue.arn ?? `${instance}/queue/q`, queueType: 'STANDARD', ...(spec.queue.enqueue ? { enqueueTimestamp: spec.queue.enqueue } : {}) };
+  }
+  if (spec.agent) {
+    detail.agentInfo = {
+      agentArn: spec.agent.arn ?? agentArn('agent-1', instance),
+      ...(spec.agent.connected ? { connectedToAgentTimestamp: spec.agent.connected } : {}),
+      ...(spec.agent.acwEnd ? { afterContactWorkEndTimestamp: spec.agent.acwEnd } : {}),
+    };
+  }
+  detail.tags = { 'aws:connect:instanceId': instance.slice(instance.lastIndexOf('/') + 1) };
+  const time = spec.time ?? `${(spec.disconnect ?? spec.agent?.connected ?? spec.queue?.enqueue ?? spec.initiation ?? '2024-04-18T00:00:00.000Z').slice(0, 19)}Z`;
+  return {
+    version: '0',
+    ...(spec.id === null ? {} : { id: spec.id ?? `ev-${++counter}` }),
+    'detail-type': 'Amazon Connect Contact Event',
+    source: 'aws.connect',
+    account: '123456789012',
+    time,
+    region: 'ap-northeast-1',
+    resources: [instance, `${instance}/contact/${spec.contactId}`],
+    detail,
+  };
+}

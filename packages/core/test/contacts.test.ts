@@ -3,6 +3,9 @@ import { readFileSync } from 'node:fs';
 import {
   buildFunnel,
   contactRecordSchema,
+  foldQueueContacts,
+  isAbandoned,
+  observeContactRecord,
   parseRecord,
   parseRules,
   projectContact,
@@ -133,6 +136,35 @@ describe('contact flow projection', () => {
     const late = projectContact(payload({ ...seedArticle, contactId: 'x', initiation: '2024-04-18T15:30:00Z', disconnect: '2024-04-18T15:31:00Z' }), TOKYO);
     const early = projectContact(payload({ ...seedArticle, contactId: 'y', initiation: '2024-04-18T14:30:00Z', disconnect: '2024-04-18T14:31:00Z' }), TOKYO);
     expect(buildFunnel([late, early]).map((r) => r.date)).toEqual(['2024-04-18', '2024-04-19']);
+  });
+});
+
+describe('abandoned in the queue: one definition for the contact rows and the queue projections', () => {
+  const base: ContactRecordSpec = { contactId: 'q1', initiation: '2024-04-18T00:00:00Z', disconnect: '2024-04-18T00:02:00Z', disconnectReason: 'TELECOM_PROBLEM' };
+  const choices = [false, true];
+  const cases = choices.flatMap((queued) =>
+    choices.flatMap((connected) =>
+      choices.flatMap((next) =>
+        choices.map((transferredOut): [string, ContactRecordSpec, boolean] => [
+          `queued ${queued}, connected ${connected}, NextContactId ${next}, TransferCompletedTimestamp ${transferredOut}`,
+          {
+            ...base,
+            queue: queued ? { enqueue: '2024-04-18T00:00:20Z' } : null,
+            agent: connected ? { username: 'hanako', connected: '2024-04-18T00:01:00Z' } : null,
+            nextContactId: next ? 'q2' : null,
+            transferCompleted: transferredOut ? '2024-04-18T00:01:30Z' : null,
+          },
+          queued && !connected && !next && !transferredOut,
+        ]),
+      ),
+    ),
+  );
+
+  it.each(cases)('given %s, then both say abandoned exactly when queued, never connected and not handed on', (_, spec, abandoned) => {
+    const facts = payload(spec);
+    expect(projectContact(facts, TOKYO).row.outcome === 'abandoned_in_queue').toBe(abandoned);
+    const [contact] = foldQueueContacts([observeContactRecord(facts)]).values();
+    expect(isAbandoned(contact!)).toBe(abandoned);
   });
 });
 

@@ -1,4 +1,5 @@
 import TinyQueue from 'tinyqueue';
+import { ContactEvents } from './contact-events.js';
 import { runIvr } from './ivr.js';
 import type { AgentContactEntry, AgentRuntime, SimContact } from './model.js';
 import { HOUR_MS, type ResolvedOptions } from './options.js';
@@ -9,10 +10,10 @@ import { ceilSecond, isoMs, isoSec, MINUTE, SECOND } from './time.js';
 
 /** One record as Connect would put it on a Kinesis stream. */
 export interface SimEvent {
-  /** EventTimestamp (agent events) or LastUpdateTimestamp, i.e. delivery (contact records), ms */
+  /** EventTimestamp (agent events), LastUpdateTimestamp, i.e. delivery (contact records), or publication (contact events), ms */
   at: number;
-  kind: 'agent' | 'contact';
-  /** the agent ARN (agent events) or the ContactId (contact records) */
+  kind: 'agent' | 'contact' | 'contactEvent';
+  /** the agent ARN (agent events) or the ContactId (contact records and events) */
   partitionKey: string;
   /** the JSON object Connect writes; read-only (payloads share unchanging parts) */
   payload: Record<string, unknown>;
@@ -75,6 +76,7 @@ export class Simulation {
   private readonly online: AgentRuntime[] = [];
   private readonly waiting: Record<QueueDef['key'], SimContact[]> = { sales: [], support: [], chat: [], task: [] };
   private readonly shiftsPerSeat: number;
+  private readonly contactEvents: ContactEvents | null;
 
   constructor(private readonly o: ResolvedOptions) {
     this.rng = new Rng(o.seed, 0);
@@ -82,6 +84,7 @@ export class Simulation {
     this.instance = createInstance(identities, o);
     this.roster = new Roster(this.instance, identities, o.agents);
     this.now = o.start;
+    this.contactEvents = o.contactEvents ? new ContactEvents(this.instance, o.seed, (e) => this.out.push(e)) : null;
     this.shiftsPerSeat = o.end === Infinity ? Infinity : Math.max(1, Math.round((o.end - o.start) / SHIFT_MS));
   }
 
@@ -412,6 +415,7 @@ export class Simulation {
 
   private callArrives(): void {
     const c = this.newContact('VOICE', 'INBOUND');
+    this.contactEvents?.initiated(c, this.now);
     c.customerNumber = this.instance.phones.customer(this.rng);
     c.systemNumber = this.rng.pick(this.instance.phones.systemNumbers);
     const ivr = runIvr(this.rng);
@@ -423,6 +427,7 @@ export class Simulation {
       }
       c.disconnectedAt = this.now;
       c.disconnectReason = ivr.kind === 'hangup' ? 'CUSTOMER_DISCONNECT' : 'CONTACT_FLOW_DISCONNECT';
+      this.contactEvents?.disconnected(c, this.now);
       this.finish(c);
     });
   }
@@ -430,6 +435,7 @@ export class Simulation {
   /** A chat, or a task (created through the API, e.g. by a form), queued after a moment. */
   private digitalArrives(channel: 'CHAT' | 'TASK'): void {
     const c = this.newContact(channel, 'API');
+    this.contactEvents?.initiated(c, this.now);
     const q = channel === 'CHAT' ? this.instance.queues.chat : this.instance.queues.task;
     this.schedule(this.now + this.rng.between(1.5 * SECOND, 4 * SECOND), () => this.enqueue(c, q));
   }
@@ -440,6 +446,7 @@ export class Simulation {
     c.queue = q;
     c.enqueuedAt = this.now;
     c.phase = 'waiting';
+    this.contactEvents?.queued(c, this.now);
     this.waiting[q.key].push(c);
     const mean = c.channel === 'VOICE' ? VOICE_PATIENCE_MEAN : CHAT_PATIENCE_MEAN;
     const patience = c.initiationMethod === 'CALLBACK' ? CALLBACK_PATIENCE_MS : 5 * SECOND + this.rng.exponential(mean);
@@ -476,6 +483,7 @@ export class Simulation {
     c.dequeuedAt = this.now;
     c.disconnectedAt = this.now;
     c.disconnectReason = 'CUSTOMER_DISCONNECT';
+    this.contactEvents?.disconnected(c, this.now);
     this.finish(c);
   }
 
@@ -488,8 +496,10 @@ export class Simulation {
     c.dequeuedAt = this.now;
     c.disconnectedAt = this.now;
     c.disconnectReason = 'CONTACT_FLOW_DISCONNECT';
+    this.contactEvents?.disconnected(c, this.now);
     const cb = this.newContact('VOICE', 'CALLBACK');
     this.chain(c, cb);
+    this.contactEvents?.initiated(cb, this.now);
     this.finish(c);
     this.schedule(this.now + this.rng.between(500, 2_000), () => this.enqueue(cb, c.queue!));
   }
@@ -636,6 +646,7 @@ export class Simulation {
     c.connectedAt = this.now;
     c.dequeuedAt = this.now;
     c.handledBy = a.profile;
+    this.contactEvents?.connectedToAgent(c, this.now);
     this.emitAgent(a, 'STATE_CHANGE');
     const { rng } = this;
     if (c.channel === 'TASK') return this.workTask(c, a, e);
@@ -739,6 +750,7 @@ export class Simulation {
     this.setEntryState(e, 'ENDED', true);
     c.disconnectedAt = this.now;
     c.disconnectReason = reason;
+    this.contactEvents?.disconnected(c, this.now);
     this.emitAgent(a, 'STATE_CHANGE');
     this.endMonitor(c);
     const { rng } = this;
@@ -752,6 +764,8 @@ export class Simulation {
     this.atAgent(a, this.now + ms, () => {
       this.removeEntry(a, e);
       c.acwEndedAt = this.now;
+      // a contact no agent took (a dial nobody answered) completed at its disconnect
+      if (c.handledBy) this.contactEvents?.completed(c, this.now);
       c.phase = 'done';
       this.applyNextStatus(a);
       this.emitAgent(a, 'STATE_CHANGE');
@@ -765,6 +779,7 @@ export class Simulation {
     const next = this.newContact('VOICE', 'TRANSFER');
     this.chain(c, next);
     next.avoid.push(c.handledBy!);
+    this.contactEvents?.initiated(next, this.now);
     const { sales, support } = this.instance.queues;
     const target = c.queue === sales ? support : sales;
     this.schedule(this.now + this.rng.between(800, 2_500), () => this.enqueue(next, target));
@@ -795,6 +810,7 @@ export class Simulation {
       a.pendingVoice--;
       if (!this.canTake(a, 'VOICE')) return;
       const c = this.newContact('VOICE', 'OUTBOUND');
+      this.contactEvents?.initiated(c, this.now);
       c.customerNumber = this.instance.phones.customer(this.rng);
       c.systemNumber = this.rng.pick(this.instance.phones.systemNumbers);
       const e: AgentContactEntry = { contact: c, state: 'CONNECTING', stateStartIso: isoMs(this.now), connectedIso: null, view: null };
@@ -810,6 +826,7 @@ export class Simulation {
         this.setEntryState(e, 'ENDED', true);
         c.disconnectedAt = this.now;
         c.disconnectReason = 'OTHER';
+        this.contactEvents?.disconnected(c, this.now);
         this.emitAgent(a, 'STATE_CHANGE');
         this.clearAfter(c, a, e, rng.between(2 * SECOND, 10 * SECOND));
       });

@@ -17,6 +17,8 @@ export interface SimulatorOptions {
   phoneCountry?: 'JP' | string;
   /** inbound voice calls per agent per hour (load knob); default 7. Chats come on top, a quarter as many. */
   callsPerAgentHour?: number;
+  /** publish Connect's contact events (EventBridge) besides agent events and contact records; default true */
+  contactEvents?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -30,6 +32,7 @@ export interface ResolvedOptions {
   phoneCountry: string;
   callsPerAgentHour: number;
   chatsPerAgentHour: number;
+  contactEvents: boolean;
 }
 
 export const DEFAULT_START = Date.UTC(2024, 3, 17, 23, 0);
@@ -73,6 +76,7 @@ export function resolveOptions(options: SimulatorOptions = {}, now: () => number
     phoneCountry,
     callsPerAgentHour: calls,
     chatsPerAgentHour: calls / 4,
+    contactEvents: options.contactEvents ?? true,
   };
 }
 

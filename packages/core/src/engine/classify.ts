@@ -2,11 +2,13 @@ import type { AgentFacts, NewEvent, Rejection } from '../model.js';
 import type { Candidate } from '../parse/envelope.js';
 import { parseRecord } from '../parse/record.js';
 import type { ContactFacts } from '../parse/schemas.js';
+import type { ContactEventFacts } from '../parse/contact-event.js';
 
 export interface AcceptedEvent {
   event: NewEvent;
   agent?: AgentFacts;
   contact?: ContactFacts;
+  contactEvent?: ContactEventFacts;
   /** the inputs that carried it (more than one when a batch repeats an event) */
   candidates: Candidate[];
 }
@@ -25,7 +27,7 @@ export interface ClassifiedBatch {
   read: number;
   /** repeats of an event within the batch */
   duplicates: number;
-  accepted: Array<{ event: NewEvent; agent?: AgentFacts; contact?: ContactFacts }>;
+  accepted: Array<{ event: NewEvent; agent?: AgentFacts; contact?: ContactFacts; contactEvent?: ContactEventFacts }>;
   rejections: Rejection[];
 }
 
@@ -33,7 +35,7 @@ export function toClassifiedBatch(c: Classified): ClassifiedBatch {
   return {
     read: c.read,
     duplicates: c.duplicates,
-    accepted: [...c.accepted.values()].map(({ event, agent, contact }) => ({ event, agent, contact })),
+    accepted: [...c.accepted.values()].map(({ event, agent, contact, contactEvent }) => ({ event, agent, contact, contactEvent })),
     rejections: c.rejected.map((r) => r.rejection),
   };
 }
@@ -85,7 +87,7 @@ export class Classifier {
       out.duplicates++;
       return null;
     }
-    const accepted = { event: parsed.event, agent: parsed.agent, contact: parsed.contact, candidates: this.keepCandidates ? [c] : [] };
+    const accepted = { event: parsed.event, agent: parsed.agent, contact: parsed.contact, contactEvent: parsed.contactEvent, candidates: this.keepCandidates ? [c] : [] };
     out.accepted.set(key, accepted);
     return accepted;
   }

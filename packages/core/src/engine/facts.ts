@@ -1,5 +1,6 @@
 import { rawText, type AgentFacts, type AppendedEvent } from '../model.js';
 import type { ContactFacts } from '../parse/schemas.js';
+import type { ContactEventFacts } from '../parse/contact-event.js';
 import { parseRecord, readFacts } from '../parse/record.js';
 
 /** A stored event together with what the projectors read from it. */
@@ -7,14 +8,15 @@ export interface ProjectableEvent {
   event: AppendedEvent;
   agent?: AgentFacts;
   contact?: ContactFacts;
+  contactEvent?: ContactEventFacts;
 }
 
 /** What a stored event tells the projectors: its stored facts, or its payload read again. */
 export function toProjectable(event: AppendedEvent): ProjectableEvent {
   const facts = readFacts(event.facts, event);
-  if (facts) return facts.agent ? { event, agent: facts.agent } : { event, contact: facts.contact };
+  if (facts) return { event, ...facts };
   const raw = rawText(event.raw);
   const parsed = parseRecord(JSON.parse(raw), raw, event.source);
   if (!parsed.ok) throw new Error(`stored event ${event.streamId}/${event.dedupeKey} no longer parses: ${parsed.reason}`);
-  return parsed.agent ? { event, agent: parsed.agent } : { event, contact: parsed.contact };
+  return { event, agent: parsed.agent, contact: parsed.contact, contactEvent: parsed.contactEvent };
 }

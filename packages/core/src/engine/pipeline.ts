@@ -177,8 +177,8 @@ export class Engine {
     const meta = await this.store.meta();
     if (meta.rulesHash === null) await this.store.claimRules(this.rulesHash);
     const projectable = appended.map((event) => {
-      const { agent, contact } = byKey.get(eventKey(event))!;
-      return { event, agent, contact };
+      const { agent, contact, contactEvent } = byKey.get(eventKey(event))!;
+      return { event, agent, contact, contactEvent };
     });
     const plan = await planProjection({ events: this.store, projections: this.store }, this.rules, projectable, this.planOptions);
     await this.store.commit(plan.writes);

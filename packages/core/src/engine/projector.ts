@@ -54,7 +54,8 @@ export async function planProjection(
   const contactRows = new Map<string, ContactProjection>();
 
   for (const item of batch) {
-    const p = item.agent || item.contact ? item : toProjectable(item.event);
+    // contact events are stored; the queue projections that read them are not planned here yet
+    const p = item.agent || item.contact || item.contactEvent ? item : toProjectable(item.event);
     if (p.agent) {
       const list = byAgent.get(p.agent.agentArn);
       if (list) list.push(p);

@@ -16,6 +16,16 @@ export interface RebuildSummary {
 
 const FLUSH_OUTPUTS = 50_000;
 
+export interface RebuildOptions extends PlanOptions {
+  /**
+   * Stops the rebuild (with the signal's reason) before its next write or the
+   * switch: a rebuild that lost its lease. Its half-built generation is left
+   * for the next rebuild to drop, since the holder that took over may be
+   * building one of the same number.
+   */
+  signal?: AbortSignal;
+}
+
 /**
  * Replays the whole event table into a fresh generation of projections under
  * `rules` and switches over only when it is complete: until then, and if the
@@ -25,21 +35,23 @@ export async function rebuildProjections(
   store: EventStore & Rebuildable,
   rules: Rules,
   onProgress?: (events: number) => void,
-  options: PlanOptions = {},
+  options: RebuildOptions = {},
 ): Promise<RebuildSummary> {
   const hash = rulesHash(rules);
   const target = await store.beginGeneration(hash);
   const summary: RebuildSummary = { events: 0, agents: 0, contacts: 0, generation: target.generation, rulesHash: hash };
   try {
-    await replayInto(store, target, rules, summary, onProgress, options.snapshotEvery);
+    await replayInto(store, target, rules, summary, onProgress, options);
+    options.signal?.throwIfAborted();
     await store.switchTo(target.generation, hash, async (events) => {
+      options.signal?.throwIfAborted();
       if (events.length === 0) return;
       summary.events += events.length;
       const plan = await planProjection({ events: store, projections: target }, rules, events.map((event) => ({ event })), options);
       await target.commit(plan.writes);
     });
   } catch (err) {
-    await store.dropGeneration(target.generation).catch(() => undefined);
+    if (!options.signal?.aborted) await store.dropGeneration(target.generation).catch(() => undefined);
     throw err;
   }
   return summary;
@@ -51,13 +63,14 @@ async function replayInto(
   rules: Rules,
   summary: RebuildSummary,
   onProgress?: (events: number) => void,
-  snapshotEvery?: number,
+  options: RebuildOptions = {},
 ): Promise<void> {
   let pendingAgents: AgentWrite[] = [];
   let pendingContacts: ContactProjection[] = [];
   let pendingOutputs = 0;
   const flush = async () => {
     if (pendingAgents.length === 0 && pendingContacts.length === 0) return;
+    options.signal?.throwIfAborted();
     await target.commit({ agents: pendingAgents, contacts: pendingContacts });
     pendingAgents = [];
     pendingContacts = [];
@@ -83,13 +96,14 @@ async function replayInto(
   };
 
   for await (const stored of store.scanAll({ preferFacts: true }) as AsyncIterable<StoredEvent>) {
+    if (options.signal?.aborted) options.signal.throwIfAborted();
     if (stored.streamId !== streamId) {
       await closeStream();
       streamId = stored.streamId;
     }
     const p = toProjectable(stored);
     if (p.agent) {
-      folder ??= new AgentFolder(initialAgentState(p.agent.agentArn, p.agent.instanceArn), 0, snapshotEvery, rules);
+      folder ??= new AgentFolder(initialAgentState(p.agent.agentArn, p.agent.instanceArn), 0, options.snapshotEvery, rules);
       folder.apply(stored.sortKey, p.agent);
       if (folder.outputCount >= FLUSH_OUTPUTS) {
         pendingAgents.push(folder.drain(stored.streamId));

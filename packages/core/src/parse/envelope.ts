@@ -23,6 +23,22 @@ function streamName(arn: unknown): string | undefined {
   return i >= 0 ? arn.slice(i + ':stream/'.length) : arn;
 }
 
+/** An SQS message as Lambda delivers it (EventBridge puts the event JSON in `body`). */
+const isSqsRecord = (v: Obj): boolean => typeof v.body === 'string' && (v.eventSource === 'aws:sqs' || typeof v.messageId === 'string');
+
+function fromSqs(record: Obj, base: SourceRef, path: string): Candidate {
+  const source: SourceRef = { ...base, path: base.path ? `${base.path}${path}` : path };
+  if (typeof record.messageId === 'string') source.messageId = record.messageId;
+  const queue = typeof record.eventSourceARN === 'string' ? record.eventSourceARN.slice(record.eventSourceARN.lastIndexOf(':') + 1) : undefined;
+  if (queue && base.origin === 'lambda') source.origin = queue;
+  const body = record.body as string;
+  try {
+    return { ok: true, value: JSON.parse(body), raw: body, source };
+  } catch (err) {
+    return { ok: false, reason: `${source.path || '(record)'}.body: not valid JSON (${(err as Error).message})`, raw: body, source };
+  }
+}
+
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 function decodeKinesisData(data: unknown): { ok: true; value: unknown; raw: string } | { ok: false; reason: string; raw: string } {
@@ -64,8 +80,9 @@ function fromKinesis(record: Obj, k: Obj, base: SourceRef, path: string): Candid
 /**
  * Expands one top-level JSON value into Connect payload candidates. Accepts a raw
  * event, a JSON array of raw events, a Lambda Kinesis event {"Records":[...]},
- * an EventBridge Pipes batch (array of flat Kinesis records) and a Firehose
- * transformation event {"records":[{"data":...}]}.
+ * an EventBridge Pipes batch (array of flat Kinesis records), a Firehose
+ * transformation event {"records":[{"data":...}]}, and a Lambda SQS event
+ * {"Records":[{"messageId","body",...}]} (EventBridge -> SQS: the body is the event).
  */
 export function* expandEnvelope(value: unknown, raw: string, source: SourceRef): Generator<Candidate> {
   if (Array.isArray(value)) {
@@ -78,6 +95,10 @@ export function* expandEnvelope(value: unknown, raw: string, source: SourceRef):
       const r = records[i];
       const path = `Records[${i}]`;
       const k = isObject(r) ? kinesisPart(r) : null;
+      if (isObject(r) && !k && isSqsRecord(r)) {
+        yield fromSqs(r, source, path);
+        continue;
+      }
       if (!isObject(r) || !k) {
         yield { ok: false, reason: `${path}: not a Kinesis record (no kinesis.data)`, raw: safeStringify(r), source: { ...source, path } };
         continue;
@@ -95,6 +116,10 @@ export function* expandEnvelope(value: unknown, raw: string, source: SourceRef):
     const k = kinesisPart(value);
     if (k) {
       yield fromKinesis(value, k, source, '');
+      return;
+    }
+    if (isSqsRecord(value)) {
+      yield fromSqs(value, source, '');
       return;
     }
   }

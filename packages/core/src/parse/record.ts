@@ -10,6 +10,7 @@ import {
   type ContactFacts,
   type ContactRecordPayload,
 } from './schemas.js';
+import { isContactEventPayload, parseContactEvent, type ContactEventFacts } from './contact-event.js';
 
 /**
  * Version of the facts stored beside each event (what the projectors read of
@@ -17,7 +18,7 @@ import {
  * differently: stored facts of another version are ignored and replays read
  * the raw payload instead.
  */
-export const FACTS_VERSION = 4;
+export const FACTS_VERSION = 5;
 
 /** What stored facts leave out: it is in the event's own columns already. */
 type FactsFromEvent = Pick<NewEvent, 'kind' | 'dedupeKey' | 'occurredAt' | 'streamId' | 'instanceArn'>;
@@ -33,7 +34,10 @@ export function storedContactFacts(contact: ContactFacts): string {
   return JSON.stringify({ v: FACTS_VERSION, ...contact });
 }
 
-export type EventFacts = { agent: AgentFacts; contact?: undefined } | { contact: ContactFacts; agent?: undefined };
+export type EventFacts =
+  | { agent: AgentFacts; contact?: undefined; contactEvent?: undefined }
+  | { contact: ContactFacts; agent?: undefined; contactEvent?: undefined }
+  | { contactEvent: ContactEventFacts; agent?: undefined; contact?: undefined };
 
 /** Stored facts of this parser version, or null when they must be derived again from the raw payload. */
 export function readFacts(json: string | undefined, event: FactsFromEvent): EventFacts | null {
@@ -42,6 +46,7 @@ export function readFacts(json: string | undefined, event: FactsFromEvent): Even
   const f = JSON.parse(json) as { v?: number };
   if (f.v !== FACTS_VERSION) return null;
   if (event.kind === 'contact') return { contact: f as ContactFacts };
+  if (event.kind === 'contactEvent') return { contactEvent: f as ContactEventFacts };
   const a = f as Pick<AgentFacts, 'eventType' | 'username' | 'status' | 'contacts'>;
   return {
     agent: {
@@ -58,7 +63,7 @@ export function readFacts(json: string | undefined, event: FactsFromEvent): Even
   };
 }
 
-/** The fields of a contact record that the contact projection reads. */
+/** The fields of a contact record that the contact and queue projections read. */
 export function contactFacts(r: ContactRecordPayload): ContactFacts {
   return {
     ContactId: r.ContactId,
@@ -76,20 +81,25 @@ export function contactFacts(r: ContactRecordPayload): ContactFacts {
     Attributes: r.Attributes,
     CustomerEndpoint: r.CustomerEndpoint && { Type: r.CustomerEndpoint.Type, Address: r.CustomerEndpoint.Address },
     Agent: r.Agent && {
+      ARN: r.Agent.ARN,
       Username: r.Agent.Username,
       ConnectedToAgentTimestamp: r.Agent.ConnectedToAgentTimestamp,
+      AgentInteractionDuration: r.Agent.AgentInteractionDuration,
+      AgentPauseDuration: r.Agent.AgentPauseDuration,
+      NumberOfHolds: r.Agent.NumberOfHolds,
       CustomerHoldDuration: r.Agent.CustomerHoldDuration,
       AfterContactWorkDuration: r.Agent.AfterContactWorkDuration,
       AfterContactWorkStartTimestamp: r.Agent.AfterContactWorkStartTimestamp,
       AfterContactWorkEndTimestamp: r.Agent.AfterContactWorkEndTimestamp,
     },
-    Queue: r.Queue && { Name: r.Queue.Name, EnqueueTimestamp: r.Queue.EnqueueTimestamp, DequeueTimestamp: r.Queue.DequeueTimestamp, Duration: r.Queue.Duration },
+    Queue: r.Queue && { ARN: r.Queue.ARN, Name: r.Queue.Name, EnqueueTimestamp: r.Queue.EnqueueTimestamp, DequeueTimestamp: r.Queue.DequeueTimestamp, Duration: r.Queue.Duration },
   };
 }
 
 export type ParsedRecord =
-  | { ok: true; event: NewEvent; agent: AgentFacts; contact?: undefined }
-  | { ok: true; event: NewEvent; contact: ContactFacts; agent?: undefined }
+  | { ok: true; event: NewEvent; agent: AgentFacts; contact?: undefined; contactEvent?: undefined }
+  | { ok: true; event: NewEvent; contact: ContactFacts; agent?: undefined; contactEvent?: undefined }
+  | { ok: true; event: NewEvent; contactEvent: ContactEventFacts; agent?: undefined; contact?: undefined }
   | { ok: false; reason: string };
 
 export function detectKind(value: unknown): 'agent' | 'contact' | null {
@@ -101,8 +111,13 @@ export function detectKind(value: unknown): 'agent' | 'contact' | null {
   return null;
 }
 
-/** Validates one decoded JSON value as a Connect agent event or contact record. Never throws. */
+/** Validates one decoded JSON value as a Connect agent event, contact record or contact event. Never throws. */
 export function parseRecord(value: unknown, raw: string, source: SourceRef): ParsedRecord {
+  if (isContactEventPayload(value)) {
+    const parsed = parseContactEvent(value, raw, source);
+    if (parsed.ok) parsed.event.facts = JSON.stringify({ v: FACTS_VERSION, ...parsed.contactEvent });
+    return parsed;
+  }
   const kind = detectKind(value);
   if (kind === 'agent') return parseAgentEvent(value, raw, source);
   if (kind === 'contact') return parseContactRecord(value, raw, source);
@@ -113,7 +128,7 @@ function notConnectReason(value: unknown): string {
   if (value === null) return 'not a Connect agent event or contact record: got null';
   if (Array.isArray(value)) return 'not a Connect agent event or contact record: got an array';
   if (typeof value !== 'object') return `not a Connect agent event or contact record: got ${typeof value}`;
-  return 'not a Connect agent event or contact record: no EventType/AgentARN nor ContactId/AWSContactTraceRecordFormatVersion';
+  return 'not a Connect agent event or contact record: no EventType/AgentARN nor ContactId/AWSContactTraceRecordFormatVersion (nor a contact event: no detail-type)';
 }
 
 /** Validates again with the offending values included: slower, so only for rejects. */

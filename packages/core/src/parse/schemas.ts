@@ -182,7 +182,7 @@ export type ContactRecordPayload = z.output<typeof contactRecordSchema>;
 type Fields<T, K extends keyof NonNullable<T>> = Pick<NonNullable<T>, K> | null | undefined;
 
 /**
- * What the contact projection reads from a contact record (all of Attributes:
+ * What the contact and queue projections read from a contact record (all of Attributes:
  * the rules name the attributes that matter). Stored beside the record so
  * that replays need not parse the record again.
  */
@@ -205,14 +205,18 @@ export type ContactFacts = Pick<
   CustomerEndpoint?: Fields<ContactRecordPayload['CustomerEndpoint'], 'Type' | 'Address'>;
   Agent?: Fields<
     ContactRecordPayload['Agent'],
+    | 'ARN'
     | 'Username'
     | 'ConnectedToAgentTimestamp'
+    | 'AgentInteractionDuration'
+    | 'AgentPauseDuration'
+    | 'NumberOfHolds'
     | 'CustomerHoldDuration'
     | 'AfterContactWorkDuration'
     | 'AfterContactWorkStartTimestamp'
     | 'AfterContactWorkEndTimestamp'
   >;
-  Queue?: Fields<ContactRecordPayload['Queue'], 'Name' | 'EnqueueTimestamp' | 'DequeueTimestamp' | 'Duration'>;
+  Queue?: Fields<ContactRecordPayload['Queue'], 'ARN' | 'Name' | 'EnqueueTimestamp' | 'DequeueTimestamp' | 'Duration'>;
 };
 
 /** "Records[3].kinesis.data" style path from a zod issue path. */

@@ -86,7 +86,7 @@ function unpack(m: Extract<WireMessage, { type: 'batch' }>): ClassifiedBatch {
     offset += length;
     // facts of another parser version (a thread built from other sources) are derived again
     const facts = readFacts(event.facts, event) ?? toProjectable({ ...event, receivedAt: 0 });
-    return { event, agent: facts.agent, contact: facts.contact };
+    return { event, agent: facts.agent, contact: facts.contact, contactEvent: facts.contactEvent };
   });
   return { read: m.read, duplicates: m.duplicates, rejections: m.rejections, accepted };
 }

@@ -103,12 +103,34 @@ export function projectContact(record: ContactFacts, rules: Rules): ContactProje
  * queued callback), as Connect's CONTACTS_ABANDONED counts.
  */
 export function outcomeOf(record: ContactFacts, completed: boolean | null): Outcome {
-  if (record.Agent?.ConnectedToAgentTimestamp) return 'handled';
-  if (record.NextContactId || record.TransferCompletedTimestamp) return 'transferred';
-  if (record.Queue?.EnqueueTimestamp) return 'abandoned_in_queue';
+  const connectedToAgent = Boolean(record.Agent?.ConnectedToAgentTimestamp);
+  const handedOn = Boolean(record.NextContactId || record.TransferCompletedTimestamp);
+  if (connectedToAgent) return 'handled';
+  if (handedOn) return 'transferred';
+  if (abandonedInQueue({ queued: Boolean(record.Queue?.EnqueueTimestamp), connectedToAgent, handedOn })) return 'abandoned_in_queue';
   if (completed === true) return 'completed_in_flow';
   if (completed === false || record.DisconnectReason === 'CUSTOMER_DISCONNECT') return 'abandoned_in_flow';
   return 'other';
+}
+
+/** What Connect's CONTACTS_ABANDONED reads of a contact that is over. */
+export interface AbandonFacts {
+  /** Queue.EnqueueTimestamp set */
+  queued: boolean;
+  /** Agent.ConnectedToAgentTimestamp set */
+  connectedToAgent: boolean;
+  /** went on to another contact (NextContactId: a transfer, or a queued callback) or out of Connect (TransferCompletedTimestamp) */
+  handedOn: boolean;
+}
+
+/**
+ * Connect's CONTACTS_ABANDONED: queued, never connected to an agent, and not
+ * handed on; the disconnect reason does not matter. The one definition behind
+ * the contact rows' `abandoned_in_queue` and the queue projections'
+ * contactsAbandoned (docs/metrics.md, "outcome").
+ */
+export function abandonedInQueue(c: AbandonFacts): boolean {
+  return c.queued && !c.connectedToAgent && !c.handedOn;
 }
 
 function instantOrNull(value: string | null | undefined): number | null {
@@ -135,7 +157,7 @@ function customerHoldSeconds(agent: ContactFacts['Agent']): number | null {
   return agent?.CustomerHoldDuration ?? null;
 }
 
-function afterContactWorkSeconds(agent: ContactFacts['Agent']): number | null {
+export function afterContactWorkSeconds(agent: ContactFacts['Agent']): number | null {
   if (!agent) return null;
   if (typeof agent.AfterContactWorkDuration === 'number') return agent.AfterContactWorkDuration;
   const start = instantOrNull(agent.AfterContactWorkStartTimestamp);

@@ -19,6 +19,15 @@ export class PartialAppendError extends Error {
 }
 
 /**
+ * An event not appended because an earlier event of its stream failed: it
+ * waits for that one's retry, so that each stream is stored in order. It did
+ * not fail by itself.
+ */
+export class HeldBackError extends Error {
+  override name = 'HeldBackError';
+}
+
+/**
  * A projection write lost an optimistic-concurrency race: the agent record
  * changed since it was read. Re-plan from the store and commit again (the
  * projector is idempotent).

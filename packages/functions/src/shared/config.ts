@@ -15,6 +15,8 @@ export interface FunctionConfig {
   rules: Rules;
   /** the EventBridge bus alerts go to */
   busName: string | null;
+  /** the SQS queue the ingest function parks records that keep failing in */
+  deadLetterQueueUrl: string | null;
   /** the optional Timestream sink (off unless linked) */
   timestream: { database: string; table: string; lookbackMinutes: number } | null;
   api: { auth: ApiAuth; token: string | null };
@@ -65,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig
     tables: tables ? { events: tables.events, projections: tables.projections, ledger: tables.ledger } : tableNamesFromPrefix(prefix!),
     rules: loadRules(env),
     busName: linked('AlertBus')?.name ?? env.SWITCHBOARD_BUS_NAME ?? null,
+    deadLetterQueueUrl: linked('DeadLetters')?.url ?? env.SWITCHBOARD_DEAD_LETTER_QUEUE_URL ?? null,
     timestream: ts ? { database: ts.database, table: ts.table, lookbackMinutes: Number(ts.lookbackMinutes) || 360 } : null,
     api: { auth, token: linked('ApiToken')?.value ?? env.SWITCHBOARD_API_TOKEN ?? null },
     dynamoEndpoint: env.SWITCHBOARD_DYNAMODB_ENDPOINT ?? null,

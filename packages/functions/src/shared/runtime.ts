@@ -4,14 +4,21 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
-import { openDynamoStore, type DynamoStore, type DynamoStoreOptions } from '@switchboard/core/dynamodb';
+import type { FailedAttempts, Leases } from '@switchboard/core';
+import { DynamoLeases, DynamoRecordAttempts, openDynamoStore, type DynamoStore, type DynamoStoreOptions } from '@switchboard/core/dynamodb';
 import { loadConfig, type FunctionConfig } from './config.js';
 
 export interface Runtime {
   config: FunctionConfig;
   store: DynamoStore;
+  /** leases in the ledger (one rebuild at a time), on real time */
+  leases: Leases;
+  /** failed attempts of Kinesis records, in the ledger */
+  attempts: FailedAttempts;
   eventBridge: EventBridgeClient;
+  sqs: SQSClient;
   timestream: TimestreamWriteClient;
   now: () => number;
 }
@@ -20,6 +27,7 @@ export interface RuntimeOverrides {
   config?: Partial<FunctionConfig>;
   dynamo?: DynamoDBClient;
   eventBridge?: EventBridgeClient;
+  sqs?: SQSClient;
   timestream?: TimestreamWriteClient;
   store?: Partial<DynamoStoreOptions>;
   now?: () => number;
@@ -39,18 +47,22 @@ export function runtime(): Runtime {
   const config = { ...loadConfig(), ...overrides.config };
   const now = overrides.now ?? Date.now;
   const dynamo = overrides.dynamo ?? new DynamoDBClient(config.dynamoEndpoint ? { endpoint: config.dynamoEndpoint } : {});
+  const store = openDynamoStore({
+    tables: config.tables,
+    client: dynamo,
+    now,
+    eventRetentionDays: config.rules.retention.eventDays,
+    projectionRetentionDays: config.rules.retention.projectionDays,
+    ...overrides.store,
+  });
   current = {
     config,
     now,
-    store: openDynamoStore({
-      tables: config.tables,
-      client: dynamo,
-      now,
-      eventRetentionDays: config.rules.retention.eventDays,
-      projectionRetentionDays: config.rules.retention.projectionDays,
-      ...overrides.store,
-    }),
+    store,
+    leases: new DynamoLeases(store.doc, config.tables.ledger),
+    attempts: new DynamoRecordAttempts(store.doc, config.tables.ledger, now),
     eventBridge: overrides.eventBridge ?? new EventBridgeClient({}),
+    sqs: overrides.sqs ?? new SQSClient({}),
     timestream: overrides.timestream ?? new TimestreamWriteClient({}),
   };
   return current;

@@ -6,7 +6,7 @@ import { orderedWithinTime, timePrefix } from '../ordering.js';
 import { padTime } from '../../parse/record.js';
 import type { AgentState, Interval, Tally } from '../../projectors/agent.js';
 import type { ContactProjection } from '../../projectors/contacts.js';
-import { PartialAppendError, VersionConflictError } from '../errors.js';
+import { HeldBackError, PartialAppendError, VersionConflictError } from '../errors.js';
 import type {
   AgentRecord,
   AgentSnapshot,
@@ -275,7 +275,7 @@ export class DynamoStore implements EventStore, ProjectionStore, Rebuildable, Al
       let blocked: unknown = null;
       for (const e of list) {
         if (blocked !== null) {
-          failed.push({ event: e, error: new Error(`not appended: an earlier event of ${e.streamId} failed (${describeError(blocked)})`), retryable: true });
+          failed.push({ event: e, error: new HeldBackError(`not appended: an earlier event of ${e.streamId} failed (${describeError(blocked)})`), retryable: true });
           continue;
         }
         try {

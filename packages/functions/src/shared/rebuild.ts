@@ -1,0 +1,23 @@
+/**
+ * A rebuild under the `rebuild` lease in the ledger: one at a time, whether
+ * it runs in the Rebuild function or from a machine (scripts/aws-rebuild.ts).
+ * A second one is refused while the first renews its lease; a holder that died
+ * stops renewing and its lease runs out after REBUILD_LEASE_MS.
+ */
+import { rebuildProjections, withLease, type RebuildSummary } from '@switchboard/core';
+import type { Runtime } from './runtime.js';
+
+export const REBUILD_LEASE = 'rebuild';
+/** How long the lease lasts unless renewed (renewed every quarter of it). */
+export const REBUILD_LEASE_MS = 120_000;
+
+export async function rebuildUnderLease(
+  rt: Runtime,
+  holder: string,
+  onProgress?: (events: number) => void,
+  lease: { ttlMs?: number; renewEveryMs?: number } = {},
+): Promise<RebuildSummary> {
+  return withLease(rt.leases, REBUILD_LEASE, { holder, ttlMs: lease.ttlMs ?? REBUILD_LEASE_MS, renewEveryMs: lease.renewEveryMs }, (signal) =>
+    rebuildProjections(rt.store, rt.config.rules, onProgress, { signal }),
+  );
+}
