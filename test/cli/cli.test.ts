@@ -5,8 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { SqliteStore } from '@switchboard/core/sqlite';
 import { agentEvent, contactRecord } from '../../packages/core/test/builders.js';
-import { legacyRulesHash } from '../../packages/core/test/harness.js';
-import { parseRules } from '@switchboard/core';
+import { projectionVersions } from '@switchboard/core';
 import Database from 'better-sqlite3';
 import { FIXTURES, json, runCli, tempDir } from './run.js';
 
@@ -252,24 +251,52 @@ describe('switchboard CLI, end to end', () => {
   });
 });
 
-describe('switchboard CLI, a store built under earlier definitions', () => {
-  it('warns that the projections are stale, and rebuild recomputes them from every event, facts of the earlier parser included', () => {
+describe('switchboard CLI, projection versions', () => {
+  it('warns when the projections were built by another version of a definition, and rebuild records the current versions', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'morning.jsonl'), jsonl([...morning().agentEvents, ...morning().contactRecords]));
+    expect(runCli(['ingest', 'morning.jsonl'], { cwd: dir }).status).toBe(0);
+    expect(runCli(['agents', '--json'], { cwd: dir }).stderr).toBe('');
+    const path = join(dir, '.switchboard', 'switchboard.db');
+    const setVersions = async (versions: Record<string, number> | null) => {
+      const store = SqliteStore.open(path);
+      const { generation } = await store.meta();
+      if (versions) store.db.prepare(`UPDATE meta SET value = ? WHERE key = ?`).run(JSON.stringify(versions), `gen.${generation}.versions`);
+      else store.db.prepare(`DELETE FROM meta WHERE key = ?`).run(`gen.${generation}.versions`);
+      store.close();
+    };
+
+    // built by an earlier agent projection
+    await setVersions({ ...projectionVersions(), agents: 0 });
+    const stale = runCli(['agents', '--json'], { cwd: dir });
+    expect(stale.status).toBe(0);
+    expect(stale.stderr).toMatch(/another version of their definition \(agents\); run `switchboard rebuild`/);
+    expect(json<unknown[]>(stale)).toHaveLength(1);
+    expect(json(runCli(['rebuild', '--json'], { cwd: dir }))).toMatchObject({ events: 14, agents: 1, contacts: 3 });
+    expect(runCli(['agents', '--json'], { cwd: dir }).stderr).toBe('');
+
+    // a store from before projections recorded versions holds the first version of each, from before Connect's definitions
+    await setVersions(null);
+    expect(runCli(['contacts', '--json'], { cwd: dir }).stderr).toMatch(/another version of their definition \(agents, contacts\)/);
+  });
+
+  it('given a store built under the definitions before Connect parity, then it is stale, and rebuild recomputes it from every event, facts of the earlier parser included', () => {
     const dir = tempDir();
     const { agentEvents, contactRecords } = morning();
     writeFileSync(join(dir, 'switchboard.config.json'), JSON.stringify(CONFIG));
     writeFileSync(join(dir, 'all.jsonl'), jsonl([...agentEvents, ...contactRecords]));
     runCli(['ingest', 'all.jsonl'], { cwd: dir });
     const expected = runCli(['report', '--json'], { cwd: dir }).stdout;
-    // what an earlier build left: a rules hash without definition versions, facts of an earlier parser version
+    // what an earlier build left: the first version of each projection, facts of an earlier parser version
     const db = new Database(join(dir, '.switchboard', 'switchboard.db'));
     const generation = (db.prepare(`SELECT value FROM meta WHERE key = 'generation'`).get() as { value: string }).value;
-    db.prepare(`UPDATE meta SET value = ? WHERE key = ?`).run(legacyRulesHash(parseRules(CONFIG)), `gen.${generation}.rulesHash`);
+    db.prepare(`UPDATE meta SET value = ? WHERE key = ?`).run(JSON.stringify({ agents: 1, contacts: 1 }), `gen.${generation}.versions`);
     db.prepare(`UPDATE events SET facts_v = 3`).run();
     db.close();
 
     const stale = runCli(['report', '--json'], { cwd: dir });
     expect(stale.status).toBe(0);
-    expect(stale.stderr).toMatch(/earlier metric definitions; run `switchboard rebuild`/);
+    expect(stale.stderr).toMatch(/another version of their definition \(agents, contacts\); run `switchboard rebuild`/);
     const rebuilt = json<{ events: number }>(runCli(['rebuild', '--json'], { cwd: dir }));
     expect(rebuilt.events).toBe(agentEvents.length + contactRecords.length);
     const fresh = runCli(['report', '--json'], { cwd: dir });

@@ -49,8 +49,11 @@ async function until<T>(fn: () => Promise<T | undefined>, what: string, ms = 20_
   }
 }
 
-/** Reads server-sent events until `count` messages of type `type` arrived. */
-async function sse(url: string, type: string, headers: Record<string, string> = {}): Promise<unknown> {
+/**
+ * Reads server-sent events until a message of type `type` that `wanted` accepts
+ * arrives (a busy machine may deliver an earlier change first).
+ */
+async function sse(url: string, type: string, headers: Record<string, string> = {}, wanted: (data: unknown) => boolean = () => true): Promise<unknown> {
   const res = await fetch(url, { headers });
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
@@ -62,7 +65,7 @@ async function sse(url: string, type: string, headers: Record<string, string> = 
     for (const block of buf.split('\n\n').slice(0, -1)) {
       const event = /^event: (.*)$/m.exec(block)?.[1];
       const data = /^data: (.*)$/m.exec(block)?.[1];
-      if (event === type && data) {
+      if (event === type && data && wanted(JSON.parse(data))) {
         await reader.cancel();
         return JSON.parse(data);
       }
@@ -84,7 +87,8 @@ describe('switchboard serve', () => {
     expect((await fetch(`${url}api/nothing`)).status).toBe(404);
     expect((await fetch(`${url}api/agents`, { method: 'POST' })).status).toBe(405);
 
-    const pushed = sse(`${url}api/stream`, 'agents');
+    const onBreak = (data: unknown) => (data as Array<{ status?: { name?: string } }>).some((a) => a.status?.name === 'Break');
+    const pushed = sse(`${url}api/stream`, 'agents', {}, onBreak);
     writeFileSync(join(dir, 'b.jsonl'), JSON.stringify(agentEvent({ type: 'STATE_CHANGE', at: Date.UTC(2024, 3, 18, 0, 1), agent: 'a1', username: 'ito', status: 'Break' })) + '\n');
     await new Promise((r) => setTimeout(r, 300));
     runCli(['ingest', 'b.jsonl'], { cwd: dir });

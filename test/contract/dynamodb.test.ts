@@ -59,6 +59,21 @@ describe('DynamoDB specifics', () => {
     expect((await store.getAgents([alice])).get(alice)!.version).toBe(2);
   });
 
+  it('makes document writes conditional on the version read, deletes too', async () => {
+    const store = openDynamoStore({ tables: await local.createTables(), client: local.client(), generationCacheMs: 0 });
+    const doc = (version: number, value: string | null) => ({ projection: 'p', key: 'k', doc: value === null ? null : { value }, at: null, version, expectedVersion: version - 1 });
+    const read = async () => (await store.getDocuments('p', ['k'])).get('k')?.doc;
+    await store.commit({ agents: [], contacts: [], documents: [doc(1, 'a')] });
+    // a writer that also read "no document" loses
+    await expect(store.commit({ agents: [], contacts: [], documents: [doc(1, 'b')] })).rejects.toBeInstanceOf(VersionConflictError);
+    await expect(store.commit({ agents: [], contacts: [], documents: [doc(5, null)] })).rejects.toThrow(/p\/k/);
+    expect(await read()).toEqual({ value: 'a' });
+    await store.commit({ agents: [], contacts: [], documents: [doc(2, 'c')] });
+    expect(await read()).toEqual({ value: 'c' });
+    await store.commit({ agents: [], contacts: [], documents: [doc(3, null)] });
+    expect(await read()).toBeUndefined();
+  });
+
   it('quarantines an event too large for an item instead of retrying it forever', async () => {
     const store = openDynamoStore({ tables: await local.createTables(), client: local.client() });
     const record = contactRecord({ id: 'huge', initiated: T0 });

@@ -15,6 +15,7 @@ import {
   padTime,
   parseRules,
   planProjection,
+  projectionVersions,
   queryAgents,
   queryContacts,
   queryFunnel,
@@ -26,9 +27,11 @@ import {
   type AgentWrite,
   type AlertLedger,
   type ContactProjection,
+  type DocumentWrite,
   type EventStore,
   type Interval,
   type NewEvent,
+  type PlanOptions,
   type ProjectionStore,
   type Rebuildable,
   type Rejection,
@@ -36,6 +39,7 @@ import {
   type Tally,
 } from '@switchboard/core';
 import { agentEvent, agentShift, contactEvent, contactRecord, INSTANCE, agentArn, newEvent } from '../support/payloads.js';
+import { contactsPerQueue, WITH_EXAMPLE } from '../support/example-projection.js';
 
 export type ContractStore = EventStore & ProjectionStore & Rebuildable & AlertLedger;
 
@@ -67,9 +71,9 @@ export async function readViews(store: ProjectionStore, rules = parseRules({ tim
 }
 
 /** Appends then projects, as the AWS runtime does (no transaction). */
-async function ingest(store: ContractStore, events: NewEvent[], rules = parseRules({ timezone: 'Asia/Tokyo' })) {
+async function ingest(store: ContractStore, events: NewEvent[], rules = parseRules({ timezone: 'Asia/Tokyo' }), options: PlanOptions = {}) {
   const { appended } = await store.append(events, RECEIVED);
-  const plan = await planProjection({ events: store, projections: store }, rules, appended.map((event) => ({ event })));
+  const plan = await planProjection({ events: store, projections: store }, rules, appended.map((event) => ({ event })), options);
   await store.commit(plan.writes);
   return plan;
 }
@@ -450,6 +454,113 @@ export function storeContract(name: string, open: () => Promise<ContractSubject>
           { zone: 'Asia/Tokyo', bucketMinutes: 60 },
         );
         expect(report.reduce((n, r) => n + r.holds, 0)).toBe(2);
+      });
+    });
+
+    describe('documents (the latest document per key)', () => {
+      const t = (s: number) => T0 + s * 1000;
+      const put = (projection: string, key: string, doc: unknown, at: number | null, version = 1): DocumentWrite => ({
+        projection,
+        key,
+        doc,
+        at,
+        version,
+        expectedVersion: version - 1,
+      });
+      const keysOf = async (it: AsyncIterable<{ key: string }>) => (await collect(it)).map((d) => d.key).sort();
+
+      it('round-trips documents per projection, replaces them, files them by time and deletes them', async () => {
+        await store.commit({
+          agents: [],
+          contacts: [],
+          documents: [
+            put('queues', 'Sales', { waiting: 2, names: ['お客様', 'b'] }, t(10)),
+            put('queues', 'Support', { waiting: 0, names: [] }, t(86_400 * 2)),
+            put('queues', 'Undated', { waiting: 1, names: [] }, null),
+            put('other', 'Sales', { something: 'else' }, t(10)),
+          ],
+        });
+        const got = await store.getDocuments('queues', ['Sales', 'Undated', 'Missing']);
+        expect([...got.keys()].sort()).toEqual(['Sales', 'Undated']);
+        expect(got.get('Sales')).toEqual({ key: 'Sales', doc: { waiting: 2, names: ['お客様', 'b'] }, at: t(10), version: 1 });
+        expect(got.get('Undated')).toEqual({ key: 'Undated', doc: { waiting: 1, names: [] }, at: null, version: 1 });
+        expect(await store.getDocuments('queues', [])).toEqual(new Map());
+        expect(await store.getDocuments('nothing-here', ['Sales'])).toEqual(new Map());
+
+        expect(await keysOf(store.documents('queues'))).toEqual(['Sales', 'Support', 'Undated']);
+        expect(await keysOf(store.documents('other'))).toEqual(['Sales']);
+        // [from, to) on the time a document is filed under; undated documents only without a range
+        expect(await keysOf(store.documents('queues', { from: t(0), to: t(86_400) }))).toEqual(['Sales']);
+        expect(await keysOf(store.documents('queues', { from: t(10) }))).toEqual(['Sales', 'Support']);
+        expect(await keysOf(store.documents('queues', { from: t(11) }))).toEqual(['Support']);
+        expect(await keysOf(store.documents('queues', { to: t(10) }))).toEqual([]);
+
+        // a newer version replaces the document and can move it in time; null deletes
+        await store.commit({
+          agents: [],
+          contacts: [],
+          documents: [put('queues', 'Sales', { waiting: 3, names: [] }, t(86_400 * 3), 2), { ...put('queues', 'Undated', null, null, 2) }],
+        });
+        expect((await store.getDocuments('queues', ['Sales'])).get('Sales')).toEqual({ key: 'Sales', doc: { waiting: 3, names: [] }, at: t(86_400 * 3), version: 2 });
+        expect(await keysOf(store.documents('queues', { from: t(0), to: t(86_400) }))).toEqual([]);
+        expect(await keysOf(store.documents('queues', { from: t(86_400) }))).toEqual(['Sales', 'Support']);
+        expect(await keysOf(store.documents('queues'))).toEqual(['Sales', 'Support']);
+        expect(await keysOf(store.documents('other'))).toEqual(['Sales']);
+      });
+
+      it('lists many documents across pages', async () => {
+        const n = 2_100;
+        const documents = Array.from({ length: n }, (_, i) => put('many', `k${String(i).padStart(5, '0')}`, { i }, i % 2 === 0 ? t(i) : null));
+        for (let i = 0; i < n; i += 500) await store.commit({ agents: [], contacts: [], documents: documents.slice(i, i + 500) });
+        expect((await collect(store.documents('many'))).length).toBe(n);
+        const dated = await collect(store.documents('many', { from: t(0), to: t(n) }));
+        expect(dated.map((d) => d.doc)).toHaveLength(n / 2);
+        expect(new Set(dated.map((d) => d.key)).size).toBe(n / 2);
+      });
+
+      it('records the projection versions a generation is built with', async () => {
+        expect((await store.meta()).versions).toBeNull();
+        await store.claimRules('hash-1', { agents: 2, contacts: 1 });
+        expect(await store.meta()).toMatchObject({ rulesHash: 'hash-1', versions: { agents: 2, contacts: 1 } });
+        const target = await store.beginGeneration('hash-2', { agents: 3, contacts: 1, queues: 1 });
+        expect(await target.meta()).toMatchObject({ rulesHash: 'hash-2', versions: { agents: 3, contacts: 1, queues: 1 } });
+        await store.switchTo(target.generation, 'hash-2', async () => undefined);
+        expect(await store.meta()).toMatchObject({ generation: target.generation, rulesHash: 'hash-2', versions: { agents: 3, contacts: 1, queues: 1 } });
+      });
+
+      it('keeps a projection declared on the documents table: planned, committed, rebuilt and dropped with its generation', async () => {
+        const rules = parseRules({ timezone: 'Asia/Tokyo' });
+        const options = { projections: WITH_EXAMPLE };
+        const queued = (id: string, initiated: number, updated?: number) => newEvent(contactRecord({ id, initiated, kind: 'queue-abandon', ...(updated ? { updated } : {}) }));
+        const events = [queued('q-1', T0), queued('q-2', T0 + 60_000), newEvent(contactRecord({ id: 'flow-only', initiated: T0, kind: 'ivr-abandon' }))];
+        const first = await ingest(store, events, rules, options);
+        expect(first.changed).toEqual(new Set(['contacts', 'contactsPerQueue']));
+        // a newer copy of q-1 and a late, older copy of q-2: newest wins per contact
+        const second = await ingest(store, [queued('q-1', T0, T0 + 900_000), queued('q-2', T0 + 60_000, T0 + 100_000)], rules, options);
+        expect(second.writes.documents.map((w) => [w.key, w.version, w.expectedVersion])).toEqual([['BasicQueue', 2, 1]]);
+
+        const incremental = await collect(store.documents(contactsPerQueue.name));
+        expect(incremental).toHaveLength(1);
+        expect(incremental[0]!.doc).toEqual({
+          queue: 'BasicQueue',
+          contacts: { 'q-1': T0 + 900_000, 'q-2': T0 + 240_000 },
+          lastDisconnectAt: T0 + 180_000,
+        });
+
+        const summary = await rebuildProjections(store, rules, undefined, options);
+        expect(summary).toMatchObject({ contacts: 3, contactsPerQueue: 1 });
+        expect((await store.meta()).versions).toEqual(projectionVersions(WITH_EXAMPLE));
+        const rebuilt = await collect(store.documents(contactsPerQueue.name));
+        expect(rebuilt.map((d) => [d.key, d.doc, d.at])).toEqual(incremental.map((d) => [d.key, d.doc, d.at]));
+
+        // an abandoned rebuild leaves no documents behind; a new generation starts without any
+        const abandoned = await store.beginGeneration('abandoned');
+        await abandoned.commit({ agents: [], contacts: [], documents: [put(contactsPerQueue.name, 'Ghost', {}, T0)] });
+        await store.dropGeneration(abandoned.generation);
+        expect(await keysOf(store.documents(contactsPerQueue.name))).toEqual(['BasicQueue']);
+        const next = await store.beginGeneration('again');
+        expect(await collect(next.documents(contactsPerQueue.name))).toEqual([]);
+        expect(await next.getDocuments(contactsPerQueue.name, ['Ghost', 'BasicQueue'])).toEqual(new Map());
       });
     });
 

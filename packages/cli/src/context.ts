@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { isStale, parseRules, RulesError, type Rules } from '@switchboard/core';
+import { parseRules, RulesError, staleness, type Rules } from '@switchboard/core';
 import { SqliteStore } from '@switchboard/core/sqlite';
 
 /** A problem the user can fix: printed as one line, exit code 1 (2 for usage). */
@@ -56,9 +56,15 @@ export function openStore(options: GlobalOptions): SqliteStore {
 }
 
 export async function warnIfStale(store: SqliteStore, rules: Rules): Promise<void> {
-  if (await isStale(store, rules)) {
+  const stale = await staleness(store, rules);
+  if (stale.rules) {
     process.stderr.write(
-      'switchboard: warning: the projections were built with other rules than the current config, or under earlier metric definitions; run `switchboard rebuild`\n',
+      'switchboard: warning: the projections were built with different rules than the current config; run `switchboard rebuild`\n',
+    );
+  }
+  if (stale.projections.length > 0) {
+    process.stderr.write(
+      `switchboard: warning: the projections were built by another version of their definition (${stale.projections.join(', ')}); run \`switchboard rebuild\`\n`,
     );
   }
 }

@@ -1,5 +1,3 @@
-import { PackedPayload, unpackPayload } from './store/payload-codec.js';
-
 /** Where an input record came from. */
 export interface SourceRef {
   /** file path, "stdin", Kinesis stream name, "simulator", ... */
@@ -77,10 +75,10 @@ export interface NewEvent {
   source: SourceRef;
   /**
    * the payload, verbatim where the input allowed (as its UTF-8 bytes when the
-   * reader has them already, or packed for the embedded store's payload log
-   * when the parsing thread packed it)
+   * reader has them already, or in a store's own encoding when the parsing
+   * thread encoded it for that store)
    */
-  raw: string | Uint8Array | PackedPayload;
+  raw: string | Uint8Array | EncodedPayload;
   /**
    * What the projectors read from the event, as JSON with the parser version
    * `v` (storedFacts: an agent event's AgentFacts without what the event's own
@@ -101,10 +99,19 @@ export interface StoredEvent extends AppendedEvent {
   raw: string;
 }
 
+/**
+ * A payload already in the form a store keeps it in (the embedded store's
+ * packed payloads), which can still give back its text.
+ */
+export interface EncodedPayload {
+  text(): string;
+}
+
 /** The payload as text. */
 export function rawText(raw: NewEvent['raw']): string {
-  if (raw instanceof PackedPayload) return unpackPayload(raw.bytes);
-  return typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
+  if (typeof raw === 'string') return raw;
+  if (raw instanceof Uint8Array) return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
+  return raw.text();
 }
 
 export interface Rejection {

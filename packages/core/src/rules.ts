@@ -3,8 +3,6 @@ import { z } from 'zod';
 import { isValidZone } from './time.js';
 import { isSupportedRegion } from './phone.js';
 import { PRIVACY_MODES } from './privacy.js';
-import { AGENT_PROJECTION_VERSION } from './projectors/agent.js';
-import { CONTACT_PROJECTION_VERSION } from './projectors/contacts.js';
 import { STATUS_TYPES } from './projectors/status.js';
 
 export const BUCKET_MINUTES = [15, 30, 60, 1440] as const;
@@ -105,15 +103,10 @@ function withHashKey(input: unknown, hashKey: string | undefined): unknown {
   return { ...input, privacy: { ...privacy, hashKey } };
 }
 
-/**
- * What materialized projections depend on: the part of the rules they read,
- * and the version of each projection's definitions (a store built under
- * other definitions is stale until `switchboard rebuild`).
- */
+/** The part of the rules that materialized projections depend on. */
 export function projectionRules(rules: Rules) {
   const { customerNumbers, agentNames, hashKey } = rules.privacy;
   return {
-    definitions: { agent: AGENT_PROJECTION_VERSION, contact: CONTACT_PROJECTION_VERSION },
     timezone: rules.timezone,
     phoneRegion: rules.phoneRegion,
     flow: rules.flow,

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  alertsForOutputs,
+  alertsForContacts,
   BucketCalendar,
   buildFunnel,
   buildReport,
@@ -421,7 +421,7 @@ describe('C1: contact records queued and never answered', () => {
       { date: '2024-04-18', exitPoint: null, outcome: 'transferred', contacts: 1 },
       { date: '2024-04-18', exitPoint: null, outcome: 'abandoned_in_queue', contacts: 3 },
     ]);
-    const alerted = alertsForOutputs([], projections, rules).map((a) => a.contactId);
+    const alerted = alertsForContacts(projections).map((a) => a.contactId);
     expect(alerted).toEqual(['Q-FLOWDISC', 'Q-PLAIN', 'Q-TELECOM', 'Q-XFER']);
   });
 });

@@ -1,6 +1,4 @@
 import {
-  projectionRules,
-  type Rules,
   classifyCandidates,
   Engine,
   parseRecord,
@@ -17,7 +15,6 @@ import {
   type RulesInput,
 } from '@switchboard/core';
 import { SqliteStore } from '@switchboard/core/sqlite';
-import { createHash } from 'node:crypto';
 
 export function candidate(payload: unknown, line = 1): Candidate {
   return { ok: true, value: payload, raw: JSON.stringify(payload), source: { origin: 'test', line } };
@@ -55,18 +52,4 @@ export async function projectionSnapshot(store: SqliteStore, rulesInput: RulesIn
     contacts: await queryContacts(store, {}),
     funnel: await queryFunnel(store),
   };
-}
-
-/**
- * The rules hash a store recorded before projections had definition versions
- * (the rules part of projectionRules alone, keys sorted): such a store must
- * read as stale.
- */
-export function legacyRulesHash(rules: Rules): string {
-  const { definitions: _, ...rulesPart } = projectionRules(rules);
-  const sorted = (v: unknown): unknown =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, sorted(x)]))
-      : v;
-  return createHash('sha256').update(JSON.stringify(sorted(rulesPart))).digest('hex').slice(0, 16);
 }

@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  AGENT_PROJECTION_VERSION,
-  CONTACT_PROJECTION_VERSION,
   nationalNumber,
   parseRules,
-  projectionRules,
   rulesHash,
   RulesError,
 } from '@switchboard/core';
-import { legacyRulesHash } from './harness.js';
 
 describe('rules', () => {
   it('given nothing, then the defaults of design.md apply', () => {
@@ -58,14 +54,6 @@ describe('rules', () => {
     expect(rulesHash(parseRules({ timezone: 'Asia/Tokyo', phoneRegion: 'JP', alerts: { holdSeconds: 5 } }))).toBe(a);
     // status types change how statuses are typed in the agent projection
     expect(rulesHash(parseRules({ timezone: 'Asia/Tokyo', phoneRegion: 'JP', statusTypes: { Ready: 'ROUTABLE' } }))).not.toBe(a);
-  });
-
-  it('given the definitions of a projection changed (its version), then the hash changes: stores built before are stale', () => {
-    const rules = parseRules({ timezone: 'Asia/Tokyo' });
-    const definitions = projectionRules(rules).definitions;
-    expect(definitions).toEqual({ agent: AGENT_PROJECTION_VERSION, contact: CONTACT_PROJECTION_VERSION });
-    // the hash a store records covers the definitions: one recorded without them differs
-    expect(rulesHash(rules)).not.toBe(legacyRulesHash(rules));
   });
 });
 

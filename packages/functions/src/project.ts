@@ -18,7 +18,7 @@ export const handler = instrument('project', async (event: DynamoDBStreamEvent):
   );
   const projections = await rt.store.current();
   const out = await projectEvents({ events: rt.store, projections, ledger: rt.store }, rt.config.rules, events);
-  if (out.stale) logger.warn('projections were built with other rules or earlier metric definitions: invoke the rebuild function');
+  if (out.stale) logger.warn('projections were built with other rules or by another version of their definitions: invoke the rebuild function');
   await deliverAlerts(rt, out.alerts);
   count('EventsProjected', events.length);
   count('AgentsRefolded', out.plan?.refolded ?? 0);

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { formatUtc, toAgentView, type Alert, type AgentState, type AgentView, type StreamMessage } from '@switchboard/core';
+import { formatUtc, toAgentView, type Alert, type AgentState, type AgentView, type ProjectionChanges, type StreamMessage } from '@switchboard/core';
 
 const AGENT_BATCH_MS = 250;
 const KEEPALIVE_MS = 15_000;
@@ -8,7 +8,7 @@ const KEEPALIVE_MS = 15_000;
 export class StreamHub {
   private readonly clients = new Set<ServerResponse>();
   private pendingAgents = new Map<string, AgentView>();
-  private pendingProjections: { intervals: boolean; contacts: boolean } | null = null;
+  private pendingProjections: ProjectionChanges | null = null;
   private flushTimer: NodeJS.Timeout | null = null;
   private readonly keepalive: NodeJS.Timeout;
 
@@ -44,10 +44,9 @@ export class StreamHub {
     this.schedule();
   }
 
-  projections(changed: { intervals: boolean; contacts: boolean }): void {
-    const p = (this.pendingProjections ??= { intervals: false, contacts: false });
-    p.intervals ||= changed.intervals;
-    p.contacts ||= changed.contacts;
+  projections(changed: ProjectionChanges): void {
+    const p = (this.pendingProjections ??= { ...changed });
+    for (const [key, value] of Object.entries(changed)) p[key] ||= value;
     this.schedule();
   }
 

@@ -1,4 +1,4 @@
-import { Engine, queryAgents, type AgentView, type EventClock, type Rules } from '@switchboard/core';
+import { allProjectionsChanged, Engine, queryAgents, type AgentView, type EventClock, type Rules } from '@switchboard/core';
 import type { SqliteStore } from '@switchboard/core/sqlite';
 import { startHttpServer } from './http.js';
 import { StreamHub } from './hub.js';
@@ -92,7 +92,7 @@ function watchForeignWrites(store: SqliteStore, hub: StreamHub): NodeJS.Timeout 
       const changed = views.filter((v) => known.get(v.agentArn) !== next.get(v.agentArn));
       known = next;
       if (changed.length > 0) hub.agentViews(changed);
-      hub.projections({ intervals: true, contacts: true });
+      hub.projections(allProjectionsChanged());
     } catch (err) {
       process.stderr.write(`switchboard: watching the store failed: ${(err as Error).message}\n`);
     } finally {

@@ -1,6 +1,5 @@
-import type { SimEvent } from './engine.js';
 import type { AgentProfile, Instance } from './roster.js';
-import type { SimContact } from './model.js';
+import type { SimContact, SimEvent } from './model.js';
 import { Rng } from './random.js';
 import { isoMs, isoSec } from './time.js';
 

@@ -1,23 +1,14 @@
 import TinyQueue from 'tinyqueue';
 import { ContactEvents } from './contact-events.js';
 import { runIvr } from './ivr.js';
-import type { AgentContactEntry, AgentRuntime, SimContact } from './model.js';
+import type { AgentContactEntry, AgentRuntime, SimContact, SimEvent } from './model.js';
 import { HOUR_MS, type ResolvedOptions } from './options.js';
 import { agentEvent, agentSnapshot, contactRecord, nextStatusView, statusView, type AgentEventType } from './payloads.js';
 import { Rng } from './random.js';
 import { CHAT_SLOTS, createInstance, RENAMED_ROUTABLE, Roster, type AgentStatusDef, type Channel, type Instance, type QueueDef } from './roster.js';
 import { ceilSecond, isoMs, isoSec, MINUTE, SECOND } from './time.js';
 
-/** One record as Connect would put it on a Kinesis stream. */
-export interface SimEvent {
-  /** EventTimestamp (agent events), LastUpdateTimestamp, i.e. delivery (contact records), or publication (contact events), ms */
-  at: number;
-  kind: 'agent' | 'contact' | 'contactEvent';
-  /** the agent ARN (agent events) or the ContactId (contact records and events) */
-  partitionKey: string;
-  /** the JSON object Connect writes; read-only (payloads share unchanging parts) */
-  payload: Record<string, unknown>;
-}
+export type { SimEvent };
 
 // Traffic model. Times in ms.
 const SHIFT_MS = 8 * HOUR_MS;

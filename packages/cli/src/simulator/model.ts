@@ -1,5 +1,16 @@
 import type { AgentProfile, AgentStatusDef, Channel, QueueDef } from './roster.js';
 
+/** One record as Connect would put it on a Kinesis stream. */
+export interface SimEvent {
+  /** EventTimestamp (agent events), LastUpdateTimestamp, i.e. delivery (contact records), or publication (contact events), ms */
+  at: number;
+  kind: 'agent' | 'contact' | 'contactEvent';
+  /** the agent ARN (agent events) or the ContactId (contact records and events) */
+  partitionKey: string;
+  /** the JSON object Connect writes; read-only (payloads share unchanging parts) */
+  payload: Record<string, unknown>;
+}
+
 /** Where a contact is in its life. */
 export type Phase = 'flow' | 'waiting' | 'offered' | 'connected' | 'done';
 

@@ -1,6 +1,7 @@
 import { openIntervals, type AgentState, type Interval, type Tally } from '../projectors/agent.js';
 import { buildFunnel, type ContactRow, type FunnelRow, type Outcome } from '../projectors/contacts.js';
 import { buildReport, type ReportRow } from '../projectors/report.js';
+import { isStaleBuild, staleness } from '../projections/index.js';
 import { rulesHash, type Rules } from '../rules.js';
 import type { ProjectionStore } from '../store/ports.js';
 import { formatUtc } from '../time.js';
@@ -110,10 +111,9 @@ export async function queryFunnel(store: ProjectionStore, filter: TimeFilter = {
   return buildFunnel(rows);
 }
 
-/** Whether the projections were built under other rules than `rules`, or under other projection definitions (their versions are in the hash). */
+/** Whether the projections were built under other rules than `rules`, or by other versions of the projection definitions. */
 export async function isStale(store: ProjectionStore, rules: Rules): Promise<boolean> {
-  const meta = await store.meta();
-  return meta.rulesHash !== null && meta.rulesHash !== rulesHash(rules);
+  return isStaleBuild(await staleness(store, rules));
 }
 
 /** How event time maps to the wall clock when it does not run at 1x. */

@@ -8,8 +8,11 @@
 import type { ReportRow } from '../projectors/report.js';
 import type { ContactRow, FunnelRow } from '../projectors/contacts.js';
 import { REPORT_METRICS } from '../projectors/metrics.js';
+import type { Alert } from '../alert.js';
 
 export type { ReportRow, ContactRow, FunnelRow };
+/** Alerts are part of the domain; the API shows them as they are. */
+export { ALERT_KINDS, type Alert, type AlertKind } from '../alert.js';
 export {
   REPORT_METRIC_TABLE,
   REPORT_METRICS,
@@ -66,29 +69,6 @@ export interface IntervalView {
   seconds: number;
 }
 
-export const ALERT_KINDS = ['LongHold', 'LongAfterContactWork', 'LongStatus', 'ContactAbandoned'] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
-
-/**
- * An alert. EventBridge: source "switchboard", detail-type = `kind`, detail = the
- * whole object. `id` identifies the occurrence; an occurrence is raised once.
- */
-export interface Alert {
-  id: string;
-  kind: AlertKind;
-  /** when the threshold was crossed (or the contact ended, for ContactAbandoned) */
-  at: string;
-  /** false while the hold / ACW / status is still going on (raised by the sweep) */
-  ended: boolean;
-  agentArn: string | null;
-  username: string | null;
-  contactId: string | null;
-  /** status name for LongStatus, outcome for ContactAbandoned */
-  name: string | null;
-  seconds: number;
-  thresholdSeconds: number | null;
-}
-
 /** Rules and facts the dashboard needs: GET /api/config. */
 export interface ConfigView {
   timezone: string;
@@ -96,7 +76,7 @@ export interface ConfigView {
   phoneRegion: string | null;
   alerts: { holdSeconds?: number; afterContactWorkSeconds?: number; statusSeconds: Record<string, number> };
   rulesHash: string;
-  /** projections were built with other rules or earlier metric definitions: run `switchboard rebuild` */
+  /** projections were built with other rules, or by another version of their definitions: run `switchboard rebuild` */
   stale: boolean;
   /**
    * Present when event time runs faster than the wall clock (the simulator at

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openInput, readInput } from '../parse/input.js';
-import { parseInWorker } from '../parse/worker.js';
-import { addSummary, DEFAULT_MAX_ERRORS, emptySummary, type Engine, type IngestSummary } from './pipeline.js';
+import { parseInWorker } from './parse-worker.js';
+import { addSummary, DEFAULT_MAX_ERRORS, emptySummary, type Engine, type IngestSummary } from './local-engine.js';
 
 export interface IngestFilesOptions {
   /** records per batch */

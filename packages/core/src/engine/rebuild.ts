@@ -1,20 +1,25 @@
-import type { StoredEvent } from '../model.js';
-import { initialAgentState } from '../projectors/agent.js';
-import { newerContact, projectContact, type ContactProjection } from '../projectors/contacts.js';
+import type { EventKind, StoredEvent } from '../model.js';
+import type { ProjectionDefinition, Replay } from '../projections/definition.js';
+import { PROJECTIONS, projectionVersions, SNAPSHOT_EVERY } from '../projections/index.js';
 import { rulesHash, type Rules } from '../rules.js';
-import type { AgentWrite, EventStore, ProjectionStore, Rebuildable } from '../store/ports.js';
-import { toProjectable } from './facts.js';
-import { AgentFolder, planProjection, type PlanOptions } from './projector.js';
+import type { EventStore, ProjectionStore, ProjectionWrites, Rebuildable } from '../store/ports.js';
+import { toProjectable } from '../parse/facts.js';
+import { planProjection, type PlanOptions } from './planner.js';
 
 export interface RebuildSummary {
   events: number;
+  /** what each projection built, by projection name: agents, contacts, documents */
+  [projection: string]: number | string;
   agents: number;
   contacts: number;
   generation: number;
   rulesHash: string;
 }
 
+/** A rebuild commits what the projections hold once their outputs (e.g. intervals) reach this many ... */
 const FLUSH_OUTPUTS = 50_000;
+/** ... or their units (agents, contact rows, documents) this many. */
+const FLUSH_UNITS = 5_000;
 
 export interface RebuildOptions extends PlanOptions {
   /**
@@ -37,11 +42,17 @@ export async function rebuildProjections(
   onProgress?: (events: number) => void,
   options: RebuildOptions = {},
 ): Promise<RebuildSummary> {
+  const projections = options.projections ?? PROJECTIONS;
   const hash = rulesHash(rules);
-  const target = await store.beginGeneration(hash);
-  const summary: RebuildSummary = { events: 0, agents: 0, contacts: 0, generation: target.generation, rulesHash: hash };
+  const target = await store.beginGeneration(hash, projectionVersions(projections));
+  const summary = {
+    events: 0,
+    ...Object.fromEntries(projections.map((p) => [p.name, 0])),
+    generation: target.generation,
+    rulesHash: hash,
+  } as RebuildSummary;
   try {
-    await replayInto(store, target, rules, summary, onProgress, options);
+    await replayInto(store, target, rules, projections, summary, onProgress, options);
     options.signal?.throwIfAborted();
     await store.switchTo(target.generation, hash, async (events) => {
       options.signal?.throwIfAborted();
@@ -61,38 +72,43 @@ async function replayInto(
   store: EventStore,
   target: ProjectionStore,
   rules: Rules,
+  projections: readonly ProjectionDefinition[],
   summary: RebuildSummary,
   onProgress?: (events: number) => void,
   options: RebuildOptions = {},
 ): Promise<void> {
-  let pendingAgents: AgentWrite[] = [];
-  let pendingContacts: ContactProjection[] = [];
-  let pendingOutputs = 0;
+  const ctx = { target, rules, snapshotEvery: options.snapshotEvery ?? SNAPSHOT_EVERY };
+  const replays = projections.map((p) => ({ name: p.name, replay: p.replay(ctx) }));
+  const readers = new Map<EventKind, Replay[]>();
+  projections.forEach((p, i) => {
+    for (const kind of p.reads) readers.set(kind, [...(readers.get(kind) ?? []), replays[i]!.replay]);
+  });
+
   const flush = async () => {
-    if (pendingAgents.length === 0 && pendingContacts.length === 0) return;
+    const writes: Required<ProjectionWrites> = { agents: [], contacts: [], documents: [] };
+    for (const { replay } of replays) {
+      await replay.settle?.();
+      replay.take(writes);
+    }
+    if (writes.agents.length + writes.contacts.length + writes.documents.length === 0) return;
     options.signal?.throwIfAborted();
-    await target.commit({ agents: pendingAgents, contacts: pendingContacts });
-    pendingAgents = [];
-    pendingContacts = [];
-    pendingOutputs = 0;
+    await target.commit(writes);
   };
 
   let streamId: string | null = null;
-  let folder: AgentFolder | null = null;
-  let contact: ContactProjection | undefined;
+  let open: Replay[] = [];
   const closeStream = async () => {
-    if (folder && streamId) {
-      pendingAgents.push(folder.drain(streamId));
-      pendingOutputs += pendingAgents.at(-1)!.intervals.length;
-      summary.agents++;
+    let outputs = 0;
+    let units = 0;
+    for (const replay of open) {
+      const ended = replay.endStream();
+      if (ended) await ended;
     }
-    if (contact) {
-      pendingContacts.push(contact);
-      summary.contacts++;
+    for (const { replay } of replays) {
+      outputs += replay.heldOutputs;
+      units += replay.heldUnits;
     }
-    folder = null;
-    contact = undefined;
-    if (pendingOutputs >= FLUSH_OUTPUTS || pendingAgents.length + pendingContacts.length >= 5_000) await flush();
+    if (outputs >= FLUSH_OUTPUTS || units >= FLUSH_UNITS) await flush();
   };
 
   for await (const stored of store.scanAll({ preferFacts: true }) as AsyncIterable<StoredEvent>) {
@@ -100,21 +116,20 @@ async function replayInto(
     if (stored.streamId !== streamId) {
       await closeStream();
       streamId = stored.streamId;
+      open = readers.get(stored.kind) ?? [];
     }
-    const p = toProjectable(stored);
-    if (p.agent) {
-      folder ??= new AgentFolder(initialAgentState(p.agent.agentArn, p.agent.instanceArn), 0, options.snapshotEvery, rules);
-      folder.apply(stored.sortKey, p.agent);
-      if (folder.outputCount >= FLUSH_OUTPUTS) {
-        pendingAgents.push(folder.drain(stored.streamId));
-        await flush();
+    if (open.length > 0) {
+      const p = toProjectable(stored);
+      for (const replay of open) {
+        const applied = replay.apply(p);
+        if (applied) await applied;
+        if (replay.heldOutputs >= FLUSH_OUTPUTS) await flush();
       }
-    } else if (p.contact) {
-      contact = newerContact(contact, projectContact(p.contact, rules));
     }
     if (++summary.events % 10_000 === 0) onProgress?.(summary.events);
   }
   await closeStream();
   await flush();
+  for (const { name, replay } of replays) summary[name] = replay.built;
   onProgress?.(summary.events);
 }

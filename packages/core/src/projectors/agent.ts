@@ -2,14 +2,6 @@ import type { AgentFacts, ContactFact, StatusFact } from '../model.js';
 import { deriveActivity } from './activity.js';
 import { statusTypeOf, type StatusTypeRules } from './status.js';
 
-/**
- * Version of the agent projection's definitions (sessions, activity, status
- * types, tallies). Bump it when a change makes stored agent projections wrong:
- * stores built under another version are reported stale until rebuilt.
- * Definitions: docs/metrics.md.
- */
-export const AGENT_PROJECTION_VERSION = 2;
-
 export type Dimension = 'status' | 'activity' | 'contact';
 
 /** A closed period [start, end) in one dimension. Times are ms since the epoch. */

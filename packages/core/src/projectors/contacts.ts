@@ -4,13 +4,6 @@ import type { Rules } from '../rules.js';
 import { protectAgentName, protectNumber } from '../privacy.js';
 import { formatLocal, formatUtc, localDate, parseInstant } from '../time.js';
 
-/**
- * Version of the contact projection's definitions (outcome and the other
- * fields of docs/metrics.md). Bump it when a change makes stored contact rows
- * wrong: stores built under another version are reported stale until rebuilt.
- */
-export const CONTACT_PROJECTION_VERSION = 2;
-
 export const OUTCOMES = ['handled', 'transferred', 'abandoned_in_queue', 'completed_in_flow', 'abandoned_in_flow', 'other'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 

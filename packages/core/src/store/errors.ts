@@ -28,15 +28,21 @@ export class HeldBackError extends Error {
 }
 
 /**
- * A projection write lost an optimistic-concurrency race: the agent record
- * changed since it was read. Re-plan from the store and commit again (the
- * projector is idempotent).
+ * A projection write lost an optimistic-concurrency race: an agent record or
+ * a document changed since it was read. Re-plan from the store and commit
+ * again (the projections are idempotent).
  */
 export class VersionConflictError extends Error {
   override name = 'VersionConflictError';
-  constructor(readonly agentArns: string[]) {
-    super(`agent record changed since it was read (${agentArns.length} agent${agentArns.length === 1 ? '' : 's'}, e.g. ${agentArns[0]}): re-plan and retry`);
+  /** @param keys agent ARNs, and `<projection>/<key>` for documents */
+  constructor(readonly keys: string[]) {
+    super(`${keys.length === 1 ? 'a projection record' : `${keys.length} projection records`} changed since read (e.g. ${keys[0]}): re-plan and retry`);
   }
+}
+
+/** The embedded store cannot be opened or used as asked (a clear message for the CLI, no stack trace). */
+export class StoreError extends Error {
+  override name = 'StoreError';
 }
 
 function describe(err: unknown): string {

@@ -49,7 +49,12 @@ const NONE: never[] = [];
 
 /** The events of one stream and millisecond in sort-key order. */
 export function bySortKey<T extends { sortKey: string }>(group: T[]): T[] {
-  return group.length > 1 ? group.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0)) : group;
+  return group.length > 1 ? group.sort((a, b) => compareText(a.sortKey, b.sortKey)) : group;
+}
+
+/** Orders strings by UTF-16 code units, as sort keys and DynamoDB's string keys compare (not by locale). */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The time prefix of a sort key built by agentSortKey / padTime, or null. */

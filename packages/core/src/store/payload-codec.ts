@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type { EncodedPayload, NewEvent } from '../model.js';
 import { EVENT_DICTIONARY_V1 } from './dictionary.js';
 
 /**
@@ -22,8 +23,12 @@ function codec(): Lz4 {
 }
 
 /** A payload packed already (by the parsing thread, which has a core to spare), as the payload log stores it. */
-export class PackedPayload {
+export class PackedPayload implements EncodedPayload {
   constructor(readonly bytes: Uint8Array) {}
+
+  text(): string {
+    return unpackPayload(this.bytes);
+  }
 }
 
 /** The stored form of a payload given as its UTF-8 bytes. */
@@ -38,9 +43,10 @@ export function packPayload(utf8: Uint8Array): Uint8Array {
 }
 
 /** The stored form of a payload as an event carries it. */
-export function storedPayload(raw: string | Uint8Array | PackedPayload): Uint8Array {
+export function storedPayload(raw: NewEvent['raw']): Uint8Array {
   if (raw instanceof PackedPayload) return raw.bytes;
-  return packPayload(typeof raw === 'string' ? Buffer.from(raw) : raw);
+  if (raw instanceof Uint8Array) return packPayload(raw);
+  return packPayload(Buffer.from(typeof raw === 'string' ? raw : raw.text()));
 }
 
 /** The text of a stored payload. */

@@ -1,7 +1,7 @@
 import type { AppendedEvent, NewEvent, Rejection, StoredEvent } from '../model.js';
 import type { AgentState, Interval, Tally } from '../projectors/agent.js';
 import type { ContactProjection, Outcome } from '../projectors/contacts.js';
-import type { Alert } from '../api/views.js';
+import type { Alert } from '../alert.js';
 
 /** An interval or tally with the sort key of the event that produced it. */
 export type Emitted<T> = T & { emitKey: string };
@@ -36,16 +36,53 @@ export interface AgentWrite {
   snapshots: AgentSnapshot[];
 }
 
+/**
+ * A document of a projection kept as the latest document per key (the
+ * generic storage: projections/definition.ts, DocumentProjection).
+ */
+export interface StoredDocument<D = unknown> {
+  key: string;
+  doc: D;
+  /** the time the document is filed under (range queries, retention); null: listed only without a range, never pruned */
+  at: number | null;
+  /** optimistic-concurrency version, incremented on every write */
+  version: number;
+}
+
+export interface DocumentWrite {
+  projection: string;
+  key: string;
+  /** the new document; null deletes it */
+  doc: unknown;
+  at: number | null;
+  version: number;
+  /** the version read before planning (0 = the document was new); adapters may use it for conditional writes */
+  expectedVersion: number;
+}
+
+export interface DocumentQuery {
+  /** ms: documents whose `at` is in [from, to); without either bound, every document (null `at` too) */
+  from?: number;
+  to?: number;
+}
+
 export interface ProjectionWrites {
   agents: AgentWrite[];
   /** contact rows that are newer than what the store holds */
   contacts: ContactProjection[];
+  /** documents of the projections kept as the latest document per key */
+  documents?: DocumentWrite[];
 }
+
+/** The version of each projection definition a generation was built with, by projection name. */
+export type ProjectionVersions = Record<string, number>;
 
 export interface ProjectionMeta {
   generation: number;
   rulesHash: string | null;
   builtAt: number | null;
+  /** null: built before projections recorded their versions (see projections/index.ts) */
+  versions: ProjectionVersions | null;
 }
 
 export interface IntervalQuery {
@@ -96,19 +133,23 @@ export interface ProjectionReader {
   intervals(query: IntervalQuery): AsyncIterable<Interval>;
   tallies(query: TallyQuery): AsyncIterable<Tally>;
   contacts(query: ContactQuery): AsyncIterable<ContactProjection>;
+  /** The stored documents of a projection with these keys (absent keys have none). */
+  getDocuments(projection: string, keys: readonly string[]): Promise<Map<string, StoredDocument>>;
+  /** A projection's documents, in no particular order. */
+  documents(projection: string, query?: DocumentQuery): AsyncIterable<StoredDocument>;
 }
 
 export interface ProjectionStore extends ProjectionReader {
   meta(): Promise<ProjectionMeta>;
-  /** Records the rules hash of a generation that has none yet (a new store). */
-  claimRules(rulesHash: string): Promise<void>;
+  /** Records the rules hash (and projection versions) of a generation that has none yet (a new store). */
+  claimRules(rulesHash: string, versions?: ProjectionVersions): Promise<void>;
   /** Applies a planned set of writes atomically where the store can (SQLite), else idempotently. */
   commit(writes: ProjectionWrites): Promise<void>;
 }
 
 /** Rebuild target: a fresh generation that becomes current only when complete. */
 export interface Rebuildable {
-  beginGeneration(rulesHash: string): Promise<ProjectionStore & { generation: number }>;
+  beginGeneration(rulesHash: string, versions?: ProjectionVersions): Promise<ProjectionStore & { generation: number }>;
   /**
    * Makes the generation current and drops older ones. Events appended since the
    * rebuild's scan began are handed to `catchUp` first, inside the same
@@ -124,8 +165,15 @@ export interface Transactional {
   transaction<T>(fn: () => Promise<T>): Promise<T>;
 }
 
+/** Small persistent settings of a runtime, e.g. the Kinesis checkpoints of `switchboard dev`. */
+export interface SettingsStore {
+  setSetting(key: string, value: string): void;
+  /** The settings whose keys start with `prefix`, keyed by the rest of the key. */
+  settingsWithPrefix(prefix: string): Map<string, string>;
+}
+
 /** Everything the local engine needs: the embedded SQLite store implements it. */
-export type LocalStore = EventStore & ProjectionStore & AlertLedger & Rebuildable & Transactional;
+export type LocalStore = EventStore & ProjectionStore & AlertLedger & Rebuildable & Transactional & SettingsStore;
 
 /** Alerts already raised, so that an occurrence is published once. */
 export interface AlertLedger {

@@ -1,6 +1,6 @@
 /**
  * Alerts to EventBridge: source "switchboard", detail-type = alert.kind,
- * detail = the alert (api/views.ts). At most 10 entries per PutEvents call;
+ * detail = the alert (core alert.ts). At most 10 entries per PutEvents call;
  * entries EventBridge fails are sent again with back-off. An alert is marked
  * published in the ledger only once EventBridge accepted it; when delivery
  * fails the claim is released so that the retry of the batch sends it.

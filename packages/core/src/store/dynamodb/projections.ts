@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { padTime } from '../../parse/record.js';
 import type { AgentState, Interval, Tally } from '../../projectors/agent.js';
 import type { ContactProjection, ContactRow, Outcome } from '../../projectors/contacts.js';
@@ -9,11 +9,13 @@ import {
   type AgentSnapshot,
   type AgentWrite,
   type ContactQuery,
-  type Emitted,
+  type DocumentQuery,
   type IntervalQuery,
   type ProjectionMeta,
   type ProjectionStore,
+  type ProjectionVersions,
   type ProjectionWrites,
+  type StoredDocument,
   type TallyQuery,
 } from '../ports.js';
 import {
@@ -25,38 +27,20 @@ import {
   queryItems,
   settleLimit,
   type Key,
-  type RetryOptions,
   type WriteRequest,
 } from './batch.js';
 import { packJson, shardOf, unpackJson, type Item } from './codec.js';
-import { AGENT_SHARDS, CONTACT_SHARDS, INDEX_BY_DAY, TTL_ATTRIBUTE, type TableNames } from './schema.js';
+import type { ProjectionContext } from './context.js';
+import { compareText } from '../ordering.js';
+import { buildChunks, chunkIntervals, chunkTallies, decodeChunk, type Chunk } from './agent-chunks.js';
+import { DynamoDocuments } from './documents.js';
+import { AGENT_SHARDS, CONTACT_SHARDS, TTL_ATTRIBUTE } from './schema.js';
+import { dayIndexAttributes, FiledRange, itemsByDay } from './time-index.js';
 
-/** What a generation's projections need from the store. */
-export interface ProjectionContext {
-  doc: DynamoDBDocumentClient;
-  tables: TableNames;
-  retry: RetryOptions;
-  /** projection items expire (DynamoDB TTL) this many days after their time */
-  projectionDays?: number;
-}
-
-/** A chunk of outputs is cut at about this many bytes of JSON (before gzip). */
-const CHUNK_BYTES = 24_000;
 const AGENT_READ_CONCURRENCY = 16;
 const WRITE_CONCURRENCY = 16;
-const DAY_MS = 86_400_000;
 
 export const genKey = (generation: number): Key => ({ pk: 'gen', sk: String(generation).padStart(10, '0') });
-
-/** Outputs of one event: [emitKey, intervals, tallies] in a compact array form. */
-type EmitGroup = [string, IntervalTuple[], TallyTuple[]];
-/** [dimension, name, statusType, contactId, start, end, username?] (username only when it differs from the chunk's) */
-type IntervalTuple = [string, string, string | null, string | null, number, number, (string | null)?];
-/** [kind, contactId, at] */
-type TallyTuple = [string, string, number];
-
-const DIMENSIONS = { s: 'status', a: 'activity', c: 'contact' } as const;
-const DIMENSION_CODE = { status: 's', activity: 'a', contact: 'c' } as const;
 
 /**
  * The projections of one generation in the projections table. Writes are
@@ -65,14 +49,19 @@ const DIMENSION_CODE = { status: 's', activity: 'a', contact: 'c' } as const;
  * rebuild that owns it (`conditional = false`).
  */
 export class DynamoProjections implements ProjectionStore {
-  private contactRange: { min: number; max: number } | null | undefined;
+  private readonly contactRange: FiledRange;
+  private readonly docs: DynamoDocuments;
 
   constructor(
     private readonly ctx: ProjectionContext,
     readonly generation: number,
     /** false while a rebuild owns the generation: nobody else writes to it */
     public conditional = true,
-  ) {}
+  ) {
+    const genItem = () => this.genItem();
+    this.contactRange = new FiledRange(ctx.doc, ctx.tables.projections, genKey(generation), generation, { min: 'minStart', max: 'maxStart' });
+    this.docs = new DynamoDocuments(ctx, generation, genKey(generation), genItem, (ms) => this.expiry(ms));
+  }
 
   private get table(): string {
     return this.ctx.tables.projections;
@@ -105,16 +94,17 @@ export class DynamoProjections implements ProjectionStore {
       generation: this.generation,
       rulesHash: (item?.rulesHash as string | undefined) ?? null,
       builtAt: typeof item?.builtAt === 'number' ? item.builtAt : null,
+      versions: (item?.versions as ProjectionVersions | undefined) ?? null,
     };
   }
 
-  async claimRules(rulesHash: string): Promise<void> {
+  async claimRules(rulesHash: string, versions?: ProjectionVersions): Promise<void> {
     await this.ctx.doc.send(
       new UpdateCommand({
         TableName: this.table,
         Key: genKey(this.generation),
-        UpdateExpression: 'SET rulesHash = :h, n = :n',
-        ExpressionAttributeValues: { ':h': rulesHash, ':n': this.generation },
+        UpdateExpression: `SET rulesHash = :h, n = :n${versions ? ', versions = :v' : ''}`,
+        ExpressionAttributeValues: { ':h': rulesHash, ':n': this.generation, ...(versions ? { ':v': versions } : {}) },
       }),
     );
   }
@@ -168,7 +158,7 @@ export class DynamoProjections implements ProjectionStore {
         ExpressionAttributeValues: { ':pk': `g${this.generation}#agents#${shard}` },
       }),
     );
-    return parts.flat().sort((a, b) => compare(a.sk as string, b.sk as string));
+    return parts.flat().sort((a, b) => compareText(a.sk as string, b.sk as string));
   }
 
   async listAgents(): Promise<AgentState[]> {
@@ -177,7 +167,7 @@ export class DynamoProjections implements ProjectionStore {
 
   /** Agents whose outputs can matter for a query starting at `from` (none emitted after lastEventAt). */
   private async agentsFor(agentArns: string[] | undefined, from: number | undefined): Promise<string[]> {
-    if (agentArns) return [...new Set(agentArns)].sort(compare);
+    if (agentArns) return [...new Set(agentArns)].sort(compareText);
     const records = await this.agentRecords();
     return records
       .filter((r) => from === undefined || (typeof r.lea === 'number' && r.lea > from))
@@ -236,39 +226,24 @@ export class DynamoProjections implements ProjectionStore {
 
   async *contacts(query: ContactQuery): AsyncIterable<ContactProjection> {
     // fresh: other writers (another Lambda) extend the range
-    const range = await this.loadContactRange(true);
+    const range = await this.contactRange.get(() => this.genItem(), true);
     if (!range) return;
     const from = Math.max(query.from ?? -Infinity, range.min);
     const to = Math.min(query.to ?? Infinity, range.max + 1);
     if (!(from < to)) return;
-    for (let day = Math.floor(from / DAY_MS) * DAY_MS; day < to; day += DAY_MS) {
-      const values: Record<string, unknown> = {
-        ':day': `g${this.generation}#${utcDate(day)}`,
-        ':a': padTime(Math.max(from, day)),
-        ':b': padTime(Math.min(to, day + DAY_MS)),
-      };
-      if (query.outcome) values[':o'] = query.outcome;
-      for await (const item of queryItems(this.ctx.doc, {
-        TableName: this.table,
-        IndexName: INDEX_BY_DAY,
-        KeyConditionExpression: '#day = :day AND dsk BETWEEN :a AND :b',
-        ExpressionAttributeNames: { '#day': 'day' },
-        ExpressionAttributeValues: values,
-        ...(query.outcome ? { FilterExpression: 'oc = :o' } : {}),
-      })) {
-        const c = toContact(item);
-        if (c.startedAt >= from && c.startedAt < to) yield c;
-      }
+    const outcome = query.outcome ? { expression: 'oc = :o', values: { ':o': query.outcome } } : undefined;
+    for await (const item of itemsByDay(this.ctx.doc, this.table, `g${this.generation}`, from, to, outcome)) {
+      const c = toContact(item);
+      if (c.startedAt >= from && c.startedAt < to) yield c;
     }
   }
 
-  private async loadContactRange(fresh = false): Promise<{ min: number; max: number } | null> {
-    if (fresh || this.contactRange === undefined) {
-      const item = await this.genItem();
-      this.contactRange =
-        typeof item?.minStart === 'number' && typeof item.maxStart === 'number' ? { min: item.minStart, max: item.maxStart } : null;
-    }
-    return this.contactRange;
+  async getDocuments(projection: string, keys: readonly string[]): Promise<Map<string, StoredDocument>> {
+    return this.docs.get(projection, keys);
+  }
+
+  documents(projection: string, query?: DocumentQuery): AsyncIterable<StoredDocument> {
+    return this.docs.list(projection, query);
   }
 
   // ---- writes ----
@@ -294,6 +269,7 @@ export class DynamoProjections implements ProjectionStore {
     await batchWrite(this.ctx.doc, this.table, requests, this.ctx.retry);
     if (errors.length > 0) throw errors[0];
     await this.writeContacts(writes.contacts);
+    conflicts.push(...(await this.docs.write(writes.documents ?? [], this.conditional)));
     if (conflicts.length > 0) throw new VersionConflictError(conflicts);
   }
 
@@ -375,8 +351,7 @@ export class DynamoProjections implements ProjectionStore {
               ld: c.localDate,
               cs: c.chainStart,
               oc: c.row.outcome,
-              day: `g${this.generation}#${utcDate(c.startedAt)}`,
-              dsk: `${padTime(c.startedAt)}|${ck}`,
+              ...dayIndexAttributes(`g${this.generation}`, c.startedAt, ck),
               ...packJson('row', c.row),
             },
             ConditionExpression: 'attribute_not_exists(pk) OR upd < :u',
@@ -387,33 +362,10 @@ export class DynamoProjections implements ProjectionStore {
         if (!isConditionalCheckFailed(err)) throw err; // an older copy: the stored row wins
       }
     });
-    await this.extendContactRange(Math.min(...contacts.map((c) => c.startedAt)), Math.max(...contacts.map((c) => c.startedAt)));
+    await this.contactRange.extend(() => this.genItem(), Math.min(...contacts.map((c) => c.startedAt)), Math.max(...contacts.map((c) => c.startedAt)));
   }
 
-  /** Keeps the generation's range of contact start times (contacts() walks its days). */
-  private async extendContactRange(min: number, max: number): Promise<void> {
-    const known = await this.loadContactRange();
-    const bound = async (attr: 'minStart' | 'maxStart', value: number, op: '>' | '<') => {
-      try {
-        await this.ctx.doc.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: genKey(this.generation),
-            UpdateExpression: `SET ${attr} = :v, n = :n`,
-            ConditionExpression: `attribute_not_exists(${attr}) OR ${attr} ${op} :v`,
-            ExpressionAttributeValues: { ':v': value, ':n': this.generation },
-          }),
-        );
-      } catch (err) {
-        if (!isConditionalCheckFailed(err)) throw err;
-      }
-    };
-    if (!known || min < known.min) await bound('minStart', min, '>');
-    if (!known || max > known.max) await bound('maxStart', max, '<');
-    this.contactRange = { min: Math.min(min, known?.min ?? min), max: Math.max(max, known?.max ?? max) };
-  }
-
-  /** Deletes every item of the generation (agents, outputs, snapshots, contacts), keeping the generation item. */
+  /** Deletes every item of the generation (agents, outputs, snapshots, contacts, documents), keeping the generation item. */
   async deleteAll(): Promise<void> {
     const keysOnly = (pk: string) =>
       queryAll(this.ctx.doc, {
@@ -435,79 +387,14 @@ export class DynamoProjections implements ProjectionStore {
     for (let shard = 0; shard < CONTACT_SHARDS; shard++) {
       await batchWrite(this.ctx.doc, this.table, del(await keysOnly(`g${this.generation}#contact#${shard}`)), this.ctx.retry);
     }
+    const documents: WriteRequest[] = [];
+    for await (const key of this.docs.keys()) documents.push({ delete: key });
+    await batchWrite(this.ctx.doc, this.table, documents, this.ctx.retry);
   }
 
   async deleteGenerationItem(): Promise<void> {
     await this.ctx.doc.send(new DeleteCommand({ TableName: this.table, Key: genKey(this.generation) }));
   }
-}
-
-interface Chunk {
-  u: string | null;
-  groups: EmitGroup[];
-}
-
-/** Groups outputs by emit key (they arrive in emit order) and cuts them into chunks of about CHUNK_BYTES. */
-export function buildChunks(intervals: readonly Emitted<Interval>[], tallies: readonly Emitted<Tally>[]): Chunk[] {
-  const byKey = new Map<string, EmitGroup>();
-  const group = (emitKey: string) => {
-    let g = byKey.get(emitKey);
-    if (!g) byKey.set(emitKey, (g = [emitKey, [], []]));
-    return g;
-  };
-  const u = intervals[0]?.username ?? null;
-  for (const iv of intervals) {
-    const t: IntervalTuple = [DIMENSION_CODE[iv.dimension], iv.name, iv.statusType, iv.contactId, iv.start, iv.end];
-    if (iv.username !== u) t.push(iv.username);
-    group(iv.emitKey)[1].push(t);
-  }
-  for (const t of tallies) group(t.emitKey)[2].push([t.kind, t.contactId, t.at]);
-  const groups = [...byKey.values()].sort((a, b) => compare(a[0], b[0]));
-  const chunks: Chunk[] = [];
-  let current: EmitGroup[] = [];
-  let bytes = 0;
-  for (const g of groups) {
-    const size = JSON.stringify(g).length;
-    if (current.length > 0 && bytes + size > CHUNK_BYTES) {
-      chunks.push({ u, groups: current });
-      current = [];
-      bytes = 0;
-    }
-    current.push(g);
-    bytes += size;
-  }
-  if (current.length > 0) chunks.push({ u, groups: current });
-  return chunks;
-}
-
-function decodeChunk(item: Item): Chunk {
-  const { u, g } = unpackJson<{ u: string | null; g: EmitGroup[] }>(item, 'o');
-  return { u, groups: g };
-}
-
-function chunkIntervals(agentArn: string, { u, groups }: Chunk): Interval[] {
-  const out: Interval[] = [];
-  for (const [, ivs] of groups) {
-    for (const t of ivs) {
-      out.push({
-        agentArn,
-        username: t.length > 6 ? (t[6] ?? null) : u,
-        dimension: DIMENSIONS[t[0] as keyof typeof DIMENSIONS],
-        name: t[1],
-        statusType: t[2],
-        contactId: t[3],
-        start: t[4],
-        end: t[5],
-      });
-    }
-  }
-  return out;
-}
-
-function chunkTallies(agentArn: string, { groups }: Chunk): Tally[] {
-  const out: Tally[] = [];
-  for (const [, , ts] of groups) for (const t of ts) out.push({ agentArn, kind: t[0] as Tally['kind'], contactId: t[1], at: t[2] });
-  return out;
 }
 
 function toRecord(item: Item): AgentRecord {
@@ -531,12 +418,5 @@ function toContact(item: Item): ContactProjection {
   };
 }
 
-export function utcDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-export type { Outcome };
+export type { Outcome, ProjectionContext };
+export { utcDate } from './time-index.js';

@@ -20,12 +20,17 @@
  *
  * projections (generation-scoped; g<N> = generation N)
  *   meta / meta                      current generation
- *   gen / <N, 10 digits>             rulesHash, builtAt, scan start, contact start range
+ *   gen / <N, 10 digits>             rulesHash, versions (of the projection definitions), builtAt, scan start, ranges
  *   g<N>#agents#<0..AGENT_SHARDS-1> / agentArn      agent record (state, version)
  *   g<N>#out#<agentArn> / <last emitKey>           a chunk of intervals and tallies
  *   g<N>#snap#<agentArn> / <sortKey>               a snapshot of the agent state
  *   g<N>#contact#<0..CONTACT_SHARDS-1> / <contactKey>   contact row
- *   GSI byDay (sparse, contacts only): day (= g<N>#<UTC date of startedAt>) / dsk (= <startedAt>|<contactKey>)
+ *   g<N>#doc#<0..DOCUMENT_SHARDS-1> / <projection>#<key>   a document of a projection kept as the
+ *        latest document per key (projections/documents.ts): dp, dk, ver, at (when it has a time), d
+ *   GSI byDay (sparse): contacts, day (= g<N>#<UTC date of startedAt>) / dsk (= <startedAt>|<contactKey>);
+ *        documents with a time, day (= g<N>#<projection>#<UTC date of at>) / dsk (= <at>|<key>)
+ *   The generation item keeps the range of times filed in byDay: minStart/maxStart (contacts),
+ *        min#<projection>/max#<projection> (documents).
  *
  * ledger (not generation-scoped)
  *
@@ -40,6 +45,7 @@
 export const EVENT_SHARDS = 16;
 export const AGENT_SHARDS = 8;
 export const CONTACT_SHARDS = 16;
+export const DOCUMENT_SHARDS = 16;
 export const COUNTER_SHARDS = 8;
 
 export const INDEX_BY_SHARD = 'byShard';

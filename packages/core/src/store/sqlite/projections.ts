@@ -6,13 +6,17 @@ import {
   type AgentRecord,
   type AgentSnapshot,
   type ContactQuery,
+  type DocumentQuery,
   type IntervalQuery,
   type ProjectionMeta,
   type ProjectionStore,
+  type ProjectionVersions,
   type ProjectionWrites,
+  type StoredDocument,
   type TallyQuery,
 } from '../ports.js';
 import { contactStreamId } from '../../parse/record.js';
+import { SqliteDocuments } from './documents.js';
 import { generationIndexes, generationSchema } from './schema.js';
 import type { StreamNumbers } from './streams.js';
 
@@ -25,6 +29,7 @@ type Row = Record<string, unknown>;
 export class SqliteProjections implements ProjectionStore {
   private readonly p: string;
   private readonly stmts: ReturnType<SqliteProjections['prepare']>;
+  private readonly docs: SqliteDocuments;
   /**
    * Agent records read or written in the open ingest transaction, written back
    * once before it commits: a transaction of many batches touches the same
@@ -43,6 +48,7 @@ export class SqliteProjections implements ProjectionStore {
     if (create) db.exec(generationSchema(generation));
     if (create === true) db.exec(generationIndexes(generation));
     this.stmts = this.prepare();
+    this.docs = new SqliteDocuments(db, `${this.p}documents`);
   }
 
   private prepare() {
@@ -74,20 +80,28 @@ export class SqliteProjections implements ProjectionStore {
          WHERE excluded.updated_at > ${p}contacts.updated_at`,
       ),
       listAgents: db.prepare(`SELECT state FROM ${p}agents ORDER BY agent_arn`),
-      meta: db.prepare(`SELECT key, value FROM meta WHERE key IN (?, ?)`),
+      meta: db.prepare(`SELECT key, value FROM meta WHERE key IN (?, ?, ?)`),
       setMeta: db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)`),
     };
   }
 
   async meta(): Promise<ProjectionMeta> {
-    const rows = this.stmts.meta.all(`gen.${this.generation}.rulesHash`, `gen.${this.generation}.builtAt`) as Row[];
-    const get = (k: string) => rows.find((r) => r.key === `gen.${this.generation}.${k}`)?.value as string | undefined;
+    const g = `gen.${this.generation}.`;
+    const rows = this.stmts.meta.all(`${g}rulesHash`, `${g}builtAt`, `${g}versions`) as Row[];
+    const get = (k: string) => rows.find((r) => r.key === `${g}${k}`)?.value as string | undefined;
     const builtAt = get('builtAt');
-    return { generation: this.generation, rulesHash: get('rulesHash') ?? null, builtAt: builtAt ? Number(builtAt) : null };
+    const versions = get('versions');
+    return {
+      generation: this.generation,
+      rulesHash: get('rulesHash') ?? null,
+      builtAt: builtAt ? Number(builtAt) : null,
+      versions: versions ? (JSON.parse(versions) as ProjectionVersions) : null,
+    };
   }
 
-  async claimRules(rulesHash: string): Promise<void> {
+  async claimRules(rulesHash: string, versions?: ProjectionVersions): Promise<void> {
     this.stmts.setMeta.run(`gen.${this.generation}.rulesHash`, rulesHash);
+    if (versions) this.stmts.setMeta.run(`gen.${this.generation}.versions`, JSON.stringify(versions));
   }
 
   /** Starts holding agent records until `release` (SqliteStore.transaction calls both). */
@@ -215,6 +229,26 @@ export class SqliteProjections implements ProjectionStore {
     }
   }
 
+  /** What retention deletes of this generation before `before` (ms): intervals, tallies, contact rows and dated documents. */
+  retention(before: number): RetentionTarget[] {
+    const p = this.p;
+    const documents = this.db.prepare(`SELECT DISTINCT projection FROM ${p}documents WHERE at < ?`).pluck().all(before) as string[];
+    return [
+      { name: 'intervals', from: `${p}intervals WHERE end_ms < ?`, params: [before] },
+      { name: 'tallies', from: `${p}tallies WHERE at_ms < ?`, params: [before] },
+      { name: 'contacts', from: `${p}contacts WHERE started_at < ?`, params: [before] },
+      ...documents.map((projection) => ({ name: projection, from: `${p}documents WHERE projection = ? AND at < ?`, params: [projection, before] })),
+    ];
+  }
+
+  async getDocuments(projection: string, keys: readonly string[]): Promise<Map<string, StoredDocument>> {
+    return this.docs.get(projection, keys);
+  }
+
+  async *documents(projection: string, query?: DocumentQuery): AsyncIterable<StoredDocument> {
+    for (const d of this.docs.list(projection, query)) yield d;
+  }
+
   /** `${select} IN (...values)`, in chunks that stay under SQLite's limit on bound parameters. */
   private *selectIn(select: string, values: ReadonlyArray<string | number>): Generator<Row> {
     for (let i = 0; i < values.length; i += IN_CHUNK) {
@@ -277,10 +311,18 @@ export class SqliteProjections implements ProjectionStore {
           JSON.stringify(c.row),
         );
       }
+      if (writes.documents) this.docs.write(writes.documents);
     };
     if (this.db.inTransaction) apply();
     else this.db.transaction(apply)();
   }
+}
+
+/** Rows that retention deletes: `DELETE FROM ${from}` with `params`. */
+export interface RetentionTarget {
+  name: string;
+  from: string;
+  params: unknown[];
 }
 
 /** The agent ARN of an interval or tally row `t`. */

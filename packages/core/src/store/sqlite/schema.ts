@@ -64,11 +64,15 @@ CREATE INDEX IF NOT EXISTS ${p}intervals_by_start ON ${p}intervals (start_ms);
 CREATE INDEX IF NOT EXISTS ${p}tallies_by_agent ON ${p}tallies (agent, emit_key);
 CREATE INDEX IF NOT EXISTS ${p}tallies_by_time ON ${p}tallies (at_ms);
 CREATE INDEX IF NOT EXISTS ${p}contacts_by_start ON ${p}contacts (started_at);
+CREATE INDEX IF NOT EXISTS ${p}documents_by_time ON ${p}documents (projection, at, key) WHERE at IS NOT NULL;
 `;
 }
 
 /**
  * Projection tables of one generation; a rebuild fills a new set and switches.
+ * `documents` holds the projections kept as the latest document per key
+ * (projections/documents.ts), all in one table; it was added to the layout
+ * without a new version: opening a store creates it for the current generation.
  * Intervals and tallies, the large ones, name their agent by its interned
  * stream number (the events of the agent created it); contact rows are keyed
  * by their contact's stream number, which grows as contacts arrive, so new
@@ -122,7 +126,15 @@ CREATE TABLE IF NOT EXISTS ${p}contacts (
   outcome      TEXT    NOT NULL,
   row          TEXT    NOT NULL
 );
+CREATE TABLE IF NOT EXISTS ${p}documents (
+  projection TEXT    NOT NULL,
+  key        TEXT    NOT NULL,
+  at         INTEGER,
+  version    INTEGER NOT NULL,
+  doc        TEXT    NOT NULL,
+  PRIMARY KEY (projection, key)
+) WITHOUT ROWID;
 `;
 }
 
-export const GENERATION_TABLES = ['agents', 'snapshots', 'intervals', 'tallies', 'contacts'] as const;
+export const GENERATION_TABLES = ['agents', 'snapshots', 'intervals', 'tallies', 'contacts', 'documents'] as const;

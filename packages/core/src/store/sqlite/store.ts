@@ -1,73 +1,64 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Alert } from '../../api/views.js';
-import type { AppendedEvent, NewEvent, Rejection, SourceRef, StoredEvent } from '../../model.js';
-import { FACTS_VERSION } from '../../parse/record.js';
+import type { Alert } from '../../alert.js';
+import type { StoredEvent } from '../../model.js';
 import type { AgentState, Interval, Tally } from '../../projectors/agent.js';
 import type { ContactProjection } from '../../projectors/contacts.js';
 import type {
   AgentRecord,
   AgentSnapshot,
   ContactQuery,
+  DocumentQuery,
   IntervalQuery,
   LocalStore,
   ProjectionMeta,
   ProjectionStore,
+  ProjectionVersions,
   ProjectionWrites,
+  StoredDocument,
   TallyQuery,
 } from '../ports.js';
-import { bySortKey, TieOrder, timePrefix } from '../ordering.js';
-import { storedPayload } from '../payload-codec.js';
+import { StoreError } from '../errors.js';
+import { EventStoreDelegate } from '../event-delegate.js';
+import { SqliteAlertLedger } from './alerts.js';
+import { SqliteEvents } from './events.js';
+import { SqliteGenerations } from './generations.js';
+import { MetaTable } from './meta.js';
 import { openPayloadLog, type PayloadLog } from './payloads.js';
-import { SqliteProjections } from './projections.js';
+import type { RetentionTarget } from './projections.js';
+import { SqliteSettings } from './settings.js';
 import { StreamNumbers } from './streams.js';
-import { BASE_SCHEMA, GENERATION_TABLES, generationIndexes, SCHEMA_VERSION } from './schema.js';
+import { BASE_SCHEMA, SCHEMA_VERSION } from './schema.js';
 
 type Row = Record<string, unknown>;
-const SCAN_PAGE = 5_000;
-const COLUMNS = 'e.seq, e.stream, s.stream_id, s.kind, s.instance_arn, e.dedupe_key, e.occurred_at, e.sort_key, e.received_at, e.source, e.facts';
-const SELECT_EVENTS = `SELECT ${COLUMNS}, e.payload_at, e.payload_len FROM events e JOIN streams s ON s.id = e.stream`;
-/**
- * For scans grouped by stream, as arrays (see scanAll): the stream's names are
- * looked up once per stream rather than joined (and made into strings) on
- * every row. With facts preferred, the payload and the source only where the
- * stored facts cannot stand in for them.
- */
-const SCAN_COLUMNS = 'e.stream, e.dedupe_key, e.occurred_at, e.sort_key, e.received_at, e.facts';
-const SCAN_EVENTS = `SELECT ${SCAN_COLUMNS}, e.source, e.payload_at, e.payload_len FROM events e`;
-const CURRENT_FACTS = `e.facts_v = ${FACTS_VERSION}`;
-const SCAN_FACTS = `SELECT ${SCAN_COLUMNS}, CASE WHEN ${CURRENT_FACTS} THEN NULL ELSE e.source END,
-  e.payload_at, CASE WHEN ${CURRENT_FACTS} THEN NULL ELSE e.payload_len END FROM events e`;
-type ScanRow = [stream: number, dedupeKey: string, occurredAt: number, sortKey: string, receivedAt: number, facts: string | null, source: string | null, payloadAt: number, payloadLen: number | null];
-/** The order of the dedupe index: streams whole, each by time (ties are put in sort-key order as they are read). */
-const STREAM_ORDER = 'e.stream, e.occurred_at, e.dedupe_key';
-/** The source of an event replayed from its facts: not read. */
-const NOT_READ: SourceRef = Object.freeze({ origin: '' });
 
 /** What a store at PATH is on disk: PATH plus these suffixes (the WAL, its index and the payload log). */
 export const STORE_SUFFIXES = ['', '-wal', '-shm', '-payloads'] as const;
 
-export class StoreError extends Error {
-  override name = 'StoreError';
-}
+export { StoreError };
 
 /**
  * The embedded store: event table, quarantine, alert ledger and generations of
  * projections in one SQLite file (WAL, so the dashboard reads while ingesting),
- * and the events' raw payloads in an append-only log beside it.
+ * and the events' raw payloads in an append-only log beside it. Each concern
+ * is a module of its own (events.ts with payloads.ts, generations.ts with
+ * projections.ts and documents.ts, alerts.ts, settings.ts); this class opens
+ * the file and composes them into one LocalStore, under one transaction.
  */
-export class SqliteStore implements LocalStore {
-  private current: SqliteProjections;
-  private readonly stmts;
+export class SqliteStore extends EventStoreDelegate implements LocalStore {
   private readonly streams: StreamNumbers;
-  /** set inside transaction(): payloads being written while the rows are prepared; awaited before COMMIT */
-  private payloadWrites: Promise<void>[] | null = null;
+  protected readonly events: SqliteEvents;
+  private readonly metaTable: MetaTable;
+  private readonly generations: SqliteGenerations;
+  private readonly ledger: SqliteAlertLedger;
+  private readonly settings: SqliteSettings;
 
   private constructor(
     readonly db: Database.Database,
     private readonly payloads: PayloadLog,
   ) {
+    super();
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 10000');
@@ -82,41 +73,12 @@ export class SqliteStore implements LocalStore {
     }
     db.exec(BASE_SCHEMA);
     db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)`).run(SCHEMA_VERSION);
-    this.stmts = {
-      append: db.prepare(
-        `INSERT INTO events (stream, dedupe_key, occurred_at, sort_key, received_at, source, payload_at, payload_len, facts, facts_v)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (stream, occurred_at, dedupe_key) DO NOTHING`,
-      ),
-      quarantine: db.prepare(`INSERT INTO quarantine (received_at, source, reason, raw) VALUES (?, ?, ?, ?)`),
-      readStream: db.prepare(`${SELECT_EVENTS} WHERE e.stream = ? AND e.occurred_at >= ? ORDER BY e.occurred_at, e.dedupe_key`),
-      scanFirst: db.prepare(`${SCAN_EVENTS} ORDER BY ${STREAM_ORDER} LIMIT ${SCAN_PAGE}`).raw(true),
-      scanNext: db.prepare(`${SCAN_EVENTS} WHERE (${STREAM_ORDER}) > (?, ?, ?) ORDER BY ${STREAM_ORDER} LIMIT ${SCAN_PAGE}`).raw(true),
-      factsFirst: db.prepare(`${SCAN_FACTS} ORDER BY ${STREAM_ORDER} LIMIT ${SCAN_PAGE}`).raw(true),
-      factsNext: db.prepare(`${SCAN_FACTS} WHERE (${STREAM_ORDER}) > (?, ?, ?) ORDER BY ${STREAM_ORDER} LIMIT ${SCAN_PAGE}`).raw(true),
-      streamById: db.prepare(`SELECT stream_id, kind, instance_arn FROM streams WHERE id = ?`),
-      afterSeq: db.prepare(`${SELECT_EVENTS} WHERE e.seq > ? ORDER BY e.seq`),
-      maxSeq: db.prepare(`SELECT COALESCE(MAX(seq), 0) AS seq FROM events`),
-      firstPayload: db.prepare(`SELECT payload_at FROM events ORDER BY seq LIMIT 1`),
-      counts: db.prepare(
-        `SELECT (SELECT COUNT(*) FROM events) AS events, (SELECT COUNT(*) FROM quarantine) AS quarantined,
-                (SELECT MAX(occurred_at) FROM events) AS last`,
-      ),
-      listQuarantine: db.prepare(`SELECT * FROM quarantine ORDER BY id DESC LIMIT ?`),
-      getMeta: db.prepare(`SELECT value FROM meta WHERE key = ?`),
-      setMeta: db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)`),
-      recordAlert: db.prepare(`INSERT INTO alerts (id, raised_at, alert) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING`),
-      recentAlerts: db.prepare(`SELECT alert FROM alerts ORDER BY raised_at DESC, id LIMIT ?`),
-    };
     this.streams = new StreamNumbers(db);
-    let generation = Number(this.metaValue('generation') ?? 0);
-    if (generation === 0) {
-      generation = 1;
-      db.transaction(() => {
-        new SqliteProjections(db, this.streams, 1, true);
-        this.stmts.setMeta.run('generation', '1');
-      })();
-    }
-    this.current = new SqliteProjections(db, this.streams, generation, true);
+    this.events = new SqliteEvents(db, this.streams, payloads, (fn) => this.transaction(fn));
+    this.metaTable = new MetaTable(db);
+    this.generations = new SqliteGenerations(db, this.streams, this.metaTable);
+    this.ledger = new SqliteAlertLedger(db);
+    this.settings = new SqliteSettings(this.metaTable);
   }
 
   /** Opens (creating if needed) the store at `path`; ':memory:' for tests. */
@@ -159,27 +121,21 @@ export class SqliteStore implements LocalStore {
     return this.db.pragma('data_version', { simple: true }) as number;
   }
 
+  // ---- settings ----
+
   /** The settings whose keys start with `prefix`, keyed by the rest of the key. */
   settingsWithPrefix(prefix: string): Map<string, string> {
-    const full = `setting.${prefix}`;
-    const rows = this.db.prepare(`SELECT key, value FROM meta WHERE key >= ? AND key < ?`).all(full, `${full}\uffff`) as Row[];
-    return new Map(rows.map((r) => [(r.key as string).slice(full.length), r.value as string]));
+    return this.settings.settingsWithPrefix(prefix);
   }
 
   /** A small persistent setting, e.g. a Kinesis checkpoint. */
   setSetting(key: string, value: string): void {
-    this.stmts.setMeta.run(`setting.${key}`, value);
+    this.settings.setSetting(key, value);
   }
 
-  private metaValue(key: string): string | undefined {
-    return (this.stmts.getMeta.get(key) as Row | undefined)?.value as string | undefined;
-  }
-
-  /** The current generation's projections (another process may have switched it). */
-  private projections(): SqliteProjections {
-    const generation = Number(this.metaValue('generation'));
-    if (generation !== this.current.generation) this.current = new SqliteProjections(this.db, this.streams, generation);
-    return this.current;
+  /** The current generation's projections. */
+  private projections() {
+    return this.generations.current();
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
@@ -187,7 +143,7 @@ export class SqliteStore implements LocalStore {
     this.db.exec('BEGIN IMMEDIATE');
     this.streams.begin();
     const payloadWrites: Promise<void>[] = [];
-    this.payloadWrites = payloadWrites;
+    this.events.beginTransaction(payloadWrites);
     const projections = this.projections();
     projections.hold();
     try {
@@ -204,168 +160,48 @@ export class SqliteStore implements LocalStore {
       this.streams.end(false);
       throw err;
     } finally {
-      this.payloadWrites = null;
+      this.events.endTransaction();
     }
-  }
-
-  // ---- event table ----
-
-  async append(events: readonly NewEvent[], receivedAt: number): Promise<{ appended: AppendedEvent[]; duplicates: number }> {
-    // the payloads are written while the rows are prepared and are on disk before
-    // those rows commit, which only transaction() arranges: an append outside one
-    // runs in its own (BEGIN IMMEDIATE: the write lock is held before the log's end is read)
-    if (!this.payloadWrites) {
-      if (this.db.inTransaction) throw new StoreError('append needs a transaction opened by SqliteStore.transaction');
-      return this.transaction(() => this.append(events, receivedAt));
-    }
-    const appended: AppendedEvent[] = [];
-    let duplicates = 0;
-    try {
-      this.payloads.claim();
-      for (const e of events) {
-        const bytes = storedPayload(e.raw);
-        const position = this.payloads.stage(bytes);
-        const info = this.stmts.append.run(
-          this.streams.intern(e.streamId, e.kind, e.instanceArn),
-          e.dedupeKey,
-          e.occurredAt,
-          e.sortKey,
-          receivedAt,
-          JSON.stringify(e.source),
-          position,
-          bytes.length,
-          e.facts ?? null,
-          e.facts ? FACTS_VERSION : null,
-        );
-        if (info.changes === 1) appended.push({ ...e, receivedAt });
-        else {
-          this.payloads.unstageLast();
-          duplicates++;
-        }
-      }
-    } catch (err) {
-      this.payloads.discard();
-      throw err;
-    }
-    this.payloadWrites.push(this.payloads.write());
-    return { appended, duplicates };
-  }
-
-  async quarantine(rejections: readonly Rejection[], receivedAt: number): Promise<void> {
-    const run = () => {
-      for (const r of rejections) this.stmts.quarantine.run(receivedAt, JSON.stringify(r.source), r.reason, r.raw);
-    };
-    if (this.db.inTransaction) run();
-    else this.db.transaction(run)();
-  }
-
-  async *readStream(streamId: string, afterSortKey = ''): AsyncIterable<StoredEvent> {
-    const id = this.streams.lookup(streamId);
-    if (id === undefined) return;
-    const rows = this.stmts.readStream.all(id, Number(timePrefix(afterSortKey) ?? 0)) as Row[];
-    // in time order already: the sort only orders the ties within a millisecond
-    for (const e of bySortKey(rows.map((r) => this.toStored(r)))) if (e.sortKey > afterSortKey) yield e;
-  }
-
-  async *scanAll(options: { preferFacts?: boolean } = {}): AsyncIterable<StoredEvent> {
-    const [first, next] = options.preferFacts ? [this.stmts.factsFirst, this.stmts.factsNext] : [this.stmts.scanFirst, this.stmts.scanNext];
-    let rows = first.all() as ScanRow[];
-    let stream: { id: number | null; streamId: string; kind: StoredEvent['kind']; instanceArn: string } = { id: null, streamId: '', kind: 'agent', instanceArn: '' };
-    const ties = new TieOrder<StoredEvent>();
-    while (rows.length > 0) {
-      for (const [id, dedupeKey, occurredAt, sortKey, receivedAt, facts, source, payloadAt, payloadLen] of rows) {
-        if (id !== stream.id) {
-          const s = this.stmts.streamById.get(id) as Row;
-          stream = { id, streamId: s.stream_id as string, kind: s.kind as StoredEvent['kind'], instanceArn: s.instance_arn as string };
-        }
-        const event: StoredEvent = {
-          kind: stream.kind,
-          streamId: stream.streamId,
-          dedupeKey,
-          instanceArn: stream.instanceArn,
-          occurredAt,
-          sortKey,
-          receivedAt,
-          source: source === null ? NOT_READ : (JSON.parse(source) as SourceRef),
-          raw: payloadLen === null ? '' : this.payloads.read(payloadAt, payloadLen),
-        };
-        if (facts) event.facts = facts;
-        // plain yields: yield* of an array in an async generator costs a promise per element
-        for (const done of ties.push(event)) yield done;
-      }
-      if (rows.length < SCAN_PAGE) break;
-      const [lastStream, lastKey, lastTime] = rows[rows.length - 1]!;
-      rows = next.all(lastStream, lastTime, lastKey) as ScanRow[];
-    }
-    for (const done of ties.end()) yield done;
-  }
-
-  async counts(): Promise<{ events: number; quarantined: number; lastEventAt: number | null }> {
-    const r = this.stmts.counts.get() as Row;
-    return { events: r.events as number, quarantined: r.quarantined as number, lastEventAt: (r.last as number | null) ?? null };
-  }
-
-  async listQuarantine(limit: number): Promise<Array<Rejection & { receivedAt: number }>> {
-    return (this.stmts.listQuarantine.all(limit) as Row[]).map((r) => ({
-      receivedAt: r.received_at as number,
-      source: JSON.parse(r.source as string) as SourceRef,
-      reason: r.reason as string,
-      raw: r.raw as string,
-    }));
   }
 
   // ---- retention ----
 
   /**
    * Deletes what is older than the cutoffs (ms since the epoch): events and
-   * quarantined inputs before `eventsBefore`; intervals, tallies, contact rows
-   * and alerts of the current projections before `projectionsBefore`; then the
-   * payload segments that no remaining event points into. Agent
-   * states and snapshots stay (they are the present). With `dryRun`, counts
-   * only. A later rebuild replays only the events that remain.
+   * quarantined inputs before `eventsBefore`; intervals, tallies, contact rows,
+   * dated documents and alerts of the current projections before
+   * `projectionsBefore`; then the payload segments that no remaining event
+   * points into. Agent states and snapshots stay (they are the present). With
+   * `dryRun`, counts only. A later rebuild replays only the events that remain.
    */
   prune(cutoffs: { eventsBefore?: number; projectionsBefore?: number }, dryRun = false): Record<string, number> {
-    const g = `g${this.projections().generation}_`;
-    const targets: Array<[string, string, number | undefined]> = [
-      ['events', 'events WHERE occurred_at < ?', cutoffs.eventsBefore],
-      ['quarantined', 'quarantine WHERE received_at < ?', cutoffs.eventsBefore],
-      ['intervals', `${g}intervals WHERE end_ms < ?`, cutoffs.projectionsBefore],
-      ['tallies', `${g}tallies WHERE at_ms < ?`, cutoffs.projectionsBefore],
-      ['contacts', `${g}contacts WHERE started_at < ?`, cutoffs.projectionsBefore],
-      ['alerts', 'alerts WHERE raised_at < ?', cutoffs.projectionsBefore],
+    const { eventsBefore, projectionsBefore } = cutoffs;
+    const targets: RetentionTarget[] = [
+      ...(eventsBefore === undefined ? [] : this.events.retention(eventsBefore)),
+      ...(projectionsBefore === undefined
+        ? []
+        : [...this.projections().retention(projectionsBefore), { name: 'alerts', from: 'alerts WHERE raised_at < ?', params: [projectionsBefore] }]),
     ];
     const counts: Record<string, number> = {};
     this.db.transaction(() => {
-      for (const [name, from, cutoff] of targets) {
-        if (cutoff === undefined) continue;
+      for (const { name, from, params } of targets) {
         counts[name] = dryRun
-          ? ((this.db.prepare(`SELECT COUNT(*) AS n FROM ${from}`).get(cutoff) as Row).n as number)
-          : this.db.prepare(`DELETE FROM ${from}`).run(cutoff).changes;
+          ? (this.db.prepare(`SELECT COUNT(*) FROM ${from}`).pluck().get(...params) as number)
+          : this.db.prepare(`DELETE FROM ${from}`).run(...params).changes;
       }
     })();
-    if (!dryRun && cutoffs.eventsBefore !== undefined) {
-      // payload segments older than the oldest event left hold no live payload
-      const first = this.stmts.firstPayload.get() as Row | undefined;
-      this.payloads.dropBefore(first ? (first.payload_at as number) : null);
-    }
+    if (!dryRun && eventsBefore !== undefined) this.events.dropUnreferencedPayloads();
     return counts;
   }
 
   // ---- alert ledger ----
 
-  async recordAlerts(alerts: readonly Alert[]): Promise<Alert[]> {
-    const fresh: Alert[] = [];
-    const now = Date.now();
-    const run = () => {
-      for (const a of alerts) if (this.stmts.recordAlert.run(a.id, now, JSON.stringify(a)).changes === 1) fresh.push(a);
-    };
-    if (this.db.inTransaction) run();
-    else this.db.transaction(run)();
-    return fresh;
+  recordAlerts(alerts: readonly Alert[]): Promise<Alert[]> {
+    return this.ledger.recordAlerts(alerts);
   }
 
-  async recentAlerts(limit: number): Promise<Alert[]> {
-    return (this.stmts.recentAlerts.all(limit) as Row[]).map((r) => JSON.parse(r.alert as string) as Alert);
+  recentAlerts(limit: number): Promise<Alert[]> {
+    return this.ledger.recentAlerts(limit);
   }
 
   // ---- projections (current generation) ----
@@ -373,8 +209,8 @@ export class SqliteStore implements LocalStore {
   meta(): Promise<ProjectionMeta> {
     return this.projections().meta();
   }
-  claimRules(rulesHash: string): Promise<void> {
-    return this.projections().claimRules(rulesHash);
+  claimRules(rulesHash: string, versions?: ProjectionVersions): Promise<void> {
+    return this.projections().claimRules(rulesHash, versions);
   }
   getAgents(agentArns: readonly string[]): Promise<Map<string, AgentRecord>> {
     return this.projections().getAgents(agentArns);
@@ -397,78 +233,36 @@ export class SqliteStore implements LocalStore {
   contacts(query: ContactQuery): AsyncIterable<ContactProjection> {
     return this.projections().contacts(query);
   }
+  getDocuments(projection: string, keys: readonly string[]): Promise<Map<string, StoredDocument>> {
+    return this.projections().getDocuments(projection, keys);
+  }
+  documents(projection: string, query?: DocumentQuery): AsyncIterable<StoredDocument> {
+    return this.projections().documents(projection, query);
+  }
   commit(writes: ProjectionWrites): Promise<void> {
     return this.projections().commit(writes);
   }
 
   // ---- rebuild ----
 
-  async beginGeneration(rulesHash: string): Promise<ProjectionStore & { generation: number }> {
-    const current = this.projections().generation;
-    const next = current + 1;
-    this.db.transaction(() => {
-      for (const g of this.leftoverGenerations(current)) this.dropTables(g);
-      this.stmts.setMeta.run(`gen.${next}.rulesHash`, rulesHash);
-      this.stmts.setMeta.run(`gen.${next}.hwm`, String((this.stmts.maxSeq.get() as Row).seq));
-    })();
-    return new SqliteProjections(this.db, this.streams, next, 'tables');
+  async beginGeneration(rulesHash: string, versions?: ProjectionVersions): Promise<ProjectionStore & { generation: number }> {
+    return this.generations.begin(rulesHash, versions, this.events.lastSeq());
   }
 
   async switchTo(generation: number, rulesHash: string, catchUp: (events: StoredEvent[]) => Promise<void>): Promise<void> {
-    // the index sorts spill to temporary files rather than growing the heap by the size of the tables
-    this.db.pragma('temp_store = FILE');
-    try {
-      this.db.exec(generationIndexes(generation));
-    } finally {
-      this.db.pragma('temp_store = MEMORY');
-    }
+    this.generations.index(generation);
     await this.transaction(async () => {
-      const hwm = Number(this.metaValue(`gen.${generation}.hwm`) ?? 0);
-      const late = (this.stmts.afterSeq.all(hwm) as Row[]).map((r) => this.toStored(r));
+      const late = this.events.appendedAfter(this.generations.highWaterMark(generation));
       await catchUp(late);
-      this.stmts.setMeta.run(`gen.${generation}.rulesHash`, rulesHash);
-      this.stmts.setMeta.run(`gen.${generation}.builtAt`, String(Date.now()));
-      this.stmts.setMeta.run('generation', String(generation));
-      for (const g of this.leftoverGenerations(generation)) this.dropTables(g);
+      this.generations.makeCurrent(generation, rulesHash);
     });
-    this.current = new SqliteProjections(this.db, this.streams, generation);
   }
 
   async dropGeneration(generation: number): Promise<void> {
-    if (generation === this.projections().generation) return;
-    this.db.transaction(() => this.dropTables(generation))();
-  }
-
-  private leftoverGenerations(current: number): number[] {
-    const rows = this.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'g[0-9]*_agents'`).all() as Row[];
-    return rows.map((r) => Number(/^g(\d+)_/.exec(r.name as string)![1])).filter((g) => g !== current);
-  }
-
-  private dropTables(generation: number): void {
-    for (const t of GENERATION_TABLES) this.db.exec(`DROP TABLE IF EXISTS g${generation}_${t}`);
-    this.db.prepare(`DELETE FROM meta WHERE key LIKE ?`).run(`gen.${generation}.%`);
-  }
-
-  private toStored(r: Row): StoredEvent {
-    return storedEvent(r, r.payload_len === null ? '' : this.payloads.read(r.payload_at as number, r.payload_len as number));
+    this.generations.drop(generation);
   }
 }
 
 function tableExists(db: Database.Database, name: string): boolean {
   return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
-}
-
-function storedEvent(r: Row, raw: string): StoredEvent {
-  return {
-    kind: r.kind as StoredEvent['kind'],
-    streamId: r.stream_id as string,
-    dedupeKey: r.dedupe_key as string,
-    instanceArn: r.instance_arn as string,
-    occurredAt: r.occurred_at as number,
-    sortKey: r.sort_key as string,
-    receivedAt: r.received_at as number,
-    source: JSON.parse(r.source as string) as SourceRef,
-    raw,
-    ...(r.facts ? { facts: r.facts as string } : {}),
-  };
 }

@@ -1,16 +1,16 @@
-import type { Alert } from '../api/views.js';
-import type { AgentState, Interval } from '../projectors/agent.js';
-import type { ContactProjection } from '../projectors/contacts.js';
+import type { Alert } from '../alert.js';
+import type { AgentState, Interval } from './agent.js';
+import type { ContactProjection } from './contacts.js';
 import type { Rules } from '../rules.js';
 import { formatUtc } from '../time.js';
 
 /**
  * Alerts for occurrences that ended over their threshold: a hold, an
- * after-contact work or a status that lasted too long, and abandoned contacts.
- * Pure; the id names the occurrence, so the ledger publishes each once even when
- * the sweep already raised it while it was going on.
+ * after-contact work or a status that lasted too long. Pure; the id names the
+ * occurrence, so the ledger publishes each once even when the sweep already
+ * raised it while it was going on.
  */
-export function alertsForOutputs(intervals: readonly Interval[], contacts: readonly ContactProjection[], rules: Rules): Alert[] {
+export function alertsForIntervals(intervals: readonly Interval[], rules: Rules): Alert[] {
   const out: Alert[] = [];
   for (const iv of intervals) {
     const seconds = (iv.end - iv.start) / 1000;
@@ -18,6 +18,12 @@ export function alertsForOutputs(intervals: readonly Interval[], contacts: reado
     if (threshold === undefined || seconds <= threshold) continue;
     out.push(occurrenceAlert(kindFor(iv.dimension, iv.name), iv.agentArn, iv.username, iv.contactId, iv.name, iv.start, iv.end, threshold, true));
   }
+  return out;
+}
+
+/** Alerts for abandoned contacts (in the queue or in the flow), one per contact. */
+export function alertsForContacts(contacts: readonly ContactProjection[]): Alert[] {
+  const out: Alert[] = [];
   for (const c of contacts) {
     if (c.row.outcome !== 'abandoned_in_queue' && c.row.outcome !== 'abandoned_in_flow') continue;
     out.push({

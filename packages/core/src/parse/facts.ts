@@ -1,7 +1,7 @@
 import { rawText, type AgentFacts, type AppendedEvent } from '../model.js';
-import type { ContactFacts } from '../parse/schemas.js';
-import type { ContactEventFacts } from '../parse/contact-event.js';
-import { parseRecord, readFacts } from '../parse/record.js';
+import type { ContactFacts } from './schemas.js';
+import type { ContactEventFacts } from './contact-event.js';
+import { parseRecord, readFacts } from './record.js';
 
 /** A stored event together with what the projectors read from it. */
 export interface ProjectableEvent {
@@ -9,6 +9,11 @@ export interface ProjectableEvent {
   agent?: AgentFacts;
   contact?: ContactFacts;
   contactEvent?: ContactEventFacts;
+}
+
+/** The event with its facts: as given when it carries them, else read from the event. */
+export function projectable(item: ProjectableEvent): ProjectableEvent {
+  return item.agent || item.contact || item.contactEvent ? item : toProjectable(item.event);
 }
 
 /** What a stored event tells the projectors: its stored facts, or its payload read again. */

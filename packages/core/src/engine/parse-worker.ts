@@ -1,9 +1,9 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { Classifier, toClassifiedBatch, type ClassifiedBatch } from '../engine/classify.js';
+import { Classifier, toClassifiedBatch, type ClassifiedBatch } from './classify.js';
 import type { NewEvent, Rejection } from '../model.js';
-import { InputError, openInput, readInput } from './input.js';
-import { readFacts } from './record.js';
-import { toProjectable } from '../engine/facts.js';
+import { InputError, openInput, readInput } from '../parse/input.js';
+import { readFacts } from '../parse/record.js';
+import { toProjectable } from '../parse/facts.js';
 import { PackedPayload, storedPayload } from '../store/payload-codec.js';
 
 /**

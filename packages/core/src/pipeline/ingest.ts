@@ -2,7 +2,7 @@ import type { AppendedEvent } from '../model.js';
 import { describeSource } from '../model.js';
 import type { Candidate } from '../parse/envelope.js';
 import { classifyCandidates, eventKey } from '../engine/classify.js';
-import { emptySummary, type IngestSummary } from '../engine/pipeline.js';
+import { emptySummary, type IngestSummary } from '../engine/local-engine.js';
 import { PartialAppendError } from '../store/errors.js';
 import type { EventStore } from '../store/ports.js';
 

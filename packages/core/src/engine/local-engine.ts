@@ -1,18 +1,21 @@
-import type { Alert } from '../api/views.js';
+import type { Alert } from '../alert.js';
 import { describeSource } from '../model.js';
 import type { Candidate } from '../parse/envelope.js';
 import type { AgentState } from '../projectors/agent.js';
+import { ongoingAlerts, projectionChanges, projectionVersions, type ProjectionChanges } from '../projections/index.js';
 import { rulesHash, type Rules } from '../rules.js';
-import type { LocalStore } from '../store/ports.js';
-import { alertsForOutputs, sweepAlerts } from './alerts.js';
+import type { LocalStore, ProjectionVersions } from '../store/ports.js';
 import { classifyCandidates, eventKey, toClassifiedBatch, type ClassifiedBatch } from './classify.js';
-import { planProjection, type PlanOptions } from './projector.js';
+import { planProjection, type PlanOptions } from './planner.js';
+
+const NOTHING_CHANGED: ReadonlySet<string> = new Set();
 
 /** What a batch changed, for the listeners: no more, so that a transaction of many batches holds little. */
 interface Applied {
   summary: IngestSummary;
   agents: AgentState[];
-  changed: { intervals: boolean; contacts: boolean };
+  /** change keys of the projections the batch changed */
+  changed: ReadonlySet<string>;
   alerts: Alert[];
 }
 
@@ -27,7 +30,7 @@ export interface IngestSummary {
 export interface EngineListeners {
   agents?(agents: AgentState[]): void;
   alerts?(alerts: Alert[]): void;
-  projections?(changed: { intervals: boolean; contacts: boolean }): void;
+  projections?(changed: ProjectionChanges): void;
 }
 
 export interface IngestOptions {
@@ -64,6 +67,7 @@ export function addSummary(total: IngestSummary, part: IngestSummary, maxErrors 
 export class Engine {
   private queue: Promise<unknown> = Promise.resolve();
   readonly rulesHash: string;
+  private readonly versions: ProjectionVersions;
 
   constructor(
     readonly store: LocalStore,
@@ -73,6 +77,7 @@ export class Engine {
     private readonly planOptions: PlanOptions = {},
   ) {
     this.rulesHash = rulesHash(rules);
+    this.versions = projectionVersions(planOptions.projections);
   }
 
   /** Ingests candidates in batches; projections are up to date when it resolves. */
@@ -102,7 +107,7 @@ export class Engine {
   /** Raises alerts for holds, after-contact work and statuses still going on past their thresholds. */
   sweep(now = this.now()): Promise<Alert[]> {
     return this.serialized(async () => {
-      const alerts = sweepAlerts(await this.store.listAgents(), now, this.rules);
+      const alerts = await ongoingAlerts(this.store, now, this.rules, this.planOptions.projections);
       return this.raise(alerts);
     });
   }
@@ -173,23 +178,22 @@ export class Engine {
     );
     summary.appended = appended.length;
     summary.duplicates = batch.duplicates + duplicates;
-    if (appended.length === 0) return { summary, agents: [], changed: { intervals: false, contacts: false }, alerts: [] };
+    if (appended.length === 0) return { summary, agents: [], changed: NOTHING_CHANGED, alerts: [] };
     const meta = await this.store.meta();
-    if (meta.rulesHash === null) await this.store.claimRules(this.rulesHash);
+    if (meta.rulesHash === null) await this.store.claimRules(this.rulesHash, this.versions);
     const projectable = appended.map((event) => {
       const { agent, contact, contactEvent } = byKey.get(eventKey(event))!;
       return { event, agent, contact, contactEvent };
     });
     const plan = await planProjection({ events: this.store, projections: this.store }, this.rules, projectable, this.planOptions);
     await this.store.commit(plan.writes);
-    const alerts = await this.store.recordAlerts(alertsForOutputs(plan.intervals, plan.contacts, this.rules));
-    const changed = { intervals: plan.intervals.length + plan.tallies.length > 0, contacts: plan.contacts.length > 0 };
-    return { summary, agents: plan.agents, changed, alerts };
+    const alerts = await this.store.recordAlerts(plan.alerts);
+    return { summary, agents: plan.agents, changed: plan.changed, alerts };
   }
 
   private notify({ agents, changed, alerts }: Applied): void {
     if (agents.length > 0) this.listeners.agents?.(agents);
-    if (changed.intervals || changed.contacts) this.listeners.projections?.(changed);
+    if (changed.size > 0) this.listeners.projections?.(projectionChanges(changed, this.planOptions.projections));
     if (alerts.length > 0) this.listeners.alerts?.(alerts);
   }
 
