@@ -470,12 +470,17 @@ export class Simulation {
   }
 
   private abandon(c: SimContact): void {
+    this.leaveQueue(c, 'CUSTOMER_DISCONNECT');
+    this.finish(c);
+  }
+
+  /** The contact leaves the queue and ends without an agent. */
+  private leaveQueue(c: SimContact, reason: string): void {
     c.phase = 'done';
     c.dequeuedAt = this.now;
     c.disconnectedAt = this.now;
-    c.disconnectReason = 'CUSTOMER_DISCONNECT';
+    c.disconnectReason = reason;
     this.contactEvents?.disconnected(c, this.now);
-    this.finish(c);
   }
 
   /**
@@ -483,11 +488,7 @@ export class Simulation {
    * flow and a CALLBACK contact, next in its chain, waits in the same queue.
    */
   private callbackInstead(c: SimContact): void {
-    c.phase = 'done';
-    c.dequeuedAt = this.now;
-    c.disconnectedAt = this.now;
-    c.disconnectReason = 'CONTACT_FLOW_DISCONNECT';
-    this.contactEvents?.disconnected(c, this.now);
+    this.leaveQueue(c, 'CONTACT_FLOW_DISCONNECT');
     const cb = this.newContact('VOICE', 'CALLBACK');
     this.chain(c, cb);
     this.contactEvents?.initiated(cb, this.now);
