@@ -21,7 +21,7 @@
  */
 import { Ajv } from 'ajv';
 import { z } from 'zod';
-import { isPlausibleInstant, parseInstant, readAgentEvent, readContactRecord, inferStatusType, instanceOf, DOCUMENTED_FIELD_TYPES } from '../packages/core/src/index.js';
+import { isPlausibleInstant, parseInstant, readAgentEvent, readContactRecord, instanceOf, DOCUMENTED_FIELD_TYPES } from '../packages/core/src/index.js';
 import type { AgentFacts, ContactFact, ContactFacts } from '../packages/core/src/index.js';
 import { simulate } from '../packages/cli/src/simulator/index.js';
 import { argsOf, fmt, machine, median } from './machine.js';
@@ -59,7 +59,7 @@ function agentFactsOf(e: Obj): AgentFacts {
     agentArn: e.AgentARN,
     instanceArn: e.InstanceARN || instanceOf(e.AgentARN),
     username: s?.Configuration?.Username ?? e.PreviousAgentSnapshot?.Configuration?.Username ?? null,
-    status: s ? { name: s.AgentStatus.Name, type: s.AgentStatus.Type || inferStatusType(s.AgentStatus.Name) } : null,
+    status: s ? { name: s.AgentStatus.Name, type: s.AgentStatus.Type || null } : null,
     contacts,
   };
 }

@@ -124,6 +124,8 @@ const row = (i: number, bucket: number): ReportRow => ({
   errorSeconds: 0,
   holds: 1,
   contactsHandled: 2,
+  agentNonResponse: 0,
+  occupancy: i % 5 === 0 ? null : 0.6661,
   statusSeconds: { Available: 900 },
   activitySeconds: { Available: 300.5, OnContact: 599.5 },
 });
@@ -150,6 +152,8 @@ describe('Timestream', () => {
         { Name: 'error_seconds', Value: '0', Type: 'DOUBLE' },
         { Name: 'holds', Value: '1', Type: 'BIGINT' },
         { Name: 'contacts_handled', Value: '2', Type: 'BIGINT' },
+        { Name: 'agent_non_response', Value: '0', Type: 'BIGINT' },
+        { Name: 'occupancy', Value: '0.6661', Type: 'DOUBLE' },
         { Name: 'status_seconds', Value: '{"Available":900}', Type: 'VARCHAR' },
         { Name: 'activity_seconds', Value: '{"Available":300.5,"OnContact":599.5}', Type: 'VARCHAR' },
       ],
@@ -159,6 +163,8 @@ describe('Timestream', () => {
     });
     // dimension values must not be empty: no username dimension when there is none
     expect(anonymous!.Dimensions!.map((d) => d.Name)).toEqual(['instance_arn', 'agent_arn', 'bucket_minutes']);
+    // no occupancy measure where it has no value (no idle or contact time)
+    expect(anonymous!.MeasureValues!.map((m) => m.Name)).not.toContain('occupancy');
     expect(Buffer.byteLength(JSON.stringify(record))).toBeLessThan(2048);
   });
 

@@ -5,6 +5,8 @@ import { gzipSync } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { SqliteStore } from '@switchboard/core/sqlite';
 import { agentEvent, contactRecord } from '../../packages/core/test/builders.js';
+import { projectionVersions } from '@switchboard/core';
+import Database from 'better-sqlite3';
 import { FIXTURES, json, runCli, tempDir } from './run.js';
 
 const T0 = Date.UTC(2024, 3, 17, 23, 0); // 08:00 in Tokyo
@@ -124,7 +126,7 @@ describe('switchboard CLI, end to end', () => {
         bucketStart: '2024-04-18T08:00:00+09:00',
         bucketEnd: '2024-04-18T09:00:00+09:00',
         onlineSeconds: 3540, // 00:01 to logout at 01:00
-        idleSeconds: 2240, // Available with no contact: 540 + 800 + 900
+        idleSeconds: 2250, // Available with no contact: 540 + 800 + 900, and 10 s ringing
         nonProductiveSeconds: 900,
         onContactSeconds: 390,
         holdSeconds: 90,
@@ -132,6 +134,8 @@ describe('switchboard CLI, end to end', () => {
         errorSeconds: 0,
         holds: 1,
         contactsHandled: 1,
+        agentNonResponse: 0,
+        occupancy: 0.1477, // 390 / (390 + 2250)
         statusSeconds: { Available: 2640, Break: 900, Offline: 60 },
         activitySeconds: { AfterContactWork: 150, Available: 2240, Break: 900, Incoming: 10, OnContact: 150, OnHold: 90, Offline: 60 },
       }),
@@ -165,6 +169,73 @@ describe('switchboard CLI, end to end', () => {
     ]);
   });
 
+  /** What Connect would answer for the morning, in 15-minute intervals (hand-computed from Connect's definitions). */
+  const connectIntervals = (idleSecondInterval: number) => [
+    // 08:00: Offline 60 s; idle = Available 540 + ringing 10; on contact = talk 150 + hold 90 + ACW 50
+    { start: 0, metrics: { SUM_ONLINE_TIME_AGENT: 840, SUM_IDLE_TIME_AGENT: 550, SUM_CONTACT_TIME_AGENT: 290, SUM_NON_PRODUCTIVE_TIME_AGENT: 0, AGENT_OCCUPANCY: 34.52, CONTACTS_HANDLED: 1, SUM_HOLD_TIME: 90, SUM_AFTER_CONTACT_WORK_TIME: 150, CONTACTS_PUT_ON_HOLD: 1, AVG_HANDLE_TIME: 300 } },
+    { start: 900, metrics: { SUM_ONLINE_TIME_AGENT: 900, SUM_IDLE_TIME_AGENT: idleSecondInterval, SUM_CONTACT_TIME_AGENT: 100, SUM_NON_PRODUCTIVE_TIME_AGENT: 0, AGENT_OCCUPANCY: 11.11, CONTACTS_HANDLED: 0, SUM_HOLD_TIME: 0, SUM_AFTER_CONTACT_WORK_TIME: 0, CONTACTS_PUT_ON_HOLD: 0, AVG_HANDLE_TIME: null } },
+    { start: 1800, metrics: { SUM_ONLINE_TIME_AGENT: 900, SUM_IDLE_TIME_AGENT: 0, SUM_CONTACT_TIME_AGENT: 0, SUM_NON_PRODUCTIVE_TIME_AGENT: 900, AGENT_OCCUPANCY: null, CONTACTS_HANDLED: 0, SUM_HOLD_TIME: 0, SUM_AFTER_CONTACT_WORK_TIME: 0, CONTACTS_PUT_ON_HOLD: 0, AVG_HANDLE_TIME: null } },
+    { start: 2700, metrics: { SUM_ONLINE_TIME_AGENT: 900, SUM_IDLE_TIME_AGENT: 900, SUM_CONTACT_TIME_AGENT: 0, SUM_NON_PRODUCTIVE_TIME_AGENT: 0, AGENT_OCCUPANCY: 0, CONTACTS_HANDLED: 0, SUM_HOLD_TIME: 0, SUM_AFTER_CONTACT_WORK_TIME: 0, CONTACTS_PUT_ON_HOLD: 0, AVG_HANDLE_TIME: null } },
+  ];
+  /** MetricResultV2 objects as GetMetricDataV2 documents them; times as epoch seconds (the API) or ISO-8601 (the AWS CLI). */
+  const metricResults = (intervals: ReturnType<typeof connectIntervals>, isoTimes: boolean) =>
+    intervals.map((i) => {
+      const time = (s: number) => (isoTimes ? new Date(t(s)).toISOString().replace('.000Z', '+00:00') : t(s) / 1000);
+      return {
+        Dimensions: { AGENT: 'sato-id' },
+        MetricInterval: { Interval: 'FIFTEEN_MIN', StartTime: time(i.start), EndTime: time(i.start + 900) },
+        Collections: Object.entries(i.metrics).map(([Name, Value]) => ({ Metric: { Name }, Value })),
+      };
+    });
+
+  it('reconcile compares a GetMetricDataV2 response per agent, interval and metric, and lists what cannot be compared', () => {
+    writeFileSync(join(dir, 'connect.json'), JSON.stringify({ MetricResults: metricResults(connectIntervals(800), true) }, null, 2));
+    const r = runCli(['reconcile', 'connect.json', '--json'], { cwd: dir });
+    expect(r.stderr).toMatch(/values compared, 0 beyond tolerance/);
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.tolerance).toEqual({ seconds: 5, count: 0, percent: 1 });
+    expect(out.intervals).toHaveLength(4 * 6);
+    expect(out.intervals.find((c: { metric: string; start: number }) => c.metric === 'SUM_IDLE_TIME_AGENT' && c.start === t(0))).toMatchObject({
+      username: 'sato',
+      field: 'idleSeconds',
+      connect: 550,
+      switchboard: 550,
+      difference: 0,
+      withinTolerance: true,
+    });
+    // ACW lands where it happens here and in the contact's interval in Connect: equal only in total
+    expect(out.totals).toContainEqual(expect.objectContaining({ metric: 'SUM_AFTER_CONTACT_WORK_TIME', connect: 150, switchboard: 150, withinTolerance: true }));
+    expect(out.notCompared.map((n: { metric: string }) => n.metric)).toEqual([
+      'AVG_HANDLE_TIME',
+      'CONTACTS_PUT_ON_HOLD',
+      'SUM_AFTER_CONTACT_WORK_TIME per interval',
+      'SUM_HOLD_TIME per interval',
+    ]);
+  });
+
+  it('reconcile reads a paginated response (pages as JSON Lines), and exits 1 when a value differs beyond the tolerance', () => {
+    const results = metricResults(connectIntervals(812), false);
+    const pages = [
+      { MetricResults: results.slice(0, 2), NextToken: 'page-2' },
+      { MetricResults: results.slice(2) },
+    ];
+    writeFileSync(join(dir, 'pages.jsonl'), jsonl(pages));
+    const r = runCli(['reconcile', 'pages.jsonl'], { cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/1 beyond tolerance \(±5 s, ±0 contacts, ±1 points\)/);
+    expect(r.stdout).toMatch(/SUM_IDLE_TIME_AGENT.*0:13:32.*0:13:20.*-12s.*DIFFERS/);
+    expect(r.stdout).toMatch(/Not compared:\n {2}AVG_HANDLE_TIME: /);
+    expect(runCli(['reconcile', 'pages.jsonl', '--tolerance', '15'], { cwd: dir }).status).toBe(0);
+  });
+
+  it('reconcile refuses a file that is not a GetMetricDataV2 response grouped by agent, with one line', () => {
+    writeFileSync(join(dir, 'queues.json'), JSON.stringify({ MetricResults: [{ Dimensions: { QUEUE: 'q-1' }, MetricInterval: { StartTime: 1, EndTime: 2 }, Collections: [] }] }));
+    const r = runCli(['reconcile', 'queues.json'], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual(['switchboard: queues.json: line 1 MetricResults[0]: no AGENT dimension (reconcile needs a response grouped by agent: --groupings AGENT)']);
+  });
+
   it('warns about stale projections after a rule change, and rebuild applies the new rules', () => {
     writeFileSync(join(dir, 'utc.json'), JSON.stringify({ timezone: 'UTC' }));
     const stale = runCli(['--config', 'utc.json', 'contacts', '--json'], { cwd: dir });
@@ -196,7 +267,7 @@ describe('switchboard CLI, projection versions', () => {
     };
 
     // built by an earlier agent projection
-    await setVersions({ agents: 0, contacts: 1, queueContacts: 1 });
+    await setVersions({ ...projectionVersions(), agents: 0 });
     const stale = runCli(['agents', '--json'], { cwd: dir });
     expect(stale.status).toBe(0);
     expect(stale.stderr).toMatch(/another version of their definition \(agents\); run `switchboard rebuild`/);
@@ -204,9 +275,33 @@ describe('switchboard CLI, projection versions', () => {
     expect(json(runCli(['rebuild', '--json'], { cwd: dir }))).toMatchObject({ events: 14, agents: 1, contacts: 3 });
     expect(runCli(['agents', '--json'], { cwd: dir }).stderr).toBe('');
 
-    // a store from before projections recorded versions holds the first version of each of that time: it has no queue contacts yet
+    // a store from before projections recorded versions holds the first version of each, from before Connect's definitions
     await setVersions(null);
-    expect(runCli(['contacts', '--json'], { cwd: dir }).stderr).toMatch(/another version of their definition \(queueContacts\); run `switchboard rebuild`/);
+    expect(runCli(['contacts', '--json'], { cwd: dir }).stderr).toMatch(/another version of their definition \(agents, contacts, queueContacts\); run `switchboard rebuild`/);
+  });
+
+  it('given a store built under the definitions before Connect parity, then it is stale, and rebuild recomputes it from every event, facts of the earlier parser included', () => {
+    const dir = tempDir();
+    const { agentEvents, contactRecords } = morning();
+    writeFileSync(join(dir, 'switchboard.config.json'), JSON.stringify(CONFIG));
+    writeFileSync(join(dir, 'all.jsonl'), jsonl([...agentEvents, ...contactRecords]));
+    runCli(['ingest', 'all.jsonl'], { cwd: dir });
+    const expected = runCli(['report', '--json'], { cwd: dir }).stdout;
+    // what an earlier build left: the first version of each projection, facts of an earlier parser version
+    const db = new Database(join(dir, '.switchboard', 'switchboard.db'));
+    const generation = (db.prepare(`SELECT value FROM meta WHERE key = 'generation'`).get() as { value: string }).value;
+    db.prepare(`UPDATE meta SET value = ? WHERE key = ?`).run(JSON.stringify({ agents: 1, contacts: 1 }), `gen.${generation}.versions`);
+    db.prepare(`UPDATE events SET facts_v = 3`).run();
+    db.close();
+
+    const stale = runCli(['report', '--json'], { cwd: dir });
+    expect(stale.status).toBe(0);
+    expect(stale.stderr).toMatch(/another version of their definition \(agents, contacts, queueContacts\); run `switchboard rebuild`/);
+    const rebuilt = json<{ events: number }>(runCli(['rebuild', '--json'], { cwd: dir }));
+    expect(rebuilt.events).toBe(agentEvents.length + contactRecords.length);
+    const fresh = runCli(['report', '--json'], { cwd: dir });
+    expect(fresh.stderr).toBe('');
+    expect(fresh.stdout).toBe(expected);
   });
 });
 

@@ -60,7 +60,9 @@ describe('switchboard serve', () => {
     runCli(['ingest', 'a.jsonl'], { cwd: dir });
     const { url } = await launch(['serve', '--port', String(await freePort())], dir);
     // listening from the start: what was in the store then is the snapshot, not a change to push
-    const pushed = sse(`${url}api/stream`, 'agents');
+    // a busy machine may deliver an earlier change first: wait for the one this test makes
+    const onBreak = (data: unknown) => (data as Array<{ status?: { name?: string } }>).some((a) => a.status?.name === 'Break');
+    const pushed = sse(`${url}api/stream`, 'agents', {}, onBreak);
 
     expect(await (await fetch(`${url}api/health`)).json()).toMatchObject({ ok: true, events: 1, quarantined: 0, stale: false });
     expect(await (await fetch(`${url}api/agents`)).json()).toMatchObject([{ username: 'ito', loggedIn: true }]);

@@ -13,6 +13,7 @@ import {
   reportCommand,
 } from './commands/queries.js';
 import { queuesCommand } from './commands/queues.js';
+import { reconcileCommand } from './commands/reconcile.js';
 import { simulateCommand } from './commands/simulate.js';
 import { devCommand, serveCommand } from './commands/serve.js';
 import { endQuietlyWhenTheReaderGoesAway } from './stdout.js';
@@ -71,10 +72,22 @@ program
   .option('--to <iso>', 'end (exclusive)')
   .option('--agent <arnOrUsername>', 'one agent')
   .option('--tz <zone>', 'IANA time zone overriding the configured one')
-  .option('--open', "also count states still going on, up to each agent's last event")
+  .option('--closed', "closed intervals only (by default states still going on count up to each agent's last event)")
+  .addOption(new Option('--open', 'states still going on count (the default)').hideHelp())
   .option('--csv', 'CSV instead of a table')
   .option(...WIDE)
   .action(run(reportCommand));
+
+program
+  .command('reconcile')
+  .description('compare the report with a GetMetricDataV2 response saved as JSON (grouped by AGENT); exit 1 beyond the tolerance')
+  .argument('<file>', 'the response: `aws connect get-metric-data-v2 ... > FILE` (one response, or several pages)')
+  .option('--tolerance <seconds>', 'allowed difference of time metrics', '5')
+  .option('--count-tolerance <n>', 'allowed difference of counts', '0')
+  .option('--percent-tolerance <points>', 'allowed difference of occupancy, percentage points', '1')
+  .option('--closed', 'closed intervals only (as report --closed)')
+  .option('--tz <zone>', 'IANA time zone for the interval times shown')
+  .action(run(reconcileCommand));
 
 program
   .command('contacts')

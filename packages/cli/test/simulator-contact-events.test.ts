@@ -1,12 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   foldQueueContacts,
+  isAbandoned,
+  predecessors,
+  projectContact,
   observeContactEvent,
   observeContactRecord,
   parseRecord,
   parseRules,
   queueIntervals,
   queueNow,
+  queueContactKey,
   type QueueObservation,
 } from '@switchboard/core';
 import { simulate, type SimEvent } from '../src/simulator/index.js';
@@ -100,7 +104,38 @@ describe('simulator: contact events', () => {
     expect(counts(queueIntervals(fromEvents.values(), rules))).toEqual(counts(byRecords));
     expect(byRecords.reduce((n, r) => n + r.contactsAbandoned, 0)).toBeGreaterThan(0);
     const end = events.at(-1)!.at;
-    expect(queueNow(fromEvents.values(), rules, end).queues.map((q) => q.waiting)).toEqual([0, 0, 0]);
+    // sales, support, chat and task queues: nobody left waiting
+    expect(queueNow(fromEvents.values(), rules, end).queues.map((q) => q.waiting)).toEqual([0, 0, 0, 0]);
+  });
+
+  it('then, contact by contact, the contact rows and the queue projections agree on abandoned and on handed on (transfers, callbacks)', () => {
+    const rules = parseRules({ timezone: 'Asia/Tokyo' });
+    const outcomes = new Map<string, string>();
+    for (const e of events) {
+      if (e.kind !== 'contact') continue;
+      const r = parseRecord(e.payload, JSON.stringify(e.payload), { origin: 'simulator' });
+      if (!r.ok || !r.contact) throw new Error('not a contact record');
+      const contact = projectContact(r.contact, rules);
+      outcomes.set(queueContactKey(contact), contact.row.outcome);
+    }
+    // the queue projections as they stand before any contact record: from the contact events alone
+    const fromEvents = foldQueueContacts(events.filter((e) => e.kind === 'contactEvent').map(observe) as QueueObservation[]);
+    const handedOn = predecessors(fromEvents.values());
+    // queued and over, with a record (records come about a minute after the contact: the last ones fall after the end)
+    const queued = [...fromEvents.values()].filter((c) => c.enqueuedAt !== null && c.disconnectedAt !== null && outcomes.has(queueContactKey(c)));
+    expect(queued.length).toBeGreaterThan(200);
+    const seen = { abandoned: 0, transferred: 0 };
+    for (const c of queued) {
+      const key = queueContactKey(c);
+      const outcome = outcomes.get(key)!;
+      expect(isAbandoned(c, handedOn), `${c.contactId}: ${outcome}`).toBe(outcome === 'abandoned_in_queue');
+      if (outcome === 'transferred') seen.transferred++;
+      if (outcome === 'abandoned_in_queue') seen.abandoned++;
+      // a queued contact is transferred in its row exactly when a contact of its chain follows it
+      if (c.connectedToAgentAt === null) expect(handedOn.has(key), `${c.contactId}: ${outcome}`).toBe(outcome === 'transferred');
+    }
+    expect(seen.abandoned).toBeGreaterThan(0);
+    expect(seen.transferred).toBeGreaterThan(0);
   });
 
   it('given contact events turned off, then there are none and the rest of the traffic is the same', () => {

@@ -107,15 +107,29 @@ export function isoSecond(ms: number): string {
   return `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}Z`;
 }
 
-/** The contact-state moves a real agent's contact can make. */
+/**
+ * The contact-state moves a real agent's contact can make: an offer rings
+ * (CONNECTING) and is answered, missed, declined (REJECTED: chats and tasks)
+ * or fails (ERROR); a queued callback is offered (INCOMING) and dialled once
+ * accepted (CONNECTING); an outbound dial nobody answers ends (ENDED) without
+ * connecting; calls go on hold, tasks pause.
+ */
 export const ALLOWED_MOVES: Record<string, readonly string[]> = {
-  CONNECTING: ['CONNECTED', 'MISSED'],
-  INCOMING: ['CONNECTED', 'MISSED'],
-  CONNECTED: ['CONNECTED_ONHOLD', 'ENDED'],
+  CONNECTING: ['CONNECTED', 'MISSED', 'REJECTED', 'ERROR', 'ENDED'],
+  INCOMING: ['CONNECTING', 'MISSED'],
+  CONNECTED: ['CONNECTED_ONHOLD', 'PAUSED', 'ENDED'],
   CONNECTED_ONHOLD: ['CONNECTED'],
+  PAUSED: ['CONNECTED'],
   ENDED: [],
   MISSED: [],
+  REJECTED: [],
+  ERROR: [],
 };
+
+/** The states a contact can leave an agent's Contacts[] from (a supervisor stops monitoring a connected call). */
+export function lastStates(t: ContactTrack): readonly string[] {
+  return t.initiationMethod === 'MONITOR' ? ['CONNECTED', 'ENDED'] : ['ENDED', 'MISSED', 'REJECTED', 'ERROR'];
+}
 
 function fail(message: string): never {
   throw new Error(message);
@@ -154,8 +168,9 @@ export function assertConsistent(events: readonly SimEvent[]): void {
         loggedIn = true;
         login = list[i]!.at;
       } else if (type === 'LOGOUT') {
+        // Connect keeps the status at logout: it need not be Offline
         if (!loggedIn) fail(`${arn}: LOGOUT while logged out`);
-        if (status.Name !== 'Offline' || p.CurrentAgentSnapshot.Contacts.length > 0) fail(`${arn}: LOGOUT with a status or contacts`);
+        if (p.CurrentAgentSnapshot.Contacts.length > 0) fail(`${arn}: LOGOUT with contacts`);
         loggedIn = false;
         sessions.push([login, list[i]!.at]);
       } else if (!loggedIn && type !== 'HEART_BEAT') {
@@ -188,7 +203,9 @@ export function assertConsistent(events: readonly SimEvent[]): void {
   const records = latestRecords(events);
   for (const t of contactTracks(agents)) {
     const first = t.states[0]!.state;
-    if (first !== 'CONNECTING' && first !== 'INCOMING') fail(`${t.contactId}: appears as ${first}`);
+    const monitor = t.initiationMethod === 'MONITOR';
+    if (monitor ? first !== 'CONNECTED' : first !== 'CONNECTING' && first !== 'INCOMING') fail(`${t.contactId}: appears as ${first}`);
+    if (!lastStates(t).includes(t.states.at(-1)!.state)) fail(`${t.contactId}: leaves the agent in ${t.states.at(-1)!.state}`);
     for (let i = 1; i < t.states.length; i++) {
       if (!ALLOWED_MOVES[t.states[i - 1]!.state]!.includes(t.states[i]!.state)) {
         fail(`${t.contactId}: ${t.states[i - 1]!.state} -> ${t.states[i]!.state}`);
@@ -197,7 +214,7 @@ export function assertConsistent(events: readonly SimEvent[]): void {
     if (t.goneAt === null) fail(`${t.contactId}: never leaves the agent`);
     const r = records.get(t.contactId) ?? fail(`${t.contactId}: no contact record`);
     const connected = t.states.find((s) => s.state === 'CONNECTED');
-    if (!connected) continue;
+    if (!connected || monitor) continue;
     const a = r.Agent ?? fail(`${t.contactId}: answered but the record has no Agent`);
     if (a.ARN !== t.agentArn || a.Username !== t.username) fail(`${t.contactId}: record names another agent`);
     if (a.ConnectedToAgentTimestamp !== isoSecond(connected.at)) fail(`${t.contactId}: ConnectedToAgentTimestamp`);

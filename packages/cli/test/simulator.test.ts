@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { DEFAULT_RULES, foldAgentEvents, nationalNumber, parseRecord, projectContact, type Interval } from '@switchboard/core';
 import { DEFAULT_START, EXIT_POINTS, simulate, type SimEvent } from '../src/simulator/index.js';
-import { ALLOWED_MOVES, agentFactsOf, byAgent, collect, contactTracks, isoSecond, latestRecords, type ContactTrack, type Payload } from './simulator-helpers.js';
+import { ALLOWED_MOVES, agentFactsOf, byAgent, collect, contactTracks, isoSecond, lastStates, latestRecords, type ContactTrack, type Payload } from './simulator-helpers.js';
 
 const HOUR = 3_600_000;
 
@@ -64,6 +64,7 @@ describe('simulator: given 4 simulated hours of a 12-agent centre', () => {
         const rp = s.Configuration.RoutingProfile;
         expect(rp.Concurrency).toEqual([
           { AvailableSlots: expect.any(Number), Channel: 'CHAT', MaximumSlots: 3 },
+          { AvailableSlots: expect.any(Number), Channel: 'TASK', MaximumSlots: 1 },
           { AvailableSlots: expect.any(Number), Channel: 'VOICE', MaximumSlots: 1 },
         ]);
         expect(rp.InboundQueues[0]).toEqual({ ARN: expect.stringContaining('/queue/agent/'), Channels: ['VOICE', 'CHAT'], Name: null });
@@ -74,9 +75,10 @@ describe('simulator: given 4 simulated hours of a 12-agent centre', () => {
     }
   });
 
-  it('then each agent shift runs LOGIN (Offline), Available, work and breaks, Offline, LOGOUT', () => {
+  it('then each agent shift runs LOGIN (Offline), the routable status, work and breaks, LOGOUT through Offline or with the status kept', () => {
     expect(agents.size).toBe(12);
     const statusNames = new Set<string>();
+    const logoutStatuses: string[] = [];
     for (const list of agents.values()) {
       const types = list.map((e) => e.payload.EventType as string);
       const login = types.indexOf('LOGIN');
@@ -84,17 +86,27 @@ describe('simulator: given 4 simulated hours of a 12-agent centre', () => {
       expect(login).toBe(0);
       expect(logout).toBeGreaterThan(login);
       expect(types.filter((t) => t === 'LOGIN')).toHaveLength(1);
-      const statuses = list.slice(login, logout + 1).map((e) => (e.payload as Payload).CurrentAgentSnapshot.AgentStatus.Name as string);
-      expect(statuses[0]).toBe('Offline');
-      expect(statuses[1]).toBe('Available');
-      expect(statuses.at(-1)).toBe('Offline');
-      expect(statuses.at(-2)).toBe('Offline'); // the STATE_CHANGE to Offline, then LOGOUT
-      expect(list[logout - 1]!.payload.EventType).toBe('STATE_CHANGE');
-      statuses.forEach((s) => statusNames.add(s));
-      // After LOGOUT, only heartbeats (Connect sends them for up to an hour).
-      for (const e of list.slice(logout + 1)) expect(e.payload.EventType).toBe('HEART_BEAT');
+      const statuses = list.slice(login, logout + 1).map((e) => (e.payload as Payload).CurrentAgentSnapshot.AgentStatus);
+      expect(statuses[0]!.Name).toBe('Offline');
+      expect(statuses[1]!.Type).toBe('ROUTABLE');
+      const atLogout = statuses.at(-1)!;
+      logoutStatuses.push(atLogout.Name);
+      // through the STATE_CHANGE to Offline, or Connect keeps the status the agent had
+      if (atLogout.Name === 'Offline') expect(statuses.at(-2)!.Name).toBe('Offline');
+      else expect(atLogout).toEqual(statuses.at(-2));
+      statuses.forEach((s) => statusNames.add(s.Name));
+      // After LOGOUT, only heartbeats (Connect sends them for up to an hour), with the status kept.
+      for (const e of list.slice(logout + 1)) {
+        expect(e.payload.EventType).toBe('HEART_BEAT');
+        expect((e.payload as Payload).CurrentAgentSnapshot.AgentStatus).toEqual(atLogout);
+      }
     }
-    expect([...statusNames].sort()).toEqual(['Available', 'Break', 'Offline']);
+    expect(logoutStatuses).toContain('Offline');
+    expect(logoutStatuses.some((s) => s !== 'Offline')).toBe(true);
+    // the routable status is renamed part way through: its type stays ROUTABLE
+    expect([...statusNames].sort()).toEqual(['Available', 'Break', 'Offline', 'Ready']);
+    const ready = events.filter((e) => e.kind === 'agent' && (e.payload as Payload).CurrentAgentSnapshot.AgentStatus.Name === 'Ready');
+    expect(ready.every((e) => (e.payload as Payload).CurrentAgentSnapshot.AgentStatus.Type === 'ROUTABLE')).toBe(true);
     const customs = events.filter((e) => e.kind === 'agent' && (e.payload as Payload).CurrentAgentSnapshot.AgentStatus.Name === 'Break');
     expect(customs.every((e) => (e.payload as Payload).CurrentAgentSnapshot.AgentStatus.Type === 'CUSTOM')).toBe(true);
     const afterLogout = [...agents.values()].some((list) => list.at(-1)!.payload.EventType === 'HEART_BEAT' && list.some((e) => e.payload.EventType === 'LOGOUT'));
@@ -111,7 +123,7 @@ describe('simulator: given 4 simulated hours of a 12-agent centre', () => {
         if (after && !before) {
           // Set while busy: no new contacts until it takes effect.
           expect(p.CurrentAgentSnapshot.Contacts.length).toBeGreaterThan(0);
-          expect(p.CurrentAgentSnapshot.AgentStatus.Name).toBe('Available');
+          expect(p.CurrentAgentSnapshot.AgentStatus.Type).toBe('ROUTABLE');
         }
         if (before && !after) {
           deferred++;
@@ -149,10 +161,10 @@ describe('simulator: given 4 simulated hours of a 12-agent centre', () => {
 
   it('then contacts only make possible moves, within the routing profile’s concurrency', () => {
     for (const t of tracks) {
-      expect(['CONNECTING', 'INCOMING']).toContain(t.states[0]!.state);
+      expect(t.initiationMethod === 'MONITOR' ? ['CONNECTED'] : ['CONNECTING', 'INCOMING']).toContain(t.states[0]!.state);
       for (let i = 1; i < t.states.length; i++) expect(ALLOWED_MOVES[t.states[i - 1]!.state]).toContain(t.states[i]!.state);
-      // A contact leaves Contacts[] only once cleared from ACW or after a miss.
-      expect(['ENDED', 'MISSED']).toContain(t.states.at(-1)!.state);
+      // A contact leaves Contacts[] only once cleared from ACW or after an offer not taken (or a supervisor stops monitoring).
+      expect(lastStates(t)).toContain(t.states.at(-1)!.state);
       expect(t.goneAt).not.toBeNull();
     }
     for (const list of agents.values()) {
@@ -162,15 +174,17 @@ describe('simulator: given 4 simulated hours of a 12-agent centre', () => {
         const contacts: Payload[] = s.Contacts;
         const voice = contacts.filter((c) => c.Channel === 'VOICE').length;
         const chat = contacts.filter((c) => c.Channel === 'CHAT').length;
+        const task = contacts.filter((c) => c.Channel === 'TASK').length;
         expect(voice).toBeLessThanOrEqual(1);
         expect(chat).toBeLessThanOrEqual(3);
-        expect(voice > 0 && chat > 0).toBe(false);
+        expect(task).toBeLessThanOrEqual(1);
+        expect([voice, chat, task].filter((n) => n > 0).length).toBeLessThanOrEqual(1);
         const slots = Object.fromEntries(s.Configuration.RoutingProfile.Concurrency.map((c: Payload) => [c.Channel, c.AvailableSlots]));
-        expect(slots).toEqual(voice ? { VOICE: 0, CHAT: 0 } : { VOICE: chat ? 0 : 1, CHAT: 3 - chat });
-        // New contacts are routed only to an Available agent with no next status pending.
+        expect(slots).toEqual(voice || task ? { VOICE: 0, CHAT: 0, TASK: 0 } : chat ? { VOICE: 0, CHAT: 3 - chat, TASK: 0 } : { VOICE: 1, CHAT: 3, TASK: 1 });
+        // New contacts are routed only to an agent in the routable status with no next status pending.
         const fresh = contacts.filter((c) => !before.some((b) => b.ContactId === c.ContactId));
         if (fresh.length > 0) {
-          expect(s.AgentStatus.Name).toBe('Available');
+          expect(s.AgentStatus.Type).toBe('ROUTABLE');
           expect((e.payload as Payload).PreviousAgentSnapshot.NextAgentStatus).toBeUndefined();
         }
         if (e.payload.EventType === 'LOGOUT') expect(contacts).toEqual([]);
@@ -219,7 +233,8 @@ describe('simulator: given 4 simulated hours of a 12-agent centre', () => {
     for (const t of tracks) {
       const r = records.get(t.contactId);
       expect(r, t.contactId).toBeDefined();
-      if (t.states.some((s) => s.state === 'CONNECTED')) {
+      // a supervisor monitoring a call sees the caller's contact, whose record names the agent who handled it
+      if (t.initiationMethod !== 'MONITOR' && t.states.some((s) => s.state === 'CONNECTED')) {
         expect(r!.Agent.ARN).toBe(t.agentArn);
         expect(r!.Agent.Username).toBe(t.username);
       }
@@ -230,14 +245,18 @@ describe('simulator: given 4 simulated hours of a 12-agent centre', () => {
     let checked = 0;
     for (const t of tracks) {
       const connected = t.states.find((s) => s.state === 'CONNECTED');
-      if (!connected) continue;
+      if (!connected || t.initiationMethod === 'MONITOR') continue;
       const r = records.get(t.contactId)!;
       const a = r.Agent;
       checked++;
       expect(a.ConnectedToAgentTimestamp).toBe(isoSecond(connected.at));
-      expect(r.Queue.DequeueTimestamp).toBe(isoSecond(connected.at));
-      expect(r.Queue.EnqueueTimestamp).toBe(isoSecond(Date.parse(t.queueTimestamp!)));
-      expect(r.Queue.Duration).toBe(Date.parse(r.Queue.DequeueTimestamp) / 1000 - Date.parse(r.Queue.EnqueueTimestamp) / 1000);
+      if (t.initiationMethod === 'OUTBOUND') {
+        expect(r.Queue).toBeNull(); // dialled by the agent, never queued
+      } else {
+        expect(r.Queue.DequeueTimestamp).toBe(isoSecond(connected.at));
+        expect(r.Queue.EnqueueTimestamp).toBe(isoSecond(Date.parse(t.queueTimestamp!)));
+        expect(r.Queue.Duration).toBe(Date.parse(r.Queue.DequeueTimestamp) / 1000 - Date.parse(r.Queue.EnqueueTimestamp) / 1000);
+      }
       const holds: number[] = [];
       for (let i = 1; i < t.states.length; i++) {
         if (t.states[i]!.state === 'CONNECTED' && t.states[i - 1]!.state === 'CONNECTED_ONHOLD') holds.push(t.states[i]!.at - t.states[i - 1]!.at);
@@ -275,7 +294,7 @@ describe('simulator: given 4 simulated hours of a 12-agent centre', () => {
         expect(isValidPhoneNumber(r.SystemEndpoint.Address)).toBe(true);
         expect(r.MediaStreams).toEqual([{ Type: 'AUDIO' }]);
       } else {
-        expect(r.Channel).toBe('CHAT');
+        expect(['CHAT', 'TASK']).toContain(r.Channel);
         expect(r.CustomerEndpoint).toBeNull();
       }
       if (r.Agent) for (const k of ['AfterContactWorkDuration', 'AgentInteractionDuration', 'CustomerHoldDuration']) expect(Number.isInteger(r.Agent[k])).toBe(true);
@@ -287,10 +306,11 @@ describe('simulator: given 4 simulated hours of a 12-agent centre', () => {
   });
 
   it('then the IVR of the seed article shows in the attributes: all outcomes and all call_route exit points occur', () => {
-    const chainStarts = [...records.values()].filter((r) => !r.PreviousContactId && r.Channel === 'VOICE');
+    const chainStarts = [...records.values()].filter((r) => !r.PreviousContactId && r.Channel === 'VOICE' && r.InitiationMethod === 'INBOUND');
     const rows = chainStarts.map((r) => projectContact(r as never, DEFAULT_RULES).row);
     const outcomes = new Set(rows.map((r) => r.outcome));
-    expect([...outcomes].sort()).toEqual(['abandoned_in_flow', 'abandoned_in_queue', 'completed_in_flow', 'handled']);
+    // transferred: callers who left the queue for a callback
+    expect([...outcomes].sort()).toEqual(['abandoned_in_flow', 'abandoned_in_queue', 'completed_in_flow', 'handled', 'transferred']);
     expect(new Set(rows.map((r) => r.exitPoint))).toEqual(new Set(EXIT_POINTS));
     for (const r of chainStarts) {
       const route: string = r.Attributes.call_route;
@@ -306,7 +326,7 @@ describe('simulator: given 4 simulated hours of a 12-agent centre', () => {
         if (r.Queue === null) expect(r.DisconnectReason).toBe('CONTACT_FLOW_DISCONNECT');
         else expect(r.Queue.Name).toBe(route.startsWith('1') ? 'Sales' : 'Support');
         if (r.Queue && !r.Agent) {
-          expect(r.DisconnectReason).toBe('CUSTOMER_DISCONNECT');
+          expect(r.DisconnectReason).toBe(r.NextContactId ? 'CONTACT_FLOW_DISCONNECT' : 'CUSTOMER_DISCONNECT');
           expect(r.Queue.EnqueueTimestamp).toEqual(expect.any(String));
           expect(r.Queue.DequeueTimestamp).toEqual(expect.any(String));
         }
@@ -324,19 +344,21 @@ describe('simulator: given 4 simulated hours of a 12-agent centre', () => {
     expect(maxChats).toBeGreaterThanOrEqual(2);
   });
 
-  it('then transferred calls form chains: TRANSFER contacts linked by Previous/Next/InitialContactId, on another agent', () => {
+  it('then transferred calls and callbacks form chains: TRANSFER and CALLBACK contacts linked by Previous/Next/InitialContactId', () => {
     const transfers = [...records.values()].filter((r) => r.NextContactId);
     expect(transfers.length).toBeGreaterThan(0);
+    expect(new Set(transfers.map((r) => records.get(r.NextContactId)!.InitiationMethod))).toEqual(new Set(['TRANSFER', 'CALLBACK']));
     for (const first of transfers) {
       const next = records.get(first.NextContactId)!;
       expect(next).toBeDefined();
-      expect(next.InitiationMethod).toBe('TRANSFER');
+      // a callback follows a caller who left the queue (no agent); a transfer, an agent's call
+      expect(next.InitiationMethod).toBe(first.Agent ? 'TRANSFER' : 'CALLBACK');
       expect(next.PreviousContactId).toBe(first.ContactId);
       expect(next.InitialContactId).toBe(first.InitialContactId ?? first.ContactId);
       expect(next.Attributes.call_route).toBe(first.Attributes.call_route);
       expect(next.CustomerEndpoint).toEqual(first.CustomerEndpoint);
       expect(Date.parse(next.InitiationTimestamp)).toBeGreaterThanOrEqual(Date.parse(first.DisconnectTimestamp));
-      if (next.Agent) expect(next.Agent.ARN).not.toBe(first.Agent.ARN);
+      if (next.Agent && first.Agent) expect(next.Agent.ARN).not.toBe(first.Agent.ARN);
     }
     for (const r of records.values()) {
       if (r.PreviousContactId) expect(records.get(r.PreviousContactId)!.NextContactId).toBe(r.ContactId);
@@ -354,6 +376,30 @@ describe('simulator: given 4 simulated hours of a 12-agent centre', () => {
       expect(r.AgentConnectionAttempts).toBeGreaterThanOrEqual(2 - (r.Agent ? 0 : 1));
       if (r.Agent) expect(r.Agent.ARN).not.toBe(t.agentArn);
     }
+  });
+
+  it('then the agent events show what Connect shows in a centre: errors, rejections, paused tasks, dials, callbacks, monitoring', () => {
+    const seen = new Set<string>();
+    for (const t of tracks) {
+      const states = t.states.map((x) => x.state);
+      for (const state of states) seen.add(`${t.initiationMethod} ${state}`);
+      const channel = ((agents.get(t.agentArn) ?? []).flatMap((e) => (e.payload as Payload).CurrentAgentSnapshot.Contacts as Payload[]).find((c) => c.ContactId === t.contactId) ?? {}).Channel;
+      if (states.includes('REJECTED')) expect(channel).not.toBe('VOICE'); // voice shows a declined call as MISSED
+      if (states.includes('PAUSED')) expect(channel).toBe('TASK');
+      if (t.initiationMethod === 'OUTBOUND' && !states.includes('CONNECTED')) {
+        expect(states).toEqual(['CONNECTING', 'ENDED']); // nobody answered: never connected
+        expect(records.get(t.contactId)!.Agent).toBeNull();
+      }
+      if (t.initiationMethod === 'CALLBACK') expect(states.slice(0, 2)).toEqual(['INCOMING', states.includes('MISSED') ? 'MISSED' : 'CONNECTING']);
+    }
+    for (const expected of ['INBOUND ERROR', 'API REJECTED', 'API PAUSED', 'OUTBOUND CONNECTING', 'OUTBOUND ENDED', 'CALLBACK INCOMING', 'CALLBACK CONNECTING', 'MONITOR CONNECTED']) {
+      expect(seen, expected).toContain(expected);
+    }
+    const keptAfterLogout = [...agents.values()].some((list) => {
+      const logout = list.findIndex((e) => e.payload.EventType === 'LOGOUT');
+      return logout >= 0 && list.slice(logout + 1).some((e) => (e.payload as Payload).CurrentAgentSnapshot.AgentStatus.Type !== 'OFFLINE');
+    });
+    expect(keptAfterLogout).toBe(true);
   });
 
   it('then a few records are delivered twice verbatim, and a few again later with newer data', () => {

@@ -39,8 +39,11 @@ export interface ContactFact {
 
 export interface StatusFact {
   name: string;
-  /** ROUTABLE, CUSTOM or OFFLINE (inferred from the name when Connect omits it) */
-  type: string;
+  /**
+   * AgentStatus.Type as Connect sent it (ROUTABLE, CUSTOM or OFFLINE); null
+   * when the payload omits it: the agent projector types it then (statusTypeOf)
+   */
+  type: string | null;
 }
 
 /** What the agent projector needs from an agent event. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isValidZone } from './time.js';
 import { isSupportedRegion } from './phone.js';
 import { PRIVACY_MODES } from './privacy.js';
+import { STATUS_TYPES } from './projectors/status.js';
 
 export const BUCKET_MINUTES = [15, 30, 60, 1440] as const;
 export type BucketMinutes = (typeof BUCKET_MINUTES)[number];
@@ -37,6 +38,8 @@ const rulesSchema = z.strictObject({
     .refine(isSupportedRegion, { message: 'not a known ISO 3166-1 alpha-2 region code' })
     .nullable()
     .default(null),
+  /** the type of statuses by name, for payloads that omit AgentStatus.Type: {"Ready": "ROUTABLE"} */
+  statusTypes: z.record(z.string().min(1), z.enum(STATUS_TYPES)).default({}),
   flow: z
     .strictObject({
       exitAttribute: z.string().min(1).default('call_route'),
@@ -49,6 +52,7 @@ const rulesSchema = z.strictObject({
     .prefault({}),
   alerts: z
     .strictObject({
+      /** a hold longer than this raises LongHold (a threshold, not a metric) */
       holdSeconds: seconds.optional(),
       afterContactWorkSeconds: seconds.optional(),
       statusSeconds: z.record(z.string(), seconds).default({}),
@@ -114,6 +118,7 @@ export function projectionRules(rules: Rules) {
     phoneRegion: rules.phoneRegion,
     // exit labels only name what the dashboard shows: projections do not depend on them
     flow: { exitAttribute, completedAttribute },
+    ...(Object.keys(rules.statusTypes).length > 0 ? { statusTypes: rules.statusTypes } : {}),
     // Only when used, so that stores built before the option existed stay current.
     ...(customerNumbers !== 'keep' || agentNames !== 'keep'
       ? { privacy: { customerNumbers, agentNames, key: hashKey ? createHash('sha256').update(hashKey).digest('hex').slice(0, 8) : null } }

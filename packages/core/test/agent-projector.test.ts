@@ -92,16 +92,20 @@ describe('agent projector: sessions', () => {
     expect(state?.loggedIn).toBe(false);
   });
 
-  it('given heartbeats after LOGOUT (Connect sends them for up to an hour), then no time is counted', () => {
-    const { outputs, state } = fold(
-      agentEvent({ type: 'LOGIN', at: t(0), status: 'Available' }),
-      agentEvent({ type: 'LOGOUT', at: t(100) }),
-      agentEvent({ type: 'HEART_BEAT', at: t(220), status: 'Offline' }),
-      agentEvent({ type: 'HEART_BEAT', at: t(340), status: 'Offline' }),
-    );
-    expect(outputs.intervals.map((i) => i.end).every((e) => e <= t(100))).toBe(true);
-    expect(state).toMatchObject({ loggedIn: false, lastEventAt: t(340) });
-  });
+  it.each(['Offline', 'Available', 'Break'])(
+    'given heartbeats after LOGOUT showing %s (Connect keeps the status and sends them for up to an hour), then no time is counted',
+    (status) => {
+      const { outputs, state } = fold(
+        agentEvent({ type: 'LOGIN', at: t(0), status: 'Available' }),
+        agentEvent({ type: 'LOGOUT', at: t(100), status }),
+        agentEvent({ type: 'HEART_BEAT', at: t(220), status }),
+        agentEvent({ type: 'HEART_BEAT', at: t(340), status }),
+      );
+      expect(outputs.intervals.length).toBeGreaterThan(0);
+      expect(outputs.intervals.map((i) => i.end).every((e) => e <= t(100))).toBe(true);
+      expect(state).toMatchObject({ loggedIn: false, lastEventAt: t(340), status: { name: status } });
+    },
+  );
 
   it('given a heartbeat whose snapshot differs from the projection (missed events), then it counts as a state change at its time', () => {
     const { outputs, state } = fold(
@@ -153,7 +157,8 @@ describe('agent projector: breaks, missed calls, chats and transfers', () => {
       agentEvent({ type: 'STATE_CHANGE', at: t(35), contacts: [] }),
     );
     expect(pick(outputs.intervals, 'activity').map((a) => a.name)).toEqual(['Available', 'Incoming', 'Missed']);
-    expect(outputs.tallies).toEqual([]);
+    // not handled; one agent non-response, when it went MISSED
+    expect(outputs.tallies.map((x) => [x.kind, x.contactId, (x.at - T0) / 1000])).toEqual([['nonResponse', 'c1', 30]]);
   });
 
   it('given concurrent chats, then activity follows the first matching rule across contacts', () => {
@@ -226,7 +231,7 @@ describe('agent projector: breaks, missed calls, chats and transfers', () => {
 
 describe('agent projector: the admin guide example', () => {
   it('given the "Determine ACW time" events, then ACW lasts 5.005 s as the guide computes', () => {
-    const lines = readFileSync(new URL('../../../../shared/fixtures/agent-events.doc-examples.jsonl', import.meta.url), 'utf8')
+    const lines = readFileSync(new URL('../../../test/fixtures/agent-events.doc-examples.jsonl', import.meta.url), 'utf8')
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -259,17 +264,18 @@ describe('agent projector: impossible sequences are handled deterministically', 
     expect(twice.state).toMatchObject({ loggedIn: false, status: { name: 'Offline', since: t(200) } });
   });
 
-  it('given a STATE_CHANGE after LOGOUT showing activity, then it reopens the session (a missed LOGIN); an Offline one does not', () => {
+  it('given status changes after LOGOUT, then they open no session; an event listing contacts does (a missed LOGIN)', () => {
     const { outputs, state } = fold(
       agentEvent({ type: 'LOGIN', at: t(0), status: 'Available' }),
-      agentEvent({ type: 'LOGOUT', at: t(100) }),
+      agentEvent({ type: 'LOGOUT', at: t(100), status: 'Available' }),
       agentEvent({ type: 'STATE_CHANGE', at: t(150), status: 'Offline' }),
       agentEvent({ type: 'STATE_CHANGE', at: t(200), status: 'Available' }),
+      agentEvent({ type: 'STATE_CHANGE', at: t(250), status: 'Available', contacts: [{ id: 'c1', state: 'CONNECTED' }] }),
       agentEvent({ type: 'LOGOUT', at: t(300) }),
     );
     expect(pick(outputs.intervals, 'status')).toEqual([
       { name: 'Available', contactId: null, start: 0, end: 100 },
-      { name: 'Available', contactId: null, start: 200, end: 300 },
+      { name: 'Available', contactId: null, start: 250, end: 300 },
     ]);
     expect(state?.loggedIn).toBe(false);
   });

@@ -1,6 +1,6 @@
 /**
  * Builders of Connect payloads for tests, shaped like the admin guide's
- * examples (../../../../shared/fixtures). They produce the raw JSON that
+ * examples (test/fixtures). They produce the raw JSON that
  * Connect puts on the stream, so tests go through the real parser.
  */
 export const INSTANCE = 'arn:aws:connect:ap-northeast-1:123456789012:instance/11111111-2222-3333-4444-555555555555';
@@ -15,6 +15,7 @@ export interface ContactSpec {
   channel?: string;
   initiationMethod?: string;
   initialContactId?: string | null;
+  /** ConnectedToAgentTimestamp set; by default when the state is connected, on hold, paused or ENDED */
   connected?: boolean;
 }
 
@@ -69,7 +70,7 @@ function snapshot(spec: AgentEventSpec, status: string, contacts: ContactSpec[])
       InitiationMethod: c.initiationMethod ?? 'INBOUND',
       State: c.state,
       StateStartTimestamp: iso(spec.at),
-      ConnectedToAgentTimestamp: c.connected || ['CONNECTED', 'CONNECTED_ONHOLD', 'ENDED'].includes(c.state) ? iso(spec.at) : null,
+      ConnectedToAgentTimestamp: (c.connected ?? ['CONNECTED', 'CONNECTED_ONHOLD', 'ENDED', 'PAUSED'].includes(c.state)) ? iso(spec.at) : null,
       QueueTimestamp: iso(spec.at),
       Queue: { ARN: `${spec.instance ?? INSTANCE}/queue/in`, Name: 'BasicQueue' },
     })),
@@ -107,6 +108,8 @@ export interface ContactRecordSpec {
   agent?: { username: string; connected: string; hold?: number; acw?: number } | null;
   initialContactId?: string | null;
   previousContactId?: string | null;
+  nextContactId?: string | null;
+  transferCompleted?: string | null;
   instance?: string;
 }
 
@@ -144,7 +147,7 @@ export function contactRecord(spec: ContactRecordSpec): Record<string, unknown> 
     InstanceARN: instance,
     LastUpdateTimestamp: spec.lastUpdate ?? spec.disconnect ?? spec.initiation,
     MediaStreams: [{ Type: 'AUDIO' }],
-    NextContactId: null,
+    NextContactId: spec.nextContactId ?? null,
     PreviousContactId: spec.previousContactId ?? null,
     Queue: spec.queue
       ? {
@@ -159,7 +162,7 @@ export function contactRecord(spec: ContactRecordSpec): Record<string, unknown> 
     Recordings: null,
     References: [],
     SystemEndpoint: { Address: '+81501234567', Type: 'TELEPHONE_NUMBER' },
-    TransferCompletedTimestamp: null,
+    TransferCompletedTimestamp: spec.transferCompleted ?? null,
     TransferredToEndpoint: null,
     VoiceIdResult: null,
   };

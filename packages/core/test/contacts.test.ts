@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import {
   buildFunnel,
+  foldQueueContacts,
+  isAbandoned,
+  observeContactRecord,
   parseRecord,
   parseRules,
   projectContact,
@@ -66,7 +69,10 @@ describe('contact flow projection', () => {
     ['completed in flow beats a customer hang-up after completion', { attributes: { call_completed: 'true' } }, 'completed_in_flow'],
     ['customer hung up in the flow without attributes', { attributes: {} }, 'abandoned_in_flow'],
     ['flow disconnect without attributes is other', { attributes: {}, disconnectReason: 'CONTACT_FLOW_DISCONNECT' }, 'other'],
-    ['queued then flow-disconnected (e.g. callback) is not an abandon', { attributes: {}, queue: { enqueue: '2024-04-17T23:48:00Z' }, disconnectReason: 'OTHER' }, 'other'],
+    // Connect's CONTACTS_ABANDONED does not read DisconnectReason: queued and never connected is abandoned
+    ['queued then flow-disconnected is an abandon in the queue', { attributes: {}, queue: { enqueue: '2024-04-17T23:48:00Z' }, disconnectReason: 'OTHER' }, 'abandoned_in_queue'],
+    ['queued then a queued callback (NextContactId) is transferred', { attributes: {}, queue: { enqueue: '2024-04-17T23:48:00Z' }, nextContactId: 'cb-1' }, 'transferred'],
+    ['transferred out of Connect (TransferCompletedTimestamp) is transferred', { attributes: {}, transferCompleted: '2024-04-17T23:49:00Z' }, 'transferred'],
   ] as const)('given %s, then the outcome is %s', (_, spec, outcome) => {
     expect(projectContact(payload({ ...seedArticle, ...spec } as ContactRecordSpec), TOKYO).row.outcome).toBe(outcome);
   });
@@ -129,6 +135,35 @@ describe('contact flow projection', () => {
     const late = projectContact(payload({ ...seedArticle, contactId: 'x', initiation: '2024-04-18T15:30:00Z', disconnect: '2024-04-18T15:31:00Z' }), TOKYO);
     const early = projectContact(payload({ ...seedArticle, contactId: 'y', initiation: '2024-04-18T14:30:00Z', disconnect: '2024-04-18T14:31:00Z' }), TOKYO);
     expect(buildFunnel([late, early]).map((r) => r.date)).toEqual(['2024-04-18', '2024-04-19']);
+  });
+});
+
+describe('abandoned in the queue: one definition for the contact rows and the queue projections', () => {
+  const base: ContactRecordSpec = { contactId: 'q1', initiation: '2024-04-18T00:00:00Z', disconnect: '2024-04-18T00:02:00Z', disconnectReason: 'TELECOM_PROBLEM' };
+  const choices = [false, true];
+  const cases = choices.flatMap((queued) =>
+    choices.flatMap((connected) =>
+      choices.flatMap((next) =>
+        choices.map((transferredOut): [string, ContactRecordSpec, boolean] => [
+          `queued ${queued}, connected ${connected}, NextContactId ${next}, TransferCompletedTimestamp ${transferredOut}`,
+          {
+            ...base,
+            queue: queued ? { enqueue: '2024-04-18T00:00:20Z' } : null,
+            agent: connected ? { username: 'hanako', connected: '2024-04-18T00:01:00Z' } : null,
+            nextContactId: next ? 'q2' : null,
+            transferCompleted: transferredOut ? '2024-04-18T00:01:30Z' : null,
+          },
+          queued && !connected && !next && !transferredOut,
+        ]),
+      ),
+    ),
+  );
+
+  it.each(cases)('given %s, then both say abandoned exactly when queued, never connected and not handed on', (_, spec, abandoned) => {
+    const facts = payload(spec);
+    expect(projectContact(facts, TOKYO).row.outcome === 'abandoned_in_queue').toBe(abandoned);
+    const [contact] = foldQueueContacts([observeContactRecord(facts)]).values();
+    expect(isAbandoned(contact!)).toBe(abandoned);
   });
 });
 

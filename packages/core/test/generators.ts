@@ -4,17 +4,41 @@ import { agentEvent, type ContactSpec } from './builders.js';
 /**
  * Valid agent event sequences for property tests. fast-check draws a list of
  * choices; `interpret` turns them into the events a real CCP session emits:
- * logins, status changes, calls and chats through their states (ringing,
- * connected, holds, ACW, missed), heartbeats (some carrying a change that the
- * preceding STATE_CHANGE missed), and logouts. Every sequence ends logged out.
+ * logins, status changes (a renamed routable status "Ready", and "Pausa",
+ * whose payloads omit AgentStatus.Type), inbound calls, chats and tasks
+ * through their states (ringing, connected, holds, pauses, ACW, missed,
+ * rejected, error), outbound and callback dials (answered or not), a
+ * supervisor's MONITOR contacts, heartbeats (some carrying a change that the
+ * preceding STATE_CHANGE missed), and logouts: through Offline, with the status
+ * kept (Connect does not set Offline), or in the middle of a contact; after a
+ * logout, heartbeats with the kept status, and a re-login may show the
+ * contacts again. Every sequence ends logged out.
  */
 export interface Scenario {
   events: Array<Record<string, unknown>>;
   /** logged-in periods per agent ARN suffix, [start, end) in ms */
   sessions: Map<string, Array<[number, number]>>;
+  /** per agent, the contacts that reached the agent (connected, on hold or paused), monitors excepted */
+  connected: Map<string, Set<string>>;
+  /** per agent, the contacts offered to it that went MISSED or REJECTED */
+  notTaken: Map<string, Set<string>>;
 }
 
-const STATUSES = ['Available', 'Available', 'Break', 'Lunch', 'Offline'] as const;
+/** A status name with the AgentStatus.Type its payloads carry (null: omitted). */
+const STATUSES: ReadonlyArray<[string, string | null]> = [
+  ['Available', 'ROUTABLE'],
+  ['Available', 'ROUTABLE'],
+  ['Ready', 'ROUTABLE'],
+  ['Break', 'CUSTOM'],
+  ['Lunch', 'CUSTOM'],
+  ['Pausa', null],
+  ['Offline', 'OFFLINE'],
+];
+const TYPE_OF = new Map(STATUSES);
+
+/** Rules under which a generated status without a Type is routable. */
+export const PAUSA_ROUTABLE = { statusTypes: { Pausa: 'ROUTABLE' as const } };
+
 const T0 = Date.UTC(2024, 3, 17, 14, 30); // 23:30 in Tokyo: sessions cross local midnight
 
 const step = fc.record({
@@ -27,55 +51,94 @@ const step = fc.record({
 export const scenarioArb: fc.Arbitrary<Scenario> = fc
   .array(fc.array(step, { minLength: 1, maxLength: 40 }), { minLength: 1, maxLength: 3 })
   .map((agents) => {
-    const events: Array<Record<string, unknown>> = [];
-    const sessions = new Map<string, Array<[number, number]>>();
-    agents.forEach((steps, i) => interpret(`agent-${i}`, steps, events, sessions));
-    return { events, sessions };
+    const scenario: Scenario = { events: [], sessions: new Map(), connected: new Map(), notTaken: new Map() };
+    agents.forEach((steps, i) => interpret(`agent-${i}`, steps, scenario));
+    return scenario;
   });
 
-function interpret(
-  agent: string,
-  steps: Array<{ choice: number; pick: number; gapMs: number; silent: boolean }>,
-  events: Array<Record<string, unknown>>,
-  sessions: Map<string, Array<[number, number]>>,
-): void {
+/** A contact as the generator tracks it: what the snapshot shows, and whether it reached the agent. */
+type GenContact = ContactSpec & { connected: boolean };
+
+/** The kinds of contact that arrive, by the pick that draws them. */
+function newContact(id: string, pick: number, contacts: readonly GenContact[]): GenContact | null {
+  const voiceBusy = contacts.some((x) => x.channel === 'VOICE');
+  const kind = pick % 9;
+  if (kind <= 2) return { id, state: 'CONNECTING', channel: voiceBusy || kind === 2 ? 'CHAT' : 'VOICE', initiationMethod: 'INBOUND', connected: false };
+  if (kind === 3) return { id, state: 'CONNECTING', channel: 'TASK', initiationMethod: 'API', connected: false };
+  if (voiceBusy) return null;
+  if (kind <= 5) return { id, state: 'CONNECTING', channel: 'VOICE', initiationMethod: 'OUTBOUND', connected: false };
+  if (kind === 6) return { id, state: 'INCOMING', channel: 'VOICE', initiationMethod: 'CALLBACK', connected: false };
+  if (kind === 7) return { id, state: 'CONNECTED', channel: 'VOICE', initiationMethod: 'MONITOR', connected: true };
+  return { id, state: 'CONNECTING', channel: 'VOICE', initiationMethod: 'TRANSFER', initialContactId: `${id}-first`, connected: false };
+}
+
+function interpret(agent: string, steps: Array<{ choice: number; pick: number; gapMs: number; silent: boolean }>, scenario: Scenario): void {
   let at = T0;
   let loggedIn = false;
   let loginAt = 0;
   let status = 'Available';
-  let contacts: ContactSpec[] = [];
+  let contacts: GenContact[] = [];
+  /** contacts a logout in the middle of work left behind: a re-login may show them in ACW */
+  let leftAtLogout: GenContact[] = [];
   let seq = 0;
   const periods: Array<[number, number]> = [];
-  const emit = (type: 'LOGIN' | 'LOGOUT' | 'STATE_CHANGE' | 'HEART_BEAT') =>
-    events.push(agentEvent({ type, at, agent, status, contacts: contacts.map((c) => ({ ...c })), eventId: `${agent}-${seq++}` }));
+  const connected = new Set<string>();
+  const notTaken = new Set<string>();
+  const emit = (type: 'LOGIN' | 'LOGOUT' | 'STATE_CHANGE' | 'HEART_BEAT') => {
+    for (const c of contacts) {
+      if (c.connected && c.initiationMethod !== 'MONITOR') connected.add(c.id);
+      if (c.state === 'MISSED' || c.state === 'REJECTED') notTaken.add(c.id);
+    }
+    scenario.events.push(
+      agentEvent({
+        type,
+        at,
+        agent,
+        status,
+        statusType: TYPE_OF.get(status),
+        contacts: contacts.map((c) => ({ ...c })),
+        eventId: `${agent}-${seq++}`,
+      }),
+    );
+  };
 
   for (const s of steps) {
     at += s.gapMs;
     if (!loggedIn) {
-      status = s.pick % 3 === 0 ? 'Offline' : 'Available';
-      contacts = [];
+      if (s.choice < 30 && periods.length > 0) {
+        emit('HEART_BEAT'); // up to an hour after logout, with the status Connect kept
+        continue;
+      }
+      const kept = s.pick % 4 === 0 ? status : s.pick % 4 === 1 ? 'Available' : 'Offline';
+      status = kept;
+      contacts = s.pick % 5 < 2 ? leftAtLogout.map((c) => ({ ...c, state: c.connected ? 'ENDED' : c.state })) : [];
+      leftAtLogout = [];
       loggedIn = true;
       loginAt = at;
       emit('LOGIN');
       continue;
     }
     const c = s.choice;
-    if (c < 5) {
-      status = 'Offline';
-      contacts = [];
+    if (c < 6) {
+      // LOGOUT: through Offline first, with the status kept, or while contacts are still listed
+      const how = s.pick % 3;
+      if (how === 0) status = 'Offline';
+      if (how !== 2) contacts = [];
       emit('LOGOUT');
+      leftAtLogout = contacts;
+      contacts = [];
       periods.push([loginAt, at]);
       loggedIn = false;
       continue;
     }
-    if (c < 20) status = STATUSES[s.pick % STATUSES.length]!;
+    if (c < 20) status = STATUSES[s.pick % STATUSES.length]![0];
     else if (c < 40 && contacts.length < 3) {
-      const channel = contacts.some((x) => x.channel === 'VOICE') || s.pick % 2 === 0 ? 'CHAT' : 'VOICE';
-      contacts = [...contacts, { id: `${agent}-c${seq}`, state: s.pick % 4 === 0 ? 'INCOMING' : 'CONNECTING', channel }];
+      const fresh = newContact(`${agent}-c${seq}`, s.pick, contacts);
+      if (fresh) contacts = [...contacts, fresh];
     } else if (c < 85 && contacts.length > 0) {
       const i = s.pick % contacts.length;
-      const next = advance(contacts[i]!.state, s.pick);
-      contacts = next === null ? contacts.filter((_, j) => j !== i) : contacts.map((x, j) => (j === i ? { ...x, state: next } : x));
+      const next = advance(contacts[i]!, s.pick);
+      contacts = next === null ? contacts.filter((_, j) => j !== i) : contacts.map((x, j) => (j === i ? next : x));
     } else {
       emit('HEART_BEAT'); // same snapshot, or catches up a silent change
       continue;
@@ -89,20 +152,32 @@ function interpret(
     emit('LOGOUT');
     periods.push([loginAt, at]);
   }
-  sessions.set(agent, periods);
+  scenario.sessions.set(agent, periods);
+  scenario.connected.set(agent, connected);
+  scenario.notTaken.set(agent, notTaken);
 }
 
-function advance(state: string, pick: number): string | null {
-  switch (state) {
-    case 'INCOMING':
+const DIALS = new Set(['OUTBOUND', 'CALLBACK']);
+
+/** The contact's next state, or null when the agent clears it. */
+function advance(c: GenContact, pick: number): GenContact | null {
+  const to = (state: string): GenContact => ({ ...c, state, connected: c.connected || ['CONNECTED', 'CONNECTED_ONHOLD', 'PAUSED'].includes(state) });
+  switch (c.state) {
+    case 'INCOMING': // a callback offered: the agent accepts and Connect dials, or it is missed
+      return pick % 5 === 0 ? to('MISSED') : to('CONNECTING');
     case 'CONNECTING':
-      return pick % 5 === 0 ? 'MISSED' : pick % 7 === 0 ? 'ERROR' : 'CONNECTED';
+      if (DIALS.has(c.initiationMethod ?? '')) return pick % 4 === 0 ? to('ENDED') : pick % 9 === 0 ? to('ERROR') : to('CONNECTED');
+      if (pick % 5 === 0) return to(c.channel === 'VOICE' ? 'MISSED' : 'REJECTED'); // voice never shows REJECTED
+      return pick % 7 === 0 ? to('ERROR') : to('CONNECTED');
     case 'CONNECTED':
-      return pick % 3 === 0 ? 'CONNECTED_ONHOLD' : 'ENDED';
+      if (c.initiationMethod === 'MONITOR') return pick % 2 === 0 ? null : to('ENDED');
+      if (pick % 3 === 0) return to(c.channel === 'TASK' ? 'PAUSED' : c.channel === 'VOICE' ? 'CONNECTED_ONHOLD' : 'ENDED');
+      return to('ENDED');
     case 'CONNECTED_ONHOLD':
-      return pick % 4 === 0 ? 'ENDED' : 'CONNECTED';
+    case 'PAUSED':
+      return pick % 4 === 0 ? to('ENDED') : to('CONNECTED');
     default:
-      return null; // ENDED, MISSED, ERROR: the contact is cleared
+      return null; // ENDED, MISSED, REJECTED, ERROR: the contact is cleared
   }
 }
 

@@ -130,7 +130,7 @@ describe('validating payloads', () => {
   const parse = (v: unknown) => parseRecord(v, JSON.stringify(v), { origin: 'test' });
 
   it('given the admin guide examples, then they are accepted and their kind detected', () => {
-    const dir = new URL('../../../../shared/fixtures/', import.meta.url);
+    const dir = new URL('../../../test/fixtures/', import.meta.url);
     const lines = ['agent-events.doc-examples.jsonl', 'contact-records.doc-examples.jsonl'].flatMap((f) =>
       readFileSync(new URL(f, dir), 'utf8').trim().split('\n'),
     );

@@ -13,13 +13,13 @@ import {
   type Tally,
 } from '@switchboard/core';
 import { agentFacts, candidate, classifiedBatches, localEngine, projectionSnapshot } from './harness.js';
-import { deliveryArb, scenarioArb } from './generators.js';
+import { deliveryArb, PAUSA_ROUTABLE, scenarioArb } from './generators.js';
 import { contactRecord } from './builders.js';
 
 const RUNS = { numRuns: 200 };
 const ZONES = ['UTC', 'Asia/Tokyo', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe'];
 
-function pureFold(events: Array<Record<string, unknown>>) {
+function pureFold(events: Array<Record<string, unknown>>, rules: { statusTypes: Record<string, 'ROUTABLE'> } = { statusTypes: {} }) {
   const byAgent = new Map<string, Array<Record<string, unknown>>>();
   for (const e of events) {
     const arn = e.AgentARN as string;
@@ -28,7 +28,7 @@ function pureFold(events: Array<Record<string, unknown>>) {
   const intervals: Interval[] = [];
   const tallies: Tally[] = [];
   for (const list of byAgent.values()) {
-    const { outputs } = foldAgentEvents(agentFacts(list));
+    const { outputs } = foldAgentEvents(agentFacts(list), rules);
     intervals.push(...outputs.intervals);
     tallies.push(...outputs.tallies);
   }
@@ -83,13 +83,56 @@ describe('properties of the agent projections', () => {
         expect(ms((r) => r.holdSeconds)).toBe(sumMs((i) => i.dimension === 'contact' && i.name === 'CONNECTED_ONHOLD'));
         expect(ms((r) => r.afterContactWorkSeconds)).toBe(sumMs((i) => i.dimension === 'contact' && i.name === 'ENDED'));
         expect(ms((r) => r.onlineSeconds)).toBe(sumMs((i) => i.dimension === 'status' && i.statusType !== 'OFFLINE'));
-        expect(rows.reduce((s, r) => s + r.contactsHandled + r.holds, 0)).toBe(tallies.length);
+        expect(rows.reduce((s, r) => s + r.contactsHandled + r.holds + r.agentNonResponse, 0)).toBe(tallies.length);
         for (const r of rows) {
           // each bucket holds at most its own length of activity (intervals are split at edges)
           const bucketMs = Date.parse(r.bucketEnd) - Date.parse(r.bucketStart);
           const activityMs = Object.values(r.activitySeconds).reduce((a, b) => a + Math.round(b * 1000), 0);
           expect(activityMs).toBeLessThanOrEqual(bucketMs);
         }
+      }),
+      RUNS,
+    );
+  });
+
+  it('(2b) per bucket, online time is idle + on contact + non-productive, to the millisecond, under any status typing', () => {
+    fc.assert(
+      fc.property(
+        scenarioArb,
+        fc.constantFrom(...ZONES),
+        fc.constantFrom(15, 30, 60, 1440),
+        fc.boolean(),
+        ({ events }, zone, bucketMinutes, typed) => {
+          const { intervals, tallies } = pureFold(events, typed ? PAUSA_ROUTABLE : undefined);
+          const rows = buildReport(intervals, tallies, { zone, bucketMinutes });
+          const ms = (seconds: number) => Math.round(seconds * 1000);
+          for (const r of rows) {
+            expect(ms(r.onlineSeconds)).toBe(ms(r.idleSeconds) + ms(r.onContactSeconds) + ms(r.nonProductiveSeconds));
+            if (r.onContactSeconds + r.idleSeconds === 0) expect(r.occupancy).toBeNull();
+            else expect(r.occupancy).toBeCloseTo(r.onContactSeconds / (r.onContactSeconds + r.idleSeconds), 4);
+          }
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it('(2c) each contact that reached an agent is handled once by that agent, across re-logins; each offer not taken is one non-response', () => {
+    fc.assert(
+      fc.property(scenarioArb, ({ events, connected, notTaken }) => {
+        const { tallies } = pureFold(events);
+        const per = (kind: Tally['kind']) => {
+          const out = new Map<string, string[]>();
+          for (const t of tallies.filter((x) => x.kind === kind)) {
+            const agent = t.agentArn.slice(t.agentArn.lastIndexOf('/') + 1);
+            out.set(agent, [...(out.get(agent) ?? []), t.contactId]);
+          }
+          return out;
+        };
+        const handled = per('handled');
+        const nonResponse = per('nonResponse');
+        for (const [agent, ids] of connected) expect([...(handled.get(agent) ?? [])].sort()).toEqual([...ids].sort());
+        for (const [agent, ids] of notTaken) expect([...(nonResponse.get(agent) ?? [])].sort()).toEqual([...ids].sort());
       }),
       RUNS,
     );

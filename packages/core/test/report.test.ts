@@ -19,7 +19,7 @@ function iv(dimension: Interval['dimension'], name: string, start: string, end: 
 
 describe('interval report', () => {
   it('given an interval crossing bucket edges, when reported in 15-minute buckets, then it is split at the edges', () => {
-    const rows = buildReport([iv('activity', 'Available', '2024-04-18T00:10:00Z', '2024-04-18T00:40:00Z')], [], {
+    const rows = buildReport([iv('activity', 'Available', '2024-04-18T00:10:00Z', '2024-04-18T00:40:00Z', { statusType: 'ROUTABLE' })], [], {
       zone: 'Asia/Tokyo',
       bucketMinutes: 15,
     });
@@ -30,17 +30,23 @@ describe('interval report', () => {
     ]);
   });
 
-  it('given the metric definitions, then each field sums the right intervals', () => {
+  it('given the metric definitions, then each field sums the intervals the metric table names', () => {
+    const routable = { statusType: 'ROUTABLE' };
+    const custom = { statusType: 'CUSTOM' };
     const rows = buildReport(
       [
         iv('status', 'Available', '2024-04-18T00:00:00Z', '2024-04-18T00:10:00Z'),
         iv('status', 'Break', '2024-04-18T00:10:00Z', '2024-04-18T00:14:00Z'),
         iv('status', 'Offline', '2024-04-18T00:14:00Z', '2024-04-18T00:15:00Z'),
-        iv('activity', 'Available', '2024-04-18T00:00:00Z', '2024-04-18T00:01:00Z'),
-        iv('activity', 'Incoming', '2024-04-18T00:01:00Z', '2024-04-18T00:01:10Z'),
-        iv('activity', 'OnContact', '2024-04-18T00:01:10Z', '2024-04-18T00:05:00Z'),
-        iv('activity', 'OnHold', '2024-04-18T00:05:00Z', '2024-04-18T00:06:00Z'),
-        iv('activity', 'AfterContactWork', '2024-04-18T00:06:00Z', '2024-04-18T00:10:00Z'),
+        iv('activity', 'Available', '2024-04-18T00:00:00Z', '2024-04-18T00:01:00Z', routable),
+        iv('activity', 'Incoming', '2024-04-18T00:01:00Z', '2024-04-18T00:01:10Z', routable),
+        iv('activity', 'OnContact', '2024-04-18T00:01:10Z', '2024-04-18T00:05:00Z', routable),
+        iv('activity', 'OnHold', '2024-04-18T00:05:00Z', '2024-04-18T00:06:00Z', routable),
+        iv('activity', 'AfterContactWork', '2024-04-18T00:06:00Z', '2024-04-18T00:10:00Z', routable),
+        iv('activity', 'Break', '2024-04-18T00:10:00Z', '2024-04-18T00:11:00Z', custom),
+        iv('activity', 'Error', '2024-04-18T00:11:00Z', '2024-04-18T00:11:30.5Z', custom),
+        iv('activity', 'Break', '2024-04-18T00:11:30.5Z', '2024-04-18T00:14:00Z', custom),
+        iv('activity', 'Offline', '2024-04-18T00:14:00Z', '2024-04-18T00:15:00Z', { statusType: 'OFFLINE' }),
         iv('contact', 'CONNECTED_ONHOLD', '2024-04-18T00:05:00Z', '2024-04-18T00:06:00Z'),
         iv('contact', 'ENDED', '2024-04-18T00:06:00Z', '2024-04-18T00:10:00Z'),
         iv('contact', 'ERROR', '2024-04-18T00:11:00Z', '2024-04-18T00:11:30.5Z', { contactId: 'c2' }),
@@ -48,6 +54,7 @@ describe('interval report', () => {
       [
         { agentArn: A, kind: 'hold', contactId: 'c1', at: Date.parse('2024-04-18T00:05:00Z') },
         { agentArn: A, kind: 'handled', contactId: 'c1', at: Date.parse('2024-04-18T00:06:00Z') },
+        { agentArn: A, kind: 'nonResponse', contactId: 'c3', at: Date.parse('2024-04-18T00:12:00Z') },
       ],
       { zone: 'UTC', bucketMinutes: 15 },
     );
@@ -58,22 +65,27 @@ describe('interval report', () => {
         bucketStart: '2024-04-18T00:00:00+00:00',
         bucketEnd: '2024-04-18T00:15:00+00:00',
         onlineSeconds: 840,
-        idleSeconds: 60,
+        // routable and not on contact: Available 60 + ringing 10
+        idleSeconds: 70,
         nonProductiveSeconds: 240,
+        // routable and on contact: OnContact 230 + OnHold 60 + ACW 240
         onContactSeconds: 530,
         holdSeconds: 60,
         afterContactWorkSeconds: 240,
+        // the Error activity, whatever the status
         errorSeconds: 30.5,
         holds: 1,
         contactsHandled: 1,
+        agentNonResponse: 1,
+        occupancy: 0.8833,
         statusSeconds: { Available: 600, Break: 240, Offline: 60 },
-        activitySeconds: { AfterContactWork: 240, Available: 60, Incoming: 10, OnContact: 230, OnHold: 60 },
+        activitySeconds: { AfterContactWork: 240, Available: 60, Break: 209.5, Error: 30.5, Incoming: 10, OnContact: 230, OnHold: 60, Offline: 60 },
       },
     ]);
   });
 
   it('given a shift across midnight in Tokyo, when reported daily, then the day ends at local midnight', () => {
-    const rows = buildReport([iv('activity', 'OnContact', '2024-04-18T14:30:00Z', '2024-04-18T15:30:00Z')], [], {
+    const rows = buildReport([iv('activity', 'OnContact', '2024-04-18T14:30:00Z', '2024-04-18T15:30:00Z', { statusType: 'ROUTABLE' })], [], {
       zone: 'Asia/Tokyo',
       bucketMinutes: 1440,
     });
@@ -107,7 +119,7 @@ describe('interval report', () => {
   });
 
   it('given from/to, then intervals are clipped to the window', () => {
-    const rows = buildReport([iv('activity', 'Available', '2024-04-18T00:00:00Z', '2024-04-18T01:00:00Z')], [], {
+    const rows = buildReport([iv('activity', 'Available', '2024-04-18T00:00:00Z', '2024-04-18T01:00:00Z', { statusType: 'ROUTABLE' })], [], {
       zone: 'UTC',
       bucketMinutes: 60,
       from: Date.parse('2024-04-18T00:20:00Z'),
@@ -130,7 +142,7 @@ describe('interval report', () => {
 });
 
 describe('interval report with states still going on', () => {
-  it('given an agent Available since login with only heartbeats since, then the closed report has nothing and the open report counts up to the last event', async () => {
+  it('given an agent Available since login with only heartbeats since, then the report counts up to the last event and the closed report has nothing', async () => {
     const { localEngine, candidate } = await import('./harness.js');
     const { agentEvent } = await import('./builders.js');
     const { queryReport } = await import('@switchboard/core');
@@ -139,8 +151,8 @@ describe('interval report with states still going on', () => {
       candidate(agentEvent({ type: 'LOGIN', at: '2024-04-18T00:00:00.000Z', status: 'Available' })),
       candidate(agentEvent({ type: 'HEART_BEAT', at: '2024-04-18T00:02:00.000Z', status: 'Available' })),
     ]);
-    expect(await queryReport(store, rules, {})).toEqual([]);
-    const open = await queryReport(store, rules, { open: true });
+    expect(await queryReport(store, rules, { closed: true })).toEqual([]);
+    const open = await queryReport(store, rules, {});
     expect(open.map((r) => [r.onlineSeconds, r.idleSeconds])).toEqual([[120, 120]]);
   });
 });

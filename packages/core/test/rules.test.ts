@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { nationalNumber, parseRules, rulesHash, RulesError } from '@switchboard/core';
+import {
+  nationalNumber,
+  parseRules,
+  rulesHash,
+  RulesError,
+} from '@switchboard/core';
 
 describe('rules', () => {
   it('given nothing, then the defaults of design.md apply', () => {
@@ -7,6 +12,7 @@ describe('rules', () => {
       timezone: 'UTC',
       bucketMinutes: 15,
       phoneRegion: null,
+      statusTypes: {},
       flow: { exitAttribute: 'call_route', completedAttribute: 'call_completed' },
       alerts: { statusSeconds: {} },
       privacy: { customerNumbers: 'keep', agentNames: 'keep' },
@@ -40,6 +46,7 @@ describe('rules', () => {
     [{ flow: { exitLabels: { '1-1': 7 } } }, 'invalid rules: flow.exitLabels.1-1: Invalid input: expected string, received number'],
     [{ flow: { exitLabels: ['Card lost'] } }, 'invalid rules: flow.exitLabels: Invalid input: expected record, received array'],
     [{ flow: { exitLabels: { '1-1': 'x'.repeat(81) } } }, 'invalid rules: flow.exitLabels.1-1: Too big: expected string to have <=80 characters'],
+    [{ statusTypes: { Ready: 'AVAILABLE' } }, 'invalid rules: statusTypes.Ready: Invalid option: expected one of "ROUTABLE"|"CUSTOM"|"OFFLINE"'],
   ])('given %j, then a clear error names the key', (input, message) => {
     expect(() => parseRules(input)).toThrow(new RulesError(message));
   });
@@ -53,6 +60,8 @@ describe('rules', () => {
     // nor do the names of exit points; the attribute an exit point is read from does
     expect(rulesHash(parseRules({ timezone: 'Asia/Tokyo', phoneRegion: 'JP', flow: { exitLabels: { '1-1': 'Card lost: done' } } }))).toBe(a);
     expect(rulesHash(parseRules({ timezone: 'Asia/Tokyo', phoneRegion: 'JP', flow: { exitAttribute: 'route' } }))).not.toBe(a);
+    // status types change how statuses are typed in the agent projection
+    expect(rulesHash(parseRules({ timezone: 'Asia/Tokyo', phoneRegion: 'JP', statusTypes: { Ready: 'ROUTABLE' } }))).not.toBe(a);
   });
 
   it('given exit labels, then they are kept as written (trimmed) beside the flow attributes', () => {

@@ -107,7 +107,7 @@ export function App() {
       <div class="banners">
         {config.data?.stale && (
           <p class="banner warn" role="alert" data-banner="stale">
-            Projections were built with other rules: run <code>switchboard rebuild</code>.
+            Projections were built with other rules, or by another version of their definitions: run <code>switchboard rebuild</code>.
           </p>
         )}
         {config.error && (

@@ -1,7 +1,7 @@
 import type { AgentView } from './types.js';
 
-/** The activities derived from contacts (design.md, "Agent projections"). */
-export const CONTACT_ACTIVITIES = ['OnContact', 'OnHold', 'Incoming', 'AfterContactWork', 'Missed', 'Error', 'Paused'] as const;
+/** The activities derived from contacts (docs/metrics.md, "Activity"). */
+export const CONTACT_ACTIVITIES = ['OnContact', 'OnHold', 'Incoming', 'AfterContactWork', 'Missed', 'Rejected', 'Error', 'Paused', 'Monitoring'] as const;
 
 export const ACTIVITY_LABELS: Record<string, string> = {
   OnContact: 'On contact',
@@ -9,8 +9,10 @@ export const ACTIVITY_LABELS: Record<string, string> = {
   AfterContactWork: 'After contact work',
   Incoming: 'Incoming',
   Missed: 'Missed',
+  Rejected: 'Rejected',
   Error: 'Error',
   Paused: 'Paused',
+  Monitoring: 'Monitoring',
 };
 
 export const activityLabel = (name: string): string => ACTIVITY_LABELS[name] ?? name;
@@ -33,8 +35,10 @@ const CLASS_OF: Record<string, ActivityClass> = {
   Incoming: 'incoming',
   AfterContactWork: 'acw',
   Missed: 'missed',
+  Rejected: 'missed',
   Error: 'error',
   Paused: 'paused',
+  Monitoring: 'oncontact',
 };
 
 export function classify(a: AgentView): ActivityClass {
@@ -55,8 +59,10 @@ export const COLOURS: Record<string, string> = {
   AfterContactWork: '#7c3aed',
   Incoming: '#0891b2',
   Missed: '#dc2626',
+  Rejected: '#ea580c',
   Error: '#7f1d1d',
   Paused: '#475569',
+  Monitoring: '#4f46e5',
   Available: '#16a34a',
   Offline: '#9ca3af',
 };

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { REPORT_METRIC_TABLE } from '@switchboard/core/views';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDist } from './support/build.js';
 import { ensureChromium } from './support/chromium.js';
 import { parseCsv, startDashboardTest, type DashboardTest } from './support/dashboard.js';
 import { startFakeApi, type FakeApi } from './support/fake-api.js';
-import { REPORT_METRICS } from '../../core/src/api/views.js';
 
 const REPORT_HEADER = [
   'agentArn',
@@ -20,6 +20,8 @@ const REPORT_HEADER = [
   'errorSeconds',
   'holds',
   'contactsHandled',
+  'agentNonResponse',
+  'occupancy',
 ];
 
 const captionCount = async (dash: DashboardTest, table: string) => {
@@ -63,9 +65,22 @@ describe('report and flow views (headless Chromium)', () => {
     expect(await rows.count()).toBe(100); // paged
     expect(await page.locator('.pager').textContent()).toContain(`of ${total.toLocaleString('en-US')}`);
     const headers = await page.locator('table[data-table="report"] thead th').allTextContents();
-    // one column per metric of a report row, in the API's order
-    expect(headers).toEqual(['Agent', 'Bucket start', 'Online', 'Idle', 'Non-productive', 'On contact', 'Hold', 'ACW', 'Error', 'Holds', 'Contacts handled']);
-    expect(headers).toHaveLength(2 + REPORT_METRICS.length);
+    expect(headers).toEqual(['Agent', 'Bucket start', ...REPORT_METRIC_TABLE.map((m) => m.label)]);
+    expect(headers).toEqual([
+      'Agent',
+      'Bucket start',
+      'Online',
+      'Idle',
+      'Non-productive',
+      'On contact',
+      'Hold',
+      'ACW',
+      'Error',
+      'Holds',
+      'Contacts handled',
+      'Non-response',
+      'Occupancy',
+    ]);
     expect(await rows.first().locator('td').nth(1).textContent()).toMatch(/^\d+:\d{2}:\d{2}$/);
     // the stacked chart: the centre's time online per bucket, on contact / idle / custom status (no Offline)
     const bars = page.locator('svg[data-chart="report"] rect');
@@ -166,6 +181,8 @@ describe('report and flow views (headless Chromium)', () => {
     const footer = await page.locator('table[data-table="funnel"] tfoot td').allTextContents();
     const total = (o: string) => Number(footer[columns.indexOf(o)] ?? 0);
     expect(await captionCount(dash, 'abandoned')).toBe(total('abandoned_in_flow') + total('abandoned_in_queue'));
+    const heads = await page.locator('table[data-table="funnel"] thead th').allTextContents();
+    expect(heads.slice(1, 6)).toEqual(['Handled', 'Transferred', 'Completed in flow', 'Abandoned in flow', 'Abandoned in queue']);
     await dash.screenshot('flows', { fullPage: true });
 
     await page.getByLabel('Outcome', { exact: true }).selectOption('abandoned_in_queue');

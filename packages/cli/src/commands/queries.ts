@@ -1,6 +1,7 @@
 import {
   CONTACT_FIELDS,
   REPORT_CSV_COLUMNS,
+  REPORT_METRIC_TABLE,
   REPORT_METRICS,
   reportMetricLabel,
   reportMetricUnit,
@@ -124,7 +125,7 @@ export interface ReportOptions extends IntervalsOptions {
   bucket?: string;
   tz?: string;
   csv?: boolean;
-  open?: boolean;
+  closed?: boolean;
 }
 
 export async function reportCommand(options: ReportOptions): Promise<void> {
@@ -132,7 +133,7 @@ export async function reportCommand(options: ReportOptions): Promise<void> {
   const bucketMinutes = parseBucket(options.bucket);
   const zone = parseZone(options.tz);
   await withStore(options, async (store, rules) => {
-    const rows = await queryReport(store, rules, { ...range, bucketMinutes, zone, agent: options.agent, open: options.open });
+    const rows = await queryReport(store, rules, { ...range, bucketMinutes, zone, agent: options.agent, closed: options.closed });
     if (options.json) return printJson(rows);
     if (options.csv) {
       const statuses = [...new Set(rows.flatMap((r) => Object.keys(r.statusSeconds)))].sort();
@@ -161,12 +162,18 @@ export async function reportCommand(options: ReportOptions): Promise<void> {
       rows.map((r): Cell[] => [
         localIso(r.bucketStart, wide, 16),
         agentName(r, wide),
-        ...REPORT_METRICS.map((f) => (reportMetricUnit(f) === 'seconds' ? formatDuration(r[f]) : r[f])),
+        ...REPORT_METRICS.map((f) => formatMetric(reportMetricUnit(f), r[f])),
       ]),
       'no report rows in that range',
       { wide },
     );
   });
+}
+
+function formatMetric(unit: 'seconds' | 'count' | 'ratio', value: number | null): string | number {
+  if (value === null) return '';
+  if (unit === 'seconds') return formatDuration(value);
+  return unit === 'ratio' ? `${(value * 100).toFixed(1)}%` : value;
 }
 
 export interface ContactsOptions extends TableOptions {

@@ -5,7 +5,7 @@ import type { AgentContactEntry, AgentRuntime, SimContact, SimEvent } from './mo
 import { HOUR_MS, type ResolvedOptions } from './options.js';
 import { agentEvent, agentSnapshot, contactRecord, nextStatusView, statusView, type AgentEventType } from './payloads.js';
 import { Rng } from './random.js';
-import { CHAT_SLOTS, createInstance, Roster, type AgentStatusDef, type Channel, type Instance, type QueueDef } from './roster.js';
+import { CHAT_SLOTS, createInstance, RENAMED_ROUTABLE, Roster, type AgentStatusDef, type Channel, type Instance, type QueueDef } from './roster.js';
 import { ceilSecond, isoMs, isoSec, MINUTE, SECOND } from './time.js';
 
 export type { SimEvent };
@@ -22,6 +22,24 @@ const CHAT_PATIENCE_MEAN = 300 * SECOND;
 const CTR_DELIVERY_DELAY: readonly [number, number] = [20 * SECOND, 110 * SECOND];
 const CTR_DUPLICATE = 0.01;
 const CTR_UPDATE = 0.03;
+/** the softphone fails to connect an offered call: the contact shows ERROR until cleared */
+const VOICE_ERROR = 0.01;
+/** the agent declines an offered chat or task (voice shows a declined call as MISSED) */
+const REJECT = 0.04;
+/** a task is paused (and resumed) while being worked */
+const TASK_PAUSE = 0.4;
+/** a caller whose patience runs out in a voice queue asks for a callback instead of hanging up */
+const CALLBACK_INSTEAD = 0.3;
+const CALLBACK_PATIENCE_MS = 30 * MINUTE;
+/** outbound calls an agent places, per agent per hour, and how many are answered */
+const OUTBOUND_PER_AGENT_HOUR = 1;
+const OUTBOUND_ANSWERED = 0.7;
+/** a free agent (a supervisor) monitors a call that has just connected */
+const MONITOR = 0.03;
+/** an agent closes the CCP without going Offline first: Connect keeps the status after LOGOUT */
+const STATUS_KEPT_AT_LOGOUT = 0.35;
+/** tasks arrive at this share of the calls */
+const TASKS_PER_CALL = 0.12;
 
 interface Action {
   at: number;
@@ -47,7 +65,7 @@ export class Simulation {
   private out: SimEvent[] = [];
   private readonly people = new Map<number, AgentRuntime>();
   private readonly online: AgentRuntime[] = [];
-  private readonly waiting: Record<QueueDef['key'], SimContact[]> = { sales: [], support: [], chat: [] };
+  private readonly waiting: Record<QueueDef['key'], SimContact[]> = { sales: [], support: [], chat: [], task: [] };
   private readonly shiftsPerSeat: number;
   private readonly contactEvents: ContactEvents | null;
 
@@ -65,6 +83,9 @@ export class Simulation {
     for (let seat = 0; seat < this.o.agents; seat++) this.planShift(seat, 0);
     this.scheduleArrival('VOICE');
     this.scheduleArrival('CHAT');
+    this.scheduleArrival('TASK');
+    this.scheduleOutbound();
+    this.scheduleRename();
     const actions = this.actions;
     while (actions.length > 0) {
       const action = actions.pop()!;
@@ -111,6 +132,7 @@ export class Simulation {
         profile,
         loggedIn: false,
         ending: false,
+        logoutWhenFree: false,
         status: offline,
         statusView: statusView(offline, this.now),
         statusToken: 0,
@@ -118,6 +140,7 @@ export class Simulation {
         contacts: [],
         pendingVoice: 0,
         pendingChat: 0,
+        pendingTask: 0,
         snapshot: null,
         lastEventAt: -Infinity,
         heartbeatScheduled: false,
@@ -166,13 +189,13 @@ export class Simulation {
   }
 
   private busy(a: AgentRuntime): boolean {
-    return a.contacts.length > 0 || a.pendingVoice + a.pendingChat > 0;
+    return a.contacts.length > 0 || a.pendingVoice + a.pendingChat + a.pendingTask > 0;
   }
 
   private canTake(a: AgentRuntime, channel: Channel): boolean {
     if (!a.loggedIn || a.ending || a.next !== null || a.status.type !== 'ROUTABLE') return false;
-    if (channel === 'VOICE') return a.contacts.length === 0 && a.pendingVoice + a.pendingChat === 0;
-    if (a.pendingVoice > 0) return false;
+    if (channel !== 'CHAT') return !this.busy(a);
+    if (a.pendingVoice + a.pendingTask > 0) return false;
     let chats = a.pendingChat;
     for (const e of a.contacts) {
       if (e.contact.channel !== 'CHAT') return false;
@@ -214,6 +237,7 @@ export class Simulation {
     a.session++;
     a.loggedIn = true;
     a.ending = false;
+    a.logoutWhenFree = false;
     a.next = null;
     this.online.push(a);
     // The CCP starts Offline; Offline's StartTimestamp is the last logout, or now on a first login.
@@ -280,12 +304,18 @@ export class Simulation {
     if (!a.loggedIn || a.ending) return;
     a.ending = true;
     const offline = this.instance.statuses.offline;
+    // Some close the CCP as they are: Connect does not set Offline, the status persists after LOGOUT.
+    const keepStatus = a.status === offline || this.rng.chance(STATUS_KEPT_AT_LOGOUT);
     if (this.busy(a)) {
+      if (keepStatus) {
+        a.logoutWhenFree = true;
+        return;
+      }
       a.next = { status: offline, durationMs: 0, view: nextStatusView(offline, this.now) };
       this.emitAgent(a, 'STATE_CHANGE');
       return;
     }
-    if (a.status === offline) {
+    if (keepStatus) {
       this.atAgent(a, this.now + this.rng.between(2 * SECOND, 20 * SECOND), () => this.logout(a));
       return;
     }
@@ -306,7 +336,13 @@ export class Simulation {
 
   /** After the last contact leaves: the requested next status takes effect. The caller publishes. */
   private applyNextStatus(a: AgentRuntime): void {
-    if (!a.next || this.busy(a)) return;
+    if (this.busy(a)) return;
+    if (a.logoutWhenFree) {
+      a.logoutWhenFree = false;
+      this.atAgent(a, this.now + this.rng.between(2 * SECOND, 20 * SECOND), () => this.logout(a));
+      return;
+    }
+    if (!a.next) return;
     const next = a.next;
     a.next = null;
     this.startStatus(a, next.status, next.durationMs);
@@ -321,14 +357,15 @@ export class Simulation {
   // ---------------------------------------------------------------- arrivals
 
   private scheduleArrival(channel: Channel): void {
-    const perAgentHour = channel === 'VOICE' ? this.o.callsPerAgentHour : this.o.chatsPerAgentHour;
+    const perAgentHour =
+      channel === 'VOICE' ? this.o.callsPerAgentHour : channel === 'CHAT' ? this.o.chatsPerAgentHour : this.o.callsPerAgentHour * TASKS_PER_CALL;
     const perHour = perAgentHour * this.o.agents;
     if (perHour <= 0) return;
     const at = this.now + Math.max(1, this.rng.exponential(HOUR_MS / perHour));
     if (at >= this.o.end) return;
     this.schedule(at, () => {
       if (channel === 'VOICE') this.callArrives();
-      else this.chatArrives();
+      else this.digitalArrives(channel);
       this.scheduleArrival(channel);
     });
   }
@@ -356,9 +393,11 @@ export class Simulation {
       handledBy: null,
       connectedAt: -1,
       holds: 0,
-      holdMs: 0,
+      customerHoldMs: 0,
       longestHoldMs: 0,
       holdStartedAt: -1,
+      pauseMs: 0,
+      monitor: null,
       disconnectedAt: -1,
       disconnectReason: null,
       acwEndedAt: -1,
@@ -384,10 +423,12 @@ export class Simulation {
     });
   }
 
-  private chatArrives(): void {
-    const c = this.newContact('CHAT', 'API');
+  /** A chat, or a task (created through the API, e.g. by a form), queued after a moment. */
+  private digitalArrives(channel: 'CHAT' | 'TASK'): void {
+    const c = this.newContact(channel, 'API');
     this.contactEvents?.initiated(c, this.now);
-    this.schedule(this.now + this.rng.between(1.5 * SECOND, 4 * SECOND), () => this.enqueue(c, this.instance.queues.chat));
+    const q = channel === 'CHAT' ? this.instance.queues.chat : this.instance.queues.task;
+    this.schedule(this.now + this.rng.between(1.5 * SECOND, 4 * SECOND), () => this.enqueue(c, q));
   }
 
   // ---------------------------------------------------------------- queues and routing
@@ -399,10 +440,12 @@ export class Simulation {
     this.contactEvents?.queued(c, this.now);
     this.waiting[q.key].push(c);
     const mean = c.channel === 'VOICE' ? VOICE_PATIENCE_MEAN : CHAT_PATIENCE_MEAN;
-    this.schedule(this.now + 5 * SECOND + this.rng.exponential(mean), () => {
+    const patience = c.initiationMethod === 'CALLBACK' ? CALLBACK_PATIENCE_MS : 5 * SECOND + this.rng.exponential(mean);
+    this.schedule(this.now + patience, () => {
       if (c.phase === 'waiting') {
         this.unqueue(c);
-        this.abandon(c);
+        if (c.channel === 'VOICE' && c.initiationMethod !== 'CALLBACK' && this.rng.chance(CALLBACK_INSTEAD)) this.callbackInstead(c);
+        else this.abandon(c);
       } else if (c.phase === 'offered') {
         c.patienceExpired = true;
       }
@@ -427,12 +470,41 @@ export class Simulation {
   }
 
   private abandon(c: SimContact): void {
+    this.leaveQueue(c, 'CUSTOMER_DISCONNECT');
+    this.finish(c);
+  }
+
+  /** The contact leaves the queue and ends without an agent. */
+  private leaveQueue(c: SimContact, reason: string): void {
     c.phase = 'done';
     c.dequeuedAt = this.now;
     c.disconnectedAt = this.now;
-    c.disconnectReason = 'CUSTOMER_DISCONNECT';
+    c.disconnectReason = reason;
     this.contactEvents?.disconnected(c, this.now);
+  }
+
+  /**
+   * The caller leaves the queue asking to be called back: the call ends in the
+   * flow and a CALLBACK contact, next in its chain, waits in the same queue.
+   */
+  private callbackInstead(c: SimContact): void {
+    this.leaveQueue(c, 'CONTACT_FLOW_DISCONNECT');
+    const cb = this.newContact('VOICE', 'CALLBACK');
+    this.chain(c, cb);
+    this.contactEvents?.initiated(cb, this.now);
     this.finish(c);
+    this.schedule(this.now + this.rng.between(500, 2_000), () => this.enqueue(cb, c.queue!));
+  }
+
+  /** Links `next` after `c` in its chain (transfer or callback). */
+  private chain(c: SimContact, next: SimContact): void {
+    next.initialContactId = c.initialContactId ?? c.id;
+    next.previousContactId = c.id;
+    next.depth = c.depth + 1;
+    next.customerNumber = c.customerNumber;
+    next.systemNumber = c.systemNumber;
+    next.attributes = { ...c.attributes };
+    c.nextContactId = next.id;
   }
 
   private serves(a: AgentRuntime, q: QueueDef): boolean {
@@ -463,7 +535,7 @@ export class Simulation {
       if (!voice && !chat) return;
       let best: SimContact | null = null;
       for (const q of a.profile.profile.queues) {
-        if (q.channel === 'VOICE' ? !voice : !chat) continue;
+        if (q.channel === 'CHAT' ? !chat : !voice) continue;
         const head = this.waiting[q.key].find((c) => !c.avoid.includes(a.profile));
         if (head && (!best || head.enqueuedAt < best.enqueuedAt)) best = head;
       }
@@ -475,8 +547,7 @@ export class Simulation {
   private offer(c: SimContact, a: AgentRuntime): void {
     this.unqueue(c);
     c.phase = 'offered';
-    if (c.channel === 'VOICE') a.pendingVoice++;
-    else a.pendingChat++;
+    this.pend(a, c.channel, +1);
     this.atAgent(a, this.now + this.rng.between(250, 1_500), () => this.ring(c, a));
   }
 
@@ -493,12 +564,21 @@ export class Simulation {
     if (i >= 0) a.contacts.splice(i, 1);
   }
 
+  private pend(a: AgentRuntime, channel: Channel, n: number): void {
+    if (channel === 'VOICE') a.pendingVoice += n;
+    else if (channel === 'CHAT') a.pendingChat += n;
+    else a.pendingTask += n;
+  }
+
+  /**
+   * The offer shows on the agent: a queued callback as INCOMING (Connect dials
+   * the customer once the agent accepts), anything else ringing (CONNECTING).
+   */
   private ring(c: SimContact, a: AgentRuntime): void {
-    if (c.channel === 'VOICE') a.pendingVoice--;
-    else a.pendingChat--;
+    this.pend(a, c.channel, -1);
     const e: AgentContactEntry = {
       contact: c,
-      state: c.initiationMethod === 'TRANSFER' ? 'INCOMING' : 'CONNECTING',
+      state: c.initiationMethod === 'CALLBACK' ? 'INCOMING' : 'CONNECTING',
       stateStartIso: isoMs(this.now),
       connectedIso: null,
       view: null,
@@ -508,16 +588,37 @@ export class Simulation {
     this.emitAgent(a, 'STATE_CHANGE');
     const { rng } = this;
     if (c.channel === 'VOICE' && rng.chance(VOICE_MISS)) {
-      this.atAgent(a, this.now + RING_TIMEOUT_MS + rng.between(0, 400), () => this.miss(c, a, e));
+      this.atAgent(a, this.now + RING_TIMEOUT_MS + rng.between(0, 400), () => this.notTaken(c, a, e, 'MISSED'));
+      return;
+    }
+    if (c.channel !== 'VOICE' && rng.chance(REJECT)) {
+      this.atAgent(a, this.now + rng.between(1_500, 8_000), () => this.notTaken(c, a, e, 'REJECTED'));
+      return;
+    }
+    if (c.channel === 'VOICE' && c.initiationMethod !== 'CALLBACK' && rng.chance(VOICE_ERROR)) {
+      this.atAgent(a, this.now + rng.between(1_000, 6_000), () => this.notTaken(c, a, e, 'ERROR'));
       return;
     }
     const ring = c.channel === 'VOICE' ? rng.logNormal(3_500, 0.5, 1_200, 15_000) : rng.logNormal(4_000, 0.5, 1_500, 15_000);
+    if (c.initiationMethod === 'CALLBACK') {
+      // accepted: Connect dials the customer (CONNECTING), who answers
+      this.atAgent(a, this.now + ring, () => {
+        this.setEntryState(e, 'CONNECTING', true);
+        this.emitAgent(a, 'STATE_CHANGE');
+        this.atAgent(a, this.now + rng.logNormal(9_000, 0.5, 3_000, 30_000), () => this.connect(c, a, e));
+      });
+      return;
+    }
     this.atAgent(a, this.now + ring, () => this.connect(c, a, e));
   }
 
-  /** Ring-no-answer: the contact shows MISSED until the agent clears it, and goes back to the queue. */
-  private miss(c: SimContact, a: AgentRuntime, e: AgentContactEntry): void {
-    this.setEntryState(e, 'MISSED', true);
+  /**
+   * The offer was not taken: rang out or declined (MISSED; REJECTED for chats
+   * and tasks), or failed to connect (ERROR). The contact shows so until the
+   * agent clears it, and goes back to the queue.
+   */
+  private notTaken(c: SimContact, a: AgentRuntime, e: AgentContactEntry, state: 'MISSED' | 'REJECTED' | 'ERROR'): void {
+    this.setEntryState(e, state, true);
     this.emitAgent(a, 'STATE_CHANGE');
     c.avoid.push(a.profile);
     if (c.patienceExpired) this.abandon(c);
@@ -540,6 +641,8 @@ export class Simulation {
     this.contactEvents?.connectedToAgent(c, this.now);
     this.emitAgent(a, 'STATE_CHANGE');
     const { rng } = this;
+    if (c.channel === 'TASK') return this.workTask(c, a, e);
+    if (c.channel === 'VOICE' && rng.chance(MONITOR)) this.startMonitor(c, a);
     if (c.channel === 'CHAT') {
       const length = rng.logNormal(7 * MINUTE, 0.6, 45 * SECOND, 45 * MINUTE);
       this.atAgent(a, this.now + length, () => this.hangUp(c, a, e, rng.chance(0.55) ? 'CUSTOMER_DISCONNECT' : 'AGENT_DISCONNECT', false));
@@ -575,7 +678,7 @@ export class Simulation {
         this.atAgent(a, this.now + rng.logNormal(40 * SECOND, 0.6, 6 * SECOND, 6 * MINUTE), () => {
           this.setEntryState(e, 'CONNECTED', false);
           const held = this.now - c.holdStartedAt;
-          c.holdMs += held;
+          c.customerHoldMs += held;
           if (held > c.longestHoldMs) c.longestHoldMs = held;
           this.emitAgent(a, 'STATE_CHANGE');
           step(i + 1);
@@ -585,6 +688,55 @@ export class Simulation {
     step(0);
   }
 
+  /** A task worked, perhaps paused for a while (PAUSED, then CONNECTED again), then completed. */
+  private workTask(c: SimContact, a: AgentRuntime, e: AgentContactEntry): void {
+    const { rng } = this;
+    const done = (): void => this.hangUp(c, a, e, 'AGENT_DISCONNECT', false);
+    this.atAgent(a, this.now + rng.logNormal(4 * MINUTE, 0.6, 30 * SECOND, 30 * MINUTE), () => {
+      if (!rng.chance(TASK_PAUSE)) return done();
+      this.setEntryState(e, 'PAUSED', true);
+      const pausedAt = this.now;
+      this.emitAgent(a, 'STATE_CHANGE');
+      this.atAgent(a, this.now + rng.logNormal(3 * MINUTE, 0.6, 20 * SECOND, 20 * MINUTE), () => {
+        c.pauseMs += this.now - pausedAt;
+        this.setEntryState(e, 'CONNECTED', true);
+        this.emitAgent(a, 'STATE_CHANGE');
+        this.atAgent(a, this.now + rng.logNormal(2 * MINUTE, 0.6, 20 * SECOND, 20 * MINUTE), done);
+      });
+    });
+  }
+
+  /**
+   * A free agent (a supervisor) listens in: the call shows on their snapshot
+   * too, with InitiationMethod MONITOR, until they stop or the call ends.
+   */
+  private startMonitor(c: SimContact, handling: AgentRuntime): void {
+    const supervisor = this.online.find((x) => x !== handling && this.canTake(x, 'VOICE'));
+    if (!supervisor) return;
+    supervisor.pendingVoice++; // no contact is routed to them meanwhile
+    this.atAgent(supervisor, this.now + this.rng.between(2 * SECOND, 20 * SECOND), () => {
+      supervisor.pendingVoice--;
+      if (c.phase !== 'connected' || !supervisor.loggedIn) return this.becameFree(supervisor);
+      const entry: AgentContactEntry = { contact: c, state: 'CONNECTED', stateStartIso: isoMs(this.now), connectedIso: isoMs(this.now), view: null, method: 'MONITOR' };
+      supervisor.contacts.push(entry);
+      c.monitor = { agent: supervisor, entry };
+      this.emitAgent(supervisor, 'STATE_CHANGE');
+      this.atAgent(supervisor, this.now + this.rng.between(30 * SECOND, 4 * MINUTE), () => this.endMonitor(c));
+    });
+  }
+
+  private endMonitor(c: SimContact): void {
+    const m = c.monitor;
+    if (!m) return;
+    c.monitor = null;
+    this.atAgent(m.agent, this.now, () => {
+      this.removeEntry(m.agent, m.entry);
+      this.applyNextStatus(m.agent);
+      this.emitAgent(m.agent, 'STATE_CHANGE');
+      this.becameFree(m.agent);
+    });
+  }
+
   /** The conversation is over: after-contact work (ENDED) until the agent clears the contact. */
   private hangUp(c: SimContact, a: AgentRuntime, e: AgentContactEntry, reason: string, transfer: boolean): void {
     this.setEntryState(e, 'ENDED', true);
@@ -592,13 +744,20 @@ export class Simulation {
     c.disconnectReason = reason;
     this.contactEvents?.disconnected(c, this.now);
     this.emitAgent(a, 'STATE_CHANGE');
+    this.endMonitor(c);
     const { rng } = this;
     if (transfer) this.transfer(c);
     const acw = c.channel === 'VOICE' ? rng.logNormal(35 * SECOND, 0.7, 5 * SECOND, 10 * MINUTE) : rng.logNormal(20 * SECOND, 0.6, 3 * SECOND, 5 * MINUTE);
-    this.atAgent(a, this.now + acw, () => {
+    this.clearAfter(c, a, e, acw);
+  }
+
+  /** After-contact work for `ms`, then the agent clears the contact: it is over, and the agent free. */
+  private clearAfter(c: SimContact, a: AgentRuntime, e: AgentContactEntry, ms: number): void {
+    this.atAgent(a, this.now + ms, () => {
       this.removeEntry(a, e);
       c.acwEndedAt = this.now;
-      this.contactEvents?.completed(c, this.now);
+      // a contact no agent took (a dial nobody answered) completed at its disconnect
+      if (c.handledBy) this.contactEvents?.completed(c, this.now);
       c.phase = 'done';
       this.applyNextStatus(a);
       this.emitAgent(a, 'STATE_CHANGE');
@@ -610,18 +769,79 @@ export class Simulation {
   /** Quick-connect transfer to the other voice queue: a new contact in the chain. */
   private transfer(c: SimContact): void {
     const next = this.newContact('VOICE', 'TRANSFER');
-    next.initialContactId = c.initialContactId ?? c.id;
-    next.previousContactId = c.id;
-    next.depth = c.depth + 1;
-    next.customerNumber = c.customerNumber;
-    next.systemNumber = c.systemNumber;
-    next.attributes = { ...c.attributes };
+    this.chain(c, next);
     next.avoid.push(c.handledBy!);
-    c.nextContactId = next.id;
     this.contactEvents?.initiated(next, this.now);
     const { sales, support } = this.instance.queues;
     const target = c.queue === sales ? support : sales;
     this.schedule(this.now + this.rng.between(800, 2_500), () => this.enqueue(next, target));
+  }
+
+  // ---------------------------------------------------------------- outbound calls
+
+  private scheduleOutbound(): void {
+    const perHour = OUTBOUND_PER_AGENT_HOUR * this.o.agents * Math.min(1, this.o.callsPerAgentHour);
+    if (perHour <= 0) return;
+    const at = this.now + Math.max(1, this.rng.exponential(HOUR_MS / perHour));
+    if (at >= this.o.end) return;
+    this.schedule(at, () => {
+      const caller = this.online.filter((a) => this.canTake(a, 'VOICE')).sort((x, y) => x.idleSince - y.idleSince)[0];
+      if (caller) this.dial(caller);
+      this.scheduleOutbound();
+    });
+  }
+
+  /**
+   * The agent places a call: it shows CONNECTING (an outbound dial, on
+   * contact in Connect's terms) until the customer answers, or ENDED when
+   * nobody does (never connected: no ConnectedToAgentTimestamp).
+   */
+  private dial(a: AgentRuntime): void {
+    a.pendingVoice++;
+    this.atAgent(a, this.now + this.rng.between(1 * SECOND, 6 * SECOND), () => {
+      a.pendingVoice--;
+      if (!this.canTake(a, 'VOICE')) return;
+      const c = this.newContact('VOICE', 'OUTBOUND');
+      this.contactEvents?.initiated(c, this.now);
+      c.customerNumber = this.instance.phones.customer(this.rng);
+      c.systemNumber = this.rng.pick(this.instance.phones.systemNumbers);
+      const e: AgentContactEntry = { contact: c, state: 'CONNECTING', stateStartIso: isoMs(this.now), connectedIso: null, view: null };
+      a.contacts.push(e);
+      c.attempts++;
+      this.emitAgent(a, 'STATE_CHANGE');
+      const { rng } = this;
+      if (rng.chance(OUTBOUND_ANSWERED)) {
+        this.atAgent(a, this.now + rng.logNormal(10_000, 0.5, 3_000, 40_000), () => this.connect(c, a, e));
+        return;
+      }
+      this.atAgent(a, this.now + rng.between(20 * SECOND, 45 * SECOND), () => {
+        this.setEntryState(e, 'ENDED', true);
+        c.disconnectedAt = this.now;
+        c.disconnectReason = 'OTHER';
+        this.contactEvents?.disconnected(c, this.now);
+        this.emitAgent(a, 'STATE_CHANGE');
+        this.clearAfter(c, a, e, rng.between(2 * SECOND, 10 * SECOND));
+      });
+    });
+  }
+
+  // ---------------------------------------------------------------- the instance
+
+  /**
+   * An admin renames the routable status part way through (Connect allows it;
+   * the type stays ROUTABLE): agents in it show the new name from their next
+   * event on.
+   */
+  private scheduleRename(): void {
+    const span = this.o.end - this.o.start;
+    const at = this.o.start + (Number.isFinite(span) ? 0.6 * span : 2 * HOUR_MS);
+    this.schedule(at, () => {
+      const available = this.instance.statuses.available;
+      available.name = RENAMED_ROUTABLE;
+      for (const a of this.people.values()) {
+        if (a.status === available) a.statusView = { ...a.statusView, Name: RENAMED_ROUTABLE };
+      }
+    });
   }
 
   // ---------------------------------------------------------------- contact records

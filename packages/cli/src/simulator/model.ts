@@ -18,7 +18,7 @@ export type Phase = 'flow' | 'waiting' | 'offered' | 'connected' | 'done';
 export interface SimContact {
   id: string;
   channel: Channel;
-  initiationMethod: 'INBOUND' | 'TRANSFER' | 'API';
+  initiationMethod: 'INBOUND' | 'TRANSFER' | 'API' | 'OUTBOUND' | 'CALLBACK';
   /** the chain's first contact, null on that first contact itself */
   initialContactId: string | null;
   previousContactId: string | null;
@@ -43,9 +43,14 @@ export interface SimContact {
   handledBy: AgentProfile | null;
   connectedAt: number;
   holds: number;
-  holdMs: number;
+  /** the customer's time on hold (the record's CustomerHoldDuration) */
+  customerHoldMs: number;
   longestHoldMs: number;
   holdStartedAt: number;
+  /** tasks: time paused (the record's AgentPauseDuration) */
+  pauseMs: number;
+  /** a supervisor monitoring the call, while they do */
+  monitor: { agent: AgentRuntime; entry: AgentContactEntry } | null;
   disconnectedAt: number;
   disconnectReason: string | null;
   acwEndedAt: number;
@@ -59,6 +64,8 @@ export interface AgentContactEntry {
   connectedIso: string | null;
   /** the Contacts[] element for the current state, built once */
   view: Record<string, unknown> | null;
+  /** MONITOR on a supervisor's snapshot; else the contact's own initiation method */
+  method?: 'MONITOR';
 }
 
 /** An agent-side state change requested while on contacts (CCP "next status"). */
@@ -75,15 +82,18 @@ export interface AgentRuntime {
   loggedIn: boolean;
   /** the shift is over: going Offline, then LOGOUT */
   ending: boolean;
+  /** the shift is over and the agent logs out as soon as the last contact is cleared, keeping the status */
+  logoutWhenFree: boolean;
   status: AgentStatusDef;
   statusView: Record<string, unknown>;
   /** bumps on every status change: stale timers compare it */
   statusToken: number;
   next: NextStatus | null;
   contacts: AgentContactEntry[];
-  /** contacts routed to the agent whose phone is not ringing yet */
+  /** contacts routed to the agent (or work it took on) that do not show yet */
   pendingVoice: number;
   pendingChat: number;
+  pendingTask: number;
   snapshot: Record<string, unknown> | null;
   lastEventAt: number;
   heartbeatScheduled: boolean;

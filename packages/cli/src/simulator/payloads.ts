@@ -36,7 +36,7 @@ function contactView(e: AgentContactEntry): Record<string, unknown> {
     ConnectedToAgentTimestamp: e.connectedIso,
     ContactId: c.id,
     InitialContactId: c.initialContactId,
-    InitiationMethod: c.initiationMethod,
+    InitiationMethod: e.method ?? c.initiationMethod,
     Queue: c.queue ? queueRef(c.queue) : null,
     QueueTimestamp: c.enqueuedAt >= 0 ? isoMs(c.enqueuedAt) : null,
     State: e.state,
@@ -49,6 +49,7 @@ function slotKey(a: AgentRuntime): number {
   let chats = 0;
   for (const e of a.contacts) {
     if (e.contact.channel === 'VOICE') return 4;
+    if (e.contact.channel === 'TASK') return 5;
     chats++;
   }
   return chats;
@@ -84,10 +85,12 @@ export function agentEvent(
   };
 }
 
-const AUDIO = [{ Type: 'AUDIO' }];
-const CHAT = [{ Type: 'CHAT' }];
-const TELEPHONY = { 'connect:Subtype': { ValueString: 'connect:Telephony' } };
-const CHAT_SUBTYPE = { 'connect:Subtype': { ValueString: 'connect:Chat' } };
+const MEDIA = { VOICE: [{ Type: 'AUDIO' }], CHAT: [{ Type: 'CHAT' }], TASK: [] };
+const SUBTYPE = {
+  VOICE: { 'connect:Subtype': { ValueString: 'connect:Telephony' } },
+  CHAT: { 'connect:Subtype': { ValueString: 'connect:Chat' } },
+  TASK: { 'connect:Subtype': { ValueString: 'connect:Task' } },
+};
 
 function recordingLocation(instance: Instance, c: SimContact): string {
   const d = isoSec(c.initiatedAt); // 2024-04-17T23:47:52Z
@@ -101,16 +104,18 @@ export function contactRecord(instance: Instance, c: SimContact, lastUpdate: num
   const agent = c.handledBy;
   let agentBlock: Record<string, unknown> | null = null;
   if (agent && c.connectedAt >= 0) {
-    const holdSeconds = Math.round(c.holdMs / 1000);
+    const customerHoldSeconds = Math.round(c.customerHoldMs / 1000);
+    const pauseSeconds = Math.round(c.pauseMs / 1000);
     const disconnected = wholeSeconds(c.disconnectedAt);
     agentBlock = {
       ARN: agent.arn,
       AfterContactWorkDuration: wholeSeconds(c.acwEndedAt) - disconnected,
       AfterContactWorkEndTimestamp: isoSec(c.acwEndedAt),
       AfterContactWorkStartTimestamp: isoSec(c.disconnectedAt),
-      AgentInteractionDuration: Math.max(0, disconnected - wholeSeconds(c.connectedAt) - holdSeconds),
+      AgentInteractionDuration: Math.max(0, disconnected - wholeSeconds(c.connectedAt) - customerHoldSeconds - pauseSeconds),
+      ...(c.channel === 'TASK' ? { AgentPauseDuration: pauseSeconds } : {}),
       ConnectedToAgentTimestamp: isoSec(c.connectedAt),
-      CustomerHoldDuration: holdSeconds,
+      CustomerHoldDuration: customerHoldSeconds,
       HierarchyGroups: null,
       LongestHoldDuration: Math.round(c.longestHoldMs / 1000),
       NumberOfHolds: c.holds,
@@ -151,7 +156,7 @@ export function contactRecord(instance: Instance, c: SimContact, lastUpdate: num
     InitiationTimestamp: initiated,
     InstanceARN: instance.arn,
     LastUpdateTimestamp: isoSec(lastUpdate),
-    MediaStreams: voice ? AUDIO : CHAT,
+    MediaStreams: MEDIA[c.channel],
     NextContactId: c.nextContactId,
     PreviousContactId: c.previousContactId,
     Queue: queue,
@@ -174,7 +179,7 @@ export function contactRecord(instance: Instance, c: SimContact, lastUpdate: num
       : null,
     References: [],
     ScheduledTimestamp: null,
-    SegmentAttributes: voice ? TELEPHONY : CHAT_SUBTYPE,
+    SegmentAttributes: SUBTYPE[c.channel],
     SystemEndpoint: c.systemNumber ? { Address: c.systemNumber, Type: 'TELEPHONE_NUMBER' } : null,
     Tags: voice
       ? { 'aws:connect:instanceId': instance.id, 'aws:connect:systemEndpoint': c.systemNumber }

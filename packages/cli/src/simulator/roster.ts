@@ -3,7 +3,7 @@ import { INSTANCE_ARN, type ResolvedOptions } from './options.js';
 import { phoneBook, type PhoneBook } from './phone.js';
 import type { Rng } from './random.js';
 
-export type Channel = 'VOICE' | 'CHAT';
+export type Channel = 'VOICE' | 'CHAT' | 'TASK';
 export type StatusType = 'ROUTABLE' | 'CUSTOM' | 'OFFLINE';
 
 export interface AgentStatusDef {
@@ -13,7 +13,7 @@ export interface AgentStatusDef {
 }
 
 export interface QueueDef {
-  key: 'sales' | 'support' | 'chat';
+  key: 'sales' | 'support' | 'chat' | 'task';
   arn: string;
   name: string;
   channel: Channel;
@@ -32,7 +32,7 @@ export interface Instance {
   accountId: string;
   region: string;
   statuses: { available: AgentStatusDef; offline: AgentStatusDef; break: AgentStatusDef; lunch: AgentStatusDef };
-  queues: { sales: QueueDef; support: QueueDef; chat: QueueDef };
+  queues: { sales: QueueDef; support: QueueDef; chat: QueueDef; task: QueueDef };
   outboundQueue: { arn: string; name: string };
   profiles: readonly RoutingProfileDef[];
   phones: PhoneBook;
@@ -49,7 +49,7 @@ export interface AgentProfile {
   lastName: string;
   profile: RoutingProfileDef;
   personalQueueArn: string;
-  /** Configuration blocks by slot usage: 0-3 chats, 4 = on a voice contact */
+  /** Configuration blocks by slot usage: 0-3 chats, 4 = on a voice contact, 5 = on a task */
   readonly configurations: Record<string, unknown>[];
   /** CTR Agent.RoutingProfile */
   readonly ctrRoutingProfile: Record<string, unknown>;
@@ -57,6 +57,9 @@ export interface AgentProfile {
 
 export const VOICE_SLOTS = 1;
 export const CHAT_SLOTS = 3;
+export const TASK_SLOTS = 1;
+/** What the routable status is renamed to during a run (Connect lets an admin rename it; its type stays ROUTABLE). */
+export const RENAMED_ROUTABLE = 'Ready';
 
 export function createInstance(rng: Rng, options: ResolvedOptions): Instance {
   const arn = options.instanceArn ?? `arn:aws:connect:ap-northeast-1:123456789012:instance/${rng.uuid()}`;
@@ -77,7 +80,12 @@ export function createInstance(rng: Rng, options: ResolvedOptions): Instance {
     break: status('Break', 'CUSTOM'),
     lunch: status('Lunch', 'CUSTOM'),
   };
-  const queues = { sales: queue('sales', 'Sales', 'VOICE'), support: queue('support', 'Support', 'VOICE'), chat: queue('chat', 'Chat', 'CHAT') };
+  const queues = {
+    sales: queue('sales', 'Sales', 'VOICE'),
+    support: queue('support', 'Support', 'VOICE'),
+    chat: queue('chat', 'Chat', 'CHAT'),
+    task: queue('task', 'Tasks', 'TASK'),
+  };
   const outboundQueue = { arn: `${arn}/queue/${rng.uuid()}`, name: 'Outbound' };
   const profile = (name: string, qs: QueueDef[]): RoutingProfileDef => ({
     arn: `${arn}/routing-profile/${rng.uuid()}`,
@@ -85,9 +93,9 @@ export function createInstance(rng: Rng, options: ResolvedOptions): Instance {
     queues: qs,
   });
   const profiles = [
-    profile('Omnichannel', [queues.sales, queues.support, queues.chat]),
+    profile('Omnichannel', [queues.sales, queues.support, queues.chat, queues.task]),
     profile('Sales', [queues.sales, queues.chat]),
-    profile('Support', [queues.support, queues.chat]),
+    profile('Support', [queues.support, queues.chat, queues.task]),
   ];
   const bucket = `amazon-connect-${rng.uuid().replace(/-/g, '').slice(0, 12)}`;
   return {
@@ -140,7 +148,7 @@ export class Roster {
       ...profile.queues.map((q) => ({ ARN: q.arn, Channels: [q.channel], Name: q.name })),
     ];
     const outbound = { ARN: instance.outboundQueue.arn, Channels: ['VOICE'], Name: instance.outboundQueue.name };
-    const configuration = (voice: number, chat: number): Record<string, unknown> => ({
+    const configuration = (voice: number, chat: number, task: number): Record<string, unknown> => ({
       // No hierarchy groups, as in the documentation's examples.
       AgentHierarchyGroups: null,
       FirstName: firstName,
@@ -149,6 +157,7 @@ export class Roster {
         ARN: profile.arn,
         Concurrency: [
           { AvailableSlots: chat, Channel: 'CHAT', MaximumSlots: CHAT_SLOTS },
+          { AvailableSlots: task, Channel: 'TASK', MaximumSlots: TASK_SLOTS },
           { AvailableSlots: voice, Channel: 'VOICE', MaximumSlots: VOICE_SLOTS },
         ],
         DefaultOutboundQueue: outbound,
@@ -157,13 +166,14 @@ export class Roster {
       },
       Username: username,
     });
-    // Connect routes one voice call, or up to three chats, never both at once.
+    // Connect routes one voice call, up to three chats, or one task, never two channels at once.
     const configurations = [
-      configuration(VOICE_SLOTS, CHAT_SLOTS),
-      configuration(0, CHAT_SLOTS - 1),
-      configuration(0, CHAT_SLOTS - 2),
-      configuration(0, CHAT_SLOTS - 3),
-      configuration(0, 0),
+      configuration(VOICE_SLOTS, CHAT_SLOTS, TASK_SLOTS),
+      configuration(0, CHAT_SLOTS - 1, 0),
+      configuration(0, CHAT_SLOTS - 2, 0),
+      configuration(0, CHAT_SLOTS - 3, 0),
+      configuration(0, 0, 0),
+      configuration(0, 0, 0),
     ];
     return {
       index,

@@ -55,7 +55,7 @@ export async function handleApi(ctx: ApiContext, method: string, path: string, q
             agent,
             bucketMinutes: parseBucket(query.get('bucket')),
             zone: parseZone(query.get('tz')),
-            open: parseFlag(query.get('open')),
+            closed: closedOnly(query),
           }),
         );
       case '/api/contacts':
@@ -89,6 +89,11 @@ export async function handleApi(ctx: ApiContext, method: string, path: string, q
     if (err instanceof ParamError || err instanceof UnknownAgentError) return { status: 400, body: { error: err.message } };
     throw err;
   }
+}
+
+/** `closed=1` counts closed intervals only; `open=0` says the same (before states going on were counted by default, `open=1` asked for them). */
+function closedOnly(query: URLSearchParams): boolean {
+  return parseFlag(query.get('closed')) ?? parseFlag(query.get('open')) === false;
 }
 
 function ok(body: unknown): ApiResponse {

@@ -77,12 +77,14 @@ export async function queryIntervals(store: ProjectionStore, filter: TimeFilter 
 export async function queryReport(
   store: ProjectionStore,
   rules: Rules,
-  options: TimeFilter & { bucketMinutes?: number; zone?: string; agent?: string; open?: boolean },
+  options: TimeFilter & { bucketMinutes?: number; zone?: string; agent?: string; closed?: boolean },
 ): Promise<ReportRow[]> {
   const agentArns = await resolveAgents(store, options.agent);
   const intervals: Interval[] = [];
   for await (const i of store.intervals({ agentArns, from: options.from, to: options.to })) intervals.push(i);
-  if (options.open) {
+  // States still going on count up to each agent's last event, so that a day in
+  // progress compares with Connect's; `closed` leaves them out.
+  if (!options.closed) {
     const agents = (await store.listAgents()).filter((a) => !agentArns || agentArns.includes(a.agentArn));
     intervals.push(...openIntervals(agents));
   }

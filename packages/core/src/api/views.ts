@@ -1,49 +1,38 @@
 /**
- * The JSON shapes of the CLI's --json output and of the HTTP API (design.md
- * "The switchboard command"). Times are ISO-8601 UTC unless named *Local or
- * bucket*, which carry the configured zone's offset.
+ * The JSON shapes of the CLI's --json output and of the HTTP API (README,
+ * "The switchboard command"; what each field means: docs/metrics.md). Times
+ * are ISO-8601 UTC unless named *Local or bucket*, which carry the configured
+ * zone's offset.
  */
 // Types and constants only: the dashboard imports this module in the browser.
 import type { ReportRow } from '../projectors/report.js';
 import type { ContactRow, FunnelRow } from '../projectors/contacts.js';
+import { REPORT_METRIC_TABLE as REPORT_METRIC_TABLE_ROWS, REPORT_METRICS } from '../projectors/metrics.js';
 import type { Alert } from '../alert.js';
 import type { QueueIntervalRow } from '../projectors/queue-intervals.js';
 
 export type { ReportRow, ContactRow, FunnelRow };
 /** Alerts are part of the domain; the API shows them as they are. */
 export { ALERT_KINDS, type Alert, type AlertKind } from '../alert.js';
-
-/** The numeric fields of a report row, in the order of the API (CSV columns after agent and bucket). */
-export const REPORT_METRICS = [
-  'onlineSeconds',
-  'idleSeconds',
-  'nonProductiveSeconds',
-  'onContactSeconds',
-  'holdSeconds',
-  'afterContactWorkSeconds',
-  'errorSeconds',
-  'holds',
-  'contactsHandled',
-] as const satisfies ReadonlyArray<keyof ReportRow>;
+export {
+  REPORT_METRIC_TABLE,
+  REPORT_METRICS,
+  type MetricDefinition,
+  type ReportMetricField,
+  type ReportMetrics,
+} from '../projectors/metrics.js';
 
 export type ReportMetric = (typeof REPORT_METRICS)[number];
 
-/** Headings that read better than the field's name. */
-const METRIC_HEADINGS: Partial<Record<string, string>> = { nonProductiveSeconds: 'Non-productive', afterContactWorkSeconds: 'ACW' };
+const metricDefinition = (field: string) => REPORT_METRIC_TABLE_ROWS.find((m) => m.field === field);
 
-/**
- * A report metric's column heading (dashboard and CLI tables), made from its
- * field name where no better one is given: "contactsHandled" -> "Contacts handled".
- */
+/** A report metric's column heading (dashboard and CLI tables), from the metric table. */
 export function reportMetricLabel(field: string): string {
-  const given = METRIC_HEADINGS[field];
-  if (given) return given;
-  const words = field.replace(/Seconds$/, '').replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  return metricDefinition(field)?.label ?? field;
 }
 
-/** Whether a report metric is a time (its name ends in Seconds, as every duration of the API does) or a count. */
-export const reportMetricUnit = (field: string): 'seconds' | 'count' => (field.endsWith('Seconds') ? 'seconds' : 'count');
+/** Whether a report metric is a time, a count or a ratio (0..1, or null where nothing divides), from the metric table. */
+export const reportMetricUnit = (field: string): 'seconds' | 'count' | 'ratio' => metricDefinition(field)?.unit ?? 'count';
 
 /** A report row's fields as CSV columns (statusSeconds/activitySeconds are spread after them). */
 export const REPORT_CSV_COLUMNS = ['agentArn', 'username', 'bucketStart', 'bucketEnd', ...REPORT_METRICS] as const;
@@ -102,7 +91,7 @@ export interface ConfigView {
   /** names of the flow's exit points (rules flow.exitLabels), e.g. {"1-1": "Card lost: done"} */
   exitLabels: Record<string, string>;
   rulesHash: string;
-  /** projections were built with other rules: run `switchboard rebuild` */
+  /** projections were built with other rules, or by another version of their definitions: run `switchboard rebuild` */
   stale: boolean;
   /**
    * Present when event time is not the wall clock (the simulator: at --speed

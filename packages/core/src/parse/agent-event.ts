@@ -47,17 +47,12 @@ function configuredUsername(s: Fields): string | null {
   return (configuration && inside('Configuration', () => optionalText(configuration.Username, 'Username'))) ?? null;
 }
 
+/** The status as sent: a missing Type stays null, for the projector to type under the rules. */
 function statusOf(status: Fields): StatusFact {
   const name = text(status.Name, 'Name');
-  return { name, type: optionalText(status.Type, 'Type') || inferStatusType(name) };
+  return { name, type: optionalText(status.Type, 'Type') || null };
 }
 
-/** Older payloads omit AgentStatus.Type; Connect's built-in names tell it. */
-export function inferStatusType(name: string): string {
-  if (name === 'Offline') return 'OFFLINE';
-  if (name === 'Available') return 'ROUTABLE';
-  return 'CUSTOM';
-}
 
 function contactsOf(list: unknown[]): ContactFact[] {
   const out: ContactFact[] = [];

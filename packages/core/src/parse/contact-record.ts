@@ -13,6 +13,7 @@ export interface ContactFacts {
   InitialContactId?: Maybe<string>;
   PreviousContactId?: Maybe<string>;
   NextContactId?: Maybe<string>;
+  TransferCompletedTimestamp?: Maybe<string>;
   Channel?: Maybe<string>;
   InitiationMethod?: Maybe<string>;
   InitiationTimestamp: string;
@@ -48,7 +49,6 @@ export const DOCUMENTED_FIELD_TYPES: ReadonlyArray<readonly [string, 'string' | 
   ['RelatedContactId', 'string'],
   ['AgentConnectionAttempts', 'number'],
   ['ScheduledTimestamp', 'string'],
-  ['TransferCompletedTimestamp', 'string'],
   ['TransferredToEndpoint', 'object'],
   ['MediaStreams', 'array'],
   ['Recording', 'object'],
@@ -93,6 +93,7 @@ export function readContactRecord(r: Fields): { facts: ContactFacts; updatedAt: 
     InitialContactId: optionalText(r.InitialContactId, 'InitialContactId'),
     PreviousContactId: optionalText(r.PreviousContactId, 'PreviousContactId'),
     NextContactId: optionalText(r.NextContactId, 'NextContactId'),
+    TransferCompletedTimestamp: optionalInstant(r.TransferCompletedTimestamp, 'TransferCompletedTimestamp'),
     Channel: optionalText(r.Channel, 'Channel'),
     InitiationMethod: optionalText(r.InitiationMethod, 'InitiationMethod'),
     InitiationTimestamp: r.InitiationTimestamp as string,

@@ -20,5 +20,6 @@ export async function closedBucketReport(
   const to = calendar.bucketOf(now).start;
   const from = calendar.bucketOf(now - lookbackMs).start;
   if (!(from < to)) return { from, to, rows: [] };
-  return { from, to, rows: await queryReport(projections, rules, { from, to }) };
+  // closed intervals only: the sink writes buckets once they are over and upserts later corrections
+  return { from, to, rows: await queryReport(projections, rules, { from, to, closed: true }) };
 }

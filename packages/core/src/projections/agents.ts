@@ -1,8 +1,9 @@
 import { toProjectable, type ProjectableEvent } from '../parse/facts.js';
 import type { AgentFacts } from '../model.js';
-import { applyAgentEvent, initialAgentState, type AgentState, type Interval, type Tally } from '../projectors/agent.js';
+import { applyAgentEvent, initialAgentState, type AgentRules, type AgentState, type Interval, type Tally } from '../projectors/agent.js';
 import { alertsForIntervals, sweepAlerts } from '../projectors/alerts.js';
-import { protectAgentName, type PrivacyRules } from '../privacy.js';
+import { protectAgentName } from '../privacy.js';
+import type { Rules } from '../rules.js';
 import { compareText } from '../store/ordering.js';
 import type { AgentRecord, AgentSnapshot, AgentWrite, Emitted } from '../store/ports.js';
 import type { PlanContext, ProjectionDefinition, Replay, ReplayContext } from './definition.js';
@@ -22,7 +23,8 @@ const REPLAY_FLUSH_OUTPUTS = 50_000;
  */
 export const agentsProjection: ProjectionDefinition = {
   name: 'agents',
-  version: 1,
+  // 2: Connect's definitions (docs/metrics.md): sessions after logout, activity precedence, status types, report fields
+  version: 2,
   reads: ['agent'],
   storage: 'custom',
   changeKey: 'intervals',
@@ -64,7 +66,7 @@ async function planAgent(ctx: PlanContext, agentArn: string, record: AgentRecord
       record?.state ?? initialAgentState(agentArn, first.agent!.instanceArn),
       record?.sinceSnapshot ?? 0,
       ctx.snapshotEvery,
-      ctx.rules.privacy,
+      ctx.rules,
     );
     for (const e of events) fold.apply(e.event.sortKey, e.agent!);
     return fold.toWrite(agentArn, record, null);
@@ -72,7 +74,7 @@ async function planAgent(ctx: PlanContext, agentArn: string, record: AgentRecord
   // A late or re-delivered event: re-fold from the last snapshot before it,
   // reading the stream back from the event table (it holds the batch already).
   const snapshot: AgentSnapshot | null = await ctx.projections.snapshotBefore(agentArn, first.event.sortKey);
-  const fold = new AgentFolder(snapshot?.state ?? initialAgentState(agentArn, first.agent!.instanceArn), 0, ctx.snapshotEvery, ctx.rules.privacy);
+  const fold = new AgentFolder(snapshot?.state ?? initialAgentState(agentArn, first.agent!.instanceArn), 0, ctx.snapshotEvery, ctx.rules);
   for await (const stored of ctx.events.readStream(agentArn, snapshot?.sortKey)) {
     const p = toProjectable(stored);
     fold.apply(stored.sortKey, p.agent!);
@@ -92,7 +94,7 @@ class AgentReplay implements Replay {
 
   apply({ event, agent }: ProjectableEvent): void {
     if (!this.folder) {
-      this.folder = new AgentFolder(initialAgentState(agent!.agentArn, agent!.instanceArn), 0, this.ctx.snapshotEvery, this.ctx.rules.privacy);
+      this.folder = new AgentFolder(initialAgentState(agent!.agentArn, agent!.instanceArn), 0, this.ctx.snapshotEvery, this.ctx.rules);
       this.agentArn = event.streamId;
     }
     this.folder.apply(event.sortKey, agent!);
@@ -123,6 +125,9 @@ class AgentReplay implements Replay {
   }
 }
 
+/** The rules an agent's fold reads: the agent projection's, and how to protect agent names. */
+export type FolderRules = Pick<Rules, 'privacy'> & AgentRules;
+
 /** Folds an agent's events in order, collecting outputs and periodic snapshots. */
 export class AgentFolder {
   readonly intervals: Emitted<Interval>[] = [];
@@ -134,14 +139,15 @@ export class AgentFolder {
     private state: AgentState,
     private sinceSnapshot: number,
     private readonly snapshotEvery = SNAPSHOT_EVERY,
-    private readonly privacy?: PrivacyRules,
+    private readonly rules?: FolderRules,
   ) {}
 
   apply(sortKey: string, facts: AgentFacts): void {
-    if (this.privacy && this.privacy.agentNames !== 'keep') {
-      facts = { ...facts, username: protectAgentName(facts.username, this.privacy) };
+    const privacy = this.rules?.privacy;
+    if (privacy && privacy.agentNames !== 'keep') {
+      facts = { ...facts, username: protectAgentName(facts.username, privacy) };
     }
-    const { state, outputs } = applyAgentEvent(this.state, facts);
+    const { state, outputs } = applyAgentEvent(this.state, facts, this.rules);
     this.state = state;
     this.lastSortKey = sortKey;
     for (const iv of outputs.intervals) this.intervals.push({ ...iv, emitKey: sortKey });

@@ -12,7 +12,8 @@ import type { ProjectionDefinition, Replay, ReplayContext } from './definition.j
  */
 export const contactsProjection: ProjectionDefinition = {
   name: 'contacts',
-  version: 1,
+  // 2: the outcome as Connect's CONTACTS_ABANDONED (docs/metrics.md, "outcome")
+  version: 2,
   reads: ['contact'],
   storage: 'custom',
   changeKey: 'contacts',

@@ -1,5 +1,6 @@
-import type { AgentFacts, ContactFact } from '../model.js';
+import type { AgentFacts, ContactFact, StatusFact } from '../model.js';
 import { deriveActivity } from './activity.js';
+import { statusTypeOf, type StatusTypeRules } from './status.js';
 
 export type Dimension = 'status' | 'activity' | 'contact';
 
@@ -10,17 +11,24 @@ export interface Interval {
   dimension: Dimension;
   /** status name, activity, or contact state */
   name: string;
-  /** status type for the status dimension (ROUTABLE, CUSTOM, OFFLINE), else null */
+  /**
+   * The status type (ROUTABLE, CUSTOM, OFFLINE) throughout the interval, for
+   * the status and activity dimensions (an activity interval ends when the
+   * status type changes); null for contact intervals
+   */
   statusType: string | null;
   contactId: string | null;
   start: number;
   end: number;
 }
 
-/** A countable moment: a hold starting, or a handled contact leaving. */
+/**
+ * A countable moment: a hold starting, a connected contact disconnecting
+ * (handled), or an offered contact going MISSED or REJECTED (nonResponse).
+ */
 export interface Tally {
   agentArn: string;
-  kind: 'hold' | 'handled';
+  kind: 'hold' | 'handled' | 'nonResponse';
   contactId: string;
   at: number;
 }
@@ -33,10 +41,12 @@ export interface OpenContact {
   initiationMethod: string | null;
   initialContactId: string | null;
   queueName: string | null;
-  /** reached the agent (connected, on hold, or in after-contact work) */
+  /** reached the agent: ConnectedToAgentTimestamp set, or seen connected, on hold or paused */
   connected: boolean;
   /** already counted in contactsHandled */
   handled: boolean;
+  /** already counted in agentNonResponse */
+  nonResponse?: boolean;
 }
 
 export interface AgentState {
@@ -44,9 +54,17 @@ export interface AgentState {
   instanceArn: string;
   username: string | null;
   loggedIn: boolean;
+  /**
+   * A LOGOUT ended the last session: only a LOGIN, or an event listing
+   * contacts, opens the next one (Connect keeps the status and sends
+   * heartbeats for up to an hour after logout)
+   */
+  awaitingLogin?: boolean;
   status: { name: string; type: string; since: number } | null;
   activity: { name: string; since: number } | null;
   contacts: OpenContact[];
+  /** contacts open at the last LOGOUT, so that a re-login showing them again counts nothing twice */
+  contactsAtLogout?: OpenContact[];
   lastEventAt: number | null;
 }
 
@@ -55,7 +73,17 @@ export interface AgentOutputs {
   tallies: Tally[];
 }
 
-const CONNECTED_STATES: ReadonlySet<string> = new Set(['CONNECTED', 'CONNECTED_ONHOLD', 'ENDED', 'PAUSED']);
+/** The rules the agent projection reads. */
+export interface AgentRules {
+  statusTypes: StatusTypeRules;
+}
+
+const NO_RULES: AgentRules = { statusTypes: {} };
+
+/** Contact states that prove the contact reached the agent. */
+const CONNECTED_STATES: ReadonlySet<string> = new Set(['CONNECTED', 'CONNECTED_ONHOLD', 'PAUSED']);
+/** Contact states of an offer the agent did not take. */
+const NON_RESPONSE_STATES: ReadonlySet<string> = new Set(['MISSED', 'REJECTED']);
 
 export function initialAgentState(agentArn: string, instanceArn: string): AgentState {
   return {
@@ -75,18 +103,18 @@ export function initialAgentState(agentArn: string, instanceArn: string): AgentS
  * the intervals and tallies the event closes. Events must be applied in sort-key
  * order (see agentSortKey); the engine guarantees that.
  */
-export function applyAgentEvent(state: AgentState, event: AgentFacts): { state: AgentState; outputs: AgentOutputs } {
-  const fold = new AgentFold(state, event);
+export function applyAgentEvent(state: AgentState, event: AgentFacts, rules: AgentRules = NO_RULES): { state: AgentState; outputs: AgentOutputs } {
+  const fold = new AgentFold(state, event, rules);
   fold.apply();
   return { state: fold.next, outputs: { intervals: fold.intervals, tallies: fold.tallies } };
 }
 
 /** Folds a whole, already sorted, event sequence; used by tests and by rebuild-in-memory. */
-export function foldAgentEvents(events: readonly AgentFacts[]): { state: AgentState | null; outputs: AgentOutputs } {
+export function foldAgentEvents(events: readonly AgentFacts[], rules: AgentRules = NO_RULES): { state: AgentState | null; outputs: AgentOutputs } {
   const outputs: AgentOutputs = { intervals: [], tallies: [] };
   let state: AgentState | null = null;
   for (const e of events) {
-    const r = applyAgentEvent(state ?? initialAgentState(e.agentArn, e.instanceArn), e);
+    const r = applyAgentEvent(state ?? initialAgentState(e.agentArn, e.instanceArn), e, rules);
     state = r.state;
     outputs.intervals.push(...r.outputs.intervals);
     outputs.tallies.push(...r.outputs.tallies);
@@ -97,7 +125,8 @@ export function foldAgentEvents(events: readonly AgentFacts[]): { state: AgentSt
 /**
  * The parts of a session still going on, as intervals up to the agent's last
  * event (heartbeats keep it within two minutes of now). Not part of the
- * closed-interval projection: the report adds them only when asked (live views).
+ * closed-interval projection: the report adds them unless asked for closed
+ * intervals only.
  */
 export function openIntervals(agents: readonly AgentState[]): Interval[] {
   const out: Interval[] = [];
@@ -105,11 +134,12 @@ export function openIntervals(agents: readonly AgentState[]): Interval[] {
     const end = a.lastEventAt;
     if (!a.loggedIn || end === null) continue;
     const base = { agentArn: a.agentArn, username: a.username, end };
+    const statusType = a.status?.type ?? null;
     if (a.status && a.status.since < end) {
-      out.push({ ...base, dimension: 'status', name: a.status.name, statusType: a.status.type, contactId: null, start: a.status.since });
+      out.push({ ...base, dimension: 'status', name: a.status.name, statusType, contactId: null, start: a.status.since });
     }
     if (a.activity && a.activity.since < end) {
-      out.push({ ...base, dimension: 'activity', name: a.activity.name, statusType: null, contactId: null, start: a.activity.since });
+      out.push({ ...base, dimension: 'activity', name: a.activity.name, statusType, contactId: null, start: a.activity.since });
     }
     for (const c of a.contacts) {
       if (c.since < end) out.push({ ...base, dimension: 'contact', name: c.state, statusType: null, contactId: c.contactId, start: c.since });
@@ -127,6 +157,7 @@ class AgentFold {
   constructor(
     prev: AgentState,
     private readonly event: AgentFacts,
+    private readonly rules: AgentRules,
   ) {
     this.at = event.at;
     this.next = {
@@ -138,42 +169,69 @@ class AgentFold {
   }
 
   apply(): void {
-    const { eventType, status } = this.event;
+    const { eventType } = this.event;
     if (eventType === 'LOGOUT') return this.logout();
-    if (!status) return;
+    if (!this.event.status) return;
+    const status = this.typed(this.event.status);
     if (this.next.loggedIn) return this.sync(status);
-    if (this.showsSession()) return this.login(status);
-    // Not in a session: heartbeats go on for up to an hour after logout. Keep the
-    // displayed status current without counting any time.
+    if (this.opensSession(status)) return this.login(status);
+    // Not in a session: heartbeats go on for up to an hour after logout, with
+    // the status the agent had. Keep the displayed status current without
+    // counting any time.
     this.next.status = sameStatus(this.next.status, status) ? this.next.status : { ...status, since: this.at };
     this.next.activity = { name: status.name, since: this.next.status!.since };
   }
 
-  /** LOGIN, or an event proving the agent is in the CCP although we missed its LOGIN. */
-  private showsSession(): boolean {
-    const { eventType, status, contacts } = this.event;
-    if (eventType === 'LOGIN') return true;
-    return contacts.length > 0 || (status !== null && status.type !== 'OFFLINE');
+  private typed(status: StatusFact): { name: string; type: string } {
+    return { name: status.name, type: statusTypeOf(status, this.rules.statusTypes) };
+  }
+
+  /**
+   * LOGIN; or an event listing contacts (a LOGIN we missed); or, before any
+   * LOGIN or LOGOUT was seen (a stream that starts mid-session), a status other
+   * than Offline. After a LOGOUT a status alone proves nothing: Connect keeps
+   * it and goes on sending heartbeats.
+   */
+  private opensSession(status: { type: string }): boolean {
+    const { eventType, contacts } = this.event;
+    if (eventType === 'LOGIN' || contacts.length > 0) return true;
+    return !this.next.awaitingLogin && status.type !== 'OFFLINE';
   }
 
   private login(status: { name: string; type: string }): void {
     const at = this.at;
+    const before = new Map((this.next.contactsAtLogout ?? []).map((c) => [c.contactId, c]));
     this.next.loggedIn = true;
+    delete this.next.awaitingLogin;
+    delete this.next.contactsAtLogout;
     this.next.status = { ...status, since: at };
-    this.next.contacts = this.event.contacts.map((c) => openContact(c, at));
+    this.next.contacts = this.event.contacts.map((fact) => {
+      const opened = openContact(fact, at);
+      const earlier = before.get(fact.contactId);
+      if (earlier) {
+        opened.connected ||= earlier.connected;
+        opened.handled = earlier.handled;
+        if (earlier.nonResponse) opened.nonResponse = true;
+      }
+      return opened;
+    });
     this.next.activity = { name: deriveActivity(this.next.contacts, status.name), since: at };
-    for (const c of this.next.contacts) if (c.state === 'ENDED') this.countHandled(c);
+    for (const c of this.next.contacts) this.countState(c);
   }
 
   private logout(): void {
     const at = this.at;
     if (this.next.loggedIn) {
+      const type = this.next.status!.type;
       this.closeStatus();
-      this.closeActivity();
+      this.closeActivity(type);
       for (const c of this.next.contacts) this.leave(c);
+      if (this.next.contacts.length > 0) this.next.contactsAtLogout = this.next.contacts;
+      else delete this.next.contactsAtLogout;
     }
-    const status = this.event.status ?? { name: 'Offline', type: 'OFFLINE' };
+    const status = this.event.status ? this.typed(this.event.status) : { name: 'Offline', type: 'OFFLINE' };
     this.next.loggedIn = false;
+    this.next.awaitingLogin = true;
     this.next.contacts = [];
     this.next.status = { ...status, since: at };
     this.next.activity = { name: status.name, since: at };
@@ -181,6 +239,7 @@ class AgentFold {
 
   private sync(status: { name: string; type: string }): void {
     const at = this.at;
+    const typeBefore = this.next.status!.type;
     if (!sameStatus(this.next.status, status)) {
       this.closeStatus();
       this.next.status = { ...status, since: at };
@@ -198,19 +257,19 @@ class AgentFold {
       const current = byId.get(fact.contactId);
       if (!current) {
         const opened = openContact(fact, at);
-        if (opened.state === 'ENDED') this.countHandled(opened);
+        this.countState(opened);
         contacts.push(opened);
         continue;
       }
       if (current.state !== fact.state) {
         this.emit('contact', current.state, current.since, current.contactId);
-        if (current.state === 'CONNECTED' && fact.state === 'CONNECTED_ONHOLD') {
-          this.tallies.push({ agentArn: this.next.agentArn, kind: 'hold', contactId: current.contactId, at });
-        }
+        if (current.state === 'CONNECTED' && fact.state === 'CONNECTED_ONHOLD') this.tally('hold', current);
         current.state = fact.state;
         current.since = at;
         current.connected ||= fact.connectedToAgent || CONNECTED_STATES.has(fact.state);
-        if (fact.state === 'ENDED') this.countHandled(current);
+        this.countState(current);
+      } else if (fact.connectedToAgent) {
+        current.connected = true;
       }
       current.channel = fact.channel ?? current.channel;
       current.queueName = fact.queueName ?? current.queueName;
@@ -219,22 +278,36 @@ class AgentFold {
     this.next.contacts = contacts;
 
     const activity = deriveActivity(contacts, status.name);
-    if (this.next.activity?.name !== activity) {
-      this.closeActivity();
+    if (this.next.activity?.name !== activity || typeBefore !== status.type) {
+      this.closeActivity(typeBefore);
       this.next.activity = { name: activity, since: at };
+    }
+  }
+
+  /** Counts what the contact's current state means: a disconnect after a connection, or an offer not taken. */
+  private countState(c: OpenContact): void {
+    if (c.state === 'ENDED') this.countHandled(c);
+    else if (NON_RESPONSE_STATES.has(c.state) && !c.nonResponse) {
+      c.nonResponse = true;
+      this.tally('nonResponse', c);
     }
   }
 
   /** The contact is gone from the agent: close its interval and count it if it was handled. */
   private leave(c: OpenContact): void {
     this.emit('contact', c.state, c.since, c.contactId);
-    if (c.connected) this.countHandled(c);
+    this.countHandled(c);
   }
 
+  /** Once per agent and contact, for contacts that reached the agent; a supervisor's monitoring handles nothing. */
   private countHandled(c: OpenContact): void {
-    if (c.handled) return;
+    if (c.handled || !c.connected || c.initiationMethod === 'MONITOR') return;
     c.handled = true;
-    this.tallies.push({ agentArn: this.next.agentArn, kind: 'handled', contactId: c.contactId, at: this.at });
+    this.tally('handled', c);
+  }
+
+  private tally(kind: Tally['kind'], c: OpenContact): void {
+    this.tallies.push({ agentArn: this.next.agentArn, kind, contactId: c.contactId, at: this.at });
   }
 
   private closeStatus(): void {
@@ -242,9 +315,9 @@ class AgentFold {
     if (s) this.emit('status', s.name, s.since, null, s.type);
   }
 
-  private closeActivity(): void {
+  private closeActivity(statusType: string): void {
     const a = this.next.activity;
-    if (a) this.emit('activity', a.name, a.since, null);
+    if (a) this.emit('activity', a.name, a.since, null, statusType);
   }
 
   private emit(dimension: Dimension, name: string, start: number, contactId: string | null, statusType: string | null = null): void {

@@ -1,26 +1,33 @@
 import { DateTime } from 'luxon';
+import { zoneOffsetMinutes } from '../time.js';
 
 export interface Bucket {
   start: number;
   end: number;
 }
 
+/** Offsets change only at 15-minute boundaries (time.ts zoneOffsetMinutes), so every bucket edge is on one. */
 const SLOT_MS = 15 * 60 * 1000;
 
 /**
  * Local wall-clock buckets of 15, 30 or 60 minutes, or whole local days, in an
- * IANA zone. DST-correct: a bucket is a span of local time, so a repeated hour
- * gives two buckets and a skipped hour none; days have 23, 24 or 25 hours.
+ * IANA zone. DST-correct: a bucket is a span of local time at one UTC offset,
+ * so a repeated hour gives two buckets and a skipped hour none, and a bucket
+ * cut by an offset change (Lord Howe's 30-minute, Chatham's 45-minute shifts)
+ * ends at the change: no bucket is longer than its size or ends before it
+ * starts. Days are local days of 23, 24 or 25 hours (23.5 or 24.5 in Lord Howe).
  */
 export class BucketCalendar {
   private readonly cache = new Map<number, Bucket>();
   private last: Bucket | null = null;
+  private readonly sizeMs: number;
 
   constructor(
     readonly zone: string,
     readonly minutes: number,
   ) {
     if (![15, 30, 60, 1440].includes(minutes)) throw new Error(`unsupported bucket size: ${minutes} minutes`);
+    this.sizeMs = minutes * 60_000;
   }
 
   /** The bucket containing the instant `t` (ms). */
@@ -30,7 +37,7 @@ export class BucketCalendar {
     const slot = Math.floor(t / SLOT_MS);
     let bucket = this.cache.get(slot);
     if (!bucket || t < bucket.start || t >= bucket.end) {
-      bucket = this.compute(t);
+      bucket = this.minutes === 1440 ? this.day(t) : this.span(t);
       if (this.cache.size > 100_000) this.cache.clear();
       this.cache.set(slot, bucket);
     }
@@ -49,28 +56,38 @@ export class BucketCalendar {
     }
   }
 
-  private compute(t: number): Bucket {
-    const start = this.startOf(t);
-    let end = this.minutes === 1440 ? this.nextDay(start) : this.startOf(start + this.minutes * 60_000);
-    // Around a DST change the naive next edge can fall on or before this one.
-    let probe = start + this.minutes * 60_000;
-    while (end <= t) {
-      probe += SLOT_MS;
-      end = this.startOf(probe);
+  /**
+   * A sub-day bucket: the multiple of its size in local wall time that holds
+   * `t`, at `t`'s offset, cut short by an offset change inside it.
+   */
+  private span(t: number): Bucket {
+    const offsetMs = this.offset(t) * 60_000;
+    const wallStart = Math.floor((t + offsetMs) / this.sizeMs) * this.sizeMs;
+    let start = wallStart - offsetMs;
+    let end = start + this.sizeMs;
+    const offset = this.offset(t);
+    // the last offset change at or before t, and the first after it, within the bucket
+    for (let edge = Math.floor(t / SLOT_MS) * SLOT_MS; edge > start; edge -= SLOT_MS) {
+      if (this.offset(edge - 1) !== offset) {
+        start = edge;
+        break;
+      }
+    }
+    for (let edge = (Math.floor(t / SLOT_MS) + 1) * SLOT_MS; edge < end; edge += SLOT_MS) {
+      if (this.offset(edge) !== offset) {
+        end = edge;
+        break;
+      }
     }
     return { start, end };
   }
 
-  private startOf(t: number): number {
-    const dt = DateTime.fromMillis(t, { zone: this.zone });
-    if (this.minutes === 1440) return dt.startOf('day').toMillis();
-    const hour = dt.startOf('hour');
-    const minute = Math.floor(dt.minute / this.minutes) * this.minutes;
-    // Add elapsed minutes, not wall-clock minutes, so a repeated hour keeps its offset.
-    return hour.toMillis() + minute * 60_000;
+  private day(t: number): Bucket {
+    const start = DateTime.fromMillis(t, { zone: this.zone }).startOf('day');
+    return { start: start.toMillis(), end: start.plus({ days: 1 }).startOf('day').toMillis() };
   }
 
-  private nextDay(dayStart: number): number {
-    return DateTime.fromMillis(dayStart, { zone: this.zone }).plus({ days: 1 }).startOf('day').toMillis();
+  private offset(t: number): number {
+    return zoneOffsetMinutes(t, this.zone);
   }
 }

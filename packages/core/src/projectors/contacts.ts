@@ -4,7 +4,7 @@ import type { Rules } from '../rules.js';
 import { protectAgentName, protectNumber } from '../privacy.js';
 import { formatLocal, formatUtc, localDate, parseInstant } from '../time.js';
 
-export const OUTCOMES = ['handled', 'abandoned_in_queue', 'completed_in_flow', 'abandoned_in_flow', 'other'] as const;
+export const OUTCOMES = ['handled', 'transferred', 'abandoned_in_queue', 'completed_in_flow', 'abandoned_in_flow', 'other'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 export interface ContactRow {
@@ -25,7 +25,9 @@ export interface ContactRow {
   queueName: string | null;
   queueSeconds: number | null;
   agentUsername: string | null;
+  /** the contact record's CustomerHoldDuration (the report's holdSeconds is hold time from agent events, where it happens) */
   holdSeconds: number | null;
+  /** the contact record's AfterContactWorkDuration */
   afterContactWorkSeconds: number | null;
   lastUpdatedAt: string;
 }
@@ -72,7 +74,7 @@ export function projectContact(record: ContactFacts, rules: Rules): ContactProje
     queueName: record.Queue?.Name ?? null,
     queueSeconds: queueSeconds(record.Queue),
     agentUsername: protectAgentName(record.Agent?.Username ?? null, rules.privacy),
-    holdSeconds: record.Agent?.CustomerHoldDuration ?? null,
+    holdSeconds: customerHoldSeconds(record.Agent),
     afterContactWorkSeconds: afterContactWorkSeconds(record.Agent),
     lastUpdatedAt: formatUtc(updatedAt),
   };
@@ -87,14 +89,41 @@ export function projectContact(record: ContactFacts, rules: Rules): ContactProje
   };
 }
 
-/** design.md "Contact flow projection": the first rule that matches. */
+/**
+ * The first rule that matches (docs/metrics.md, "outcome"). A queued contact
+ * that never reached an agent is abandoned in the queue whatever its
+ * DisconnectReason, unless it went on to another contact (a transfer or a
+ * queued callback), as Connect's CONTACTS_ABANDONED counts.
+ */
 export function outcomeOf(record: ContactFacts, completed: boolean | null): Outcome {
-  const customerHungUp = record.DisconnectReason === 'CUSTOMER_DISCONNECT';
-  if (record.Agent?.ConnectedToAgentTimestamp) return 'handled';
-  if (record.Queue?.EnqueueTimestamp && customerHungUp) return 'abandoned_in_queue';
+  const connectedToAgent = Boolean(record.Agent?.ConnectedToAgentTimestamp);
+  const handedOn = Boolean(record.NextContactId || record.TransferCompletedTimestamp);
+  if (connectedToAgent) return 'handled';
+  if (handedOn) return 'transferred';
+  if (abandonedInQueue({ queued: Boolean(record.Queue?.EnqueueTimestamp), connectedToAgent, handedOn })) return 'abandoned_in_queue';
   if (completed === true) return 'completed_in_flow';
-  if (completed === false || customerHungUp) return 'abandoned_in_flow';
+  if (completed === false || record.DisconnectReason === 'CUSTOMER_DISCONNECT') return 'abandoned_in_flow';
   return 'other';
+}
+
+/** What Connect's CONTACTS_ABANDONED reads of a contact that is over. */
+export interface AbandonFacts {
+  /** Queue.EnqueueTimestamp set */
+  queued: boolean;
+  /** Agent.ConnectedToAgentTimestamp set */
+  connectedToAgent: boolean;
+  /** went on to another contact (NextContactId: a transfer, or a queued callback) or out of Connect (TransferCompletedTimestamp) */
+  handedOn: boolean;
+}
+
+/**
+ * Connect's CONTACTS_ABANDONED: queued, never connected to an agent, and not
+ * handed on; the disconnect reason does not matter. The one definition behind
+ * the contact rows' `abandoned_in_queue` and the queue projections'
+ * contactsAbandoned (docs/metrics.md, "outcome").
+ */
+export function abandonedInQueue(c: AbandonFacts): boolean {
+  return c.queued && !c.connectedToAgent && !c.handedOn;
 }
 
 function instantOrNull(value: string | null | undefined): number | null {
@@ -114,6 +143,11 @@ function queueSeconds(queue: ContactFacts['Queue']): number | null {
   const enq = instantOrNull(queue.EnqueueTimestamp);
   const deq = instantOrNull(queue.DequeueTimestamp);
   return enq !== null && deq !== null ? (deq - enq) / 1000 : null;
+}
+
+/** The contact record's CustomerHoldDuration: hold time of the whole contact, known once it is over. */
+function customerHoldSeconds(agent: ContactFacts['Agent']): number | null {
+  return agent?.CustomerHoldDuration ?? null;
 }
 
 export function afterContactWorkSeconds(agent: ContactFacts['Agent']): number | null {

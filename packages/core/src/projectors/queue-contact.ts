@@ -1,7 +1,7 @@
 import type { ContactEventFacts } from '../parse/contact-event.js';
 import type { ContactFacts } from '../parse/contact-record.js';
 import { parseInstant } from '../time.js';
-import { afterContactWorkSeconds } from './contacts.js';
+import { abandonedInQueue, afterContactWorkSeconds } from './contacts.js';
 
 /**
  * What the queue projections know of one contact, merged from its contact
@@ -24,6 +24,8 @@ export interface QueueContactFields {
   previousContactId: string | null;
   /** the contact this one was transferred to or that calls back (contact records only) */
   nextContactId: string | null;
+  /** TransferCompletedTimestamp: transferred out of Connect (contact records only) */
+  transferCompletedAt: number | null;
   queueArn: string | null;
   queueName: string | null;
   agentArn: string | null;
@@ -72,6 +74,7 @@ const EMPTY: QueueContactFields = {
   initialContactId: null,
   previousContactId: null,
   nextContactId: null,
+  transferCompletedAt: null,
   queueArn: null,
   queueName: null,
   agentArn: null,
@@ -139,6 +142,7 @@ export function observeContactRecord(r: ContactFacts): QueueObservation {
       initialContactId: r.InitialContactId || null,
       previousContactId: r.PreviousContactId || null,
       nextContactId: r.NextContactId || null,
+      transferCompletedAt: instant(r.TransferCompletedTimestamp),
       queueArn: queue?.ARN ?? null,
       queueName: queue?.Name ?? null,
       agentArn: agent?.ARN ?? null,
@@ -217,14 +221,15 @@ export function queueWaitSeconds(c: QueueContactFields): number | null {
 }
 
 /**
- * Connect's CONTACTS_ABANDONED: queued, never connected to an agent, gone,
- * and not handed on (no NextContactId: transfers and queued callbacks are not
- * abandons). Before the contact record tells NextContactId, a contact that
- * another names as its PreviousContactId was handed on (`successors`).
+ * Connect's CONTACTS_ABANDONED (abandonedInQueue, the definition the contact
+ * rows' outcome uses too), for a contact that is gone. Before the contact
+ * record tells NextContactId, a contact that another names as its
+ * PreviousContactId was handed on (`successors`).
  */
 export function isAbandoned(c: QueueContact, successors?: ReadonlySet<string>): boolean {
-  if (c.enqueuedAt === null || c.connectedToAgentAt !== null || c.disconnectedAt === null) return false;
-  return c.nextContactId === null && !successors?.has(queueContactKey(c));
+  if (c.disconnectedAt === null) return false;
+  const handedOn = c.nextContactId !== null || c.transferCompletedAt !== null || (successors?.has(queueContactKey(c)) ?? false);
+  return abandonedInQueue({ queued: c.enqueuedAt !== null, connectedToAgent: c.connectedToAgentAt !== null, handedOn });
 }
 
 /** Keys of the contacts that some contact names as its PreviousContactId. */

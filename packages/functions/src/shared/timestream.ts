@@ -6,28 +6,24 @@
  * bucket written again with later data replaces the earlier values.
  */
 import { WriteRecordsCommand, type _Record, type MeasureValue, type TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
-import { instanceOf, type ReportRow } from '@switchboard/core';
+import { instanceOf, REPORT_METRIC_TABLE, type ReportRow } from '@switchboard/core';
 import { logger } from './observability.js';
 
 export const MAX_RECORDS_PER_CALL = 100;
 export const MEASURE_NAME = 'agent_interval';
 
-const DOUBLES: Array<[keyof ReportRow, string]> = [
-  ['onlineSeconds', 'online_seconds'],
-  ['idleSeconds', 'idle_seconds'],
-  ['nonProductiveSeconds', 'non_productive_seconds'],
-  ['onContactSeconds', 'on_contact_seconds'],
-  ['holdSeconds', 'hold_seconds'],
-  ['afterContactWorkSeconds', 'after_contact_work_seconds'],
-  ['errorSeconds', 'error_seconds'],
-];
+/** One measure per report metric (core's metric table), named in snake case: onlineSeconds -> online_seconds. */
+const MEASURES = REPORT_METRIC_TABLE.map((m) => ({
+  field: m.field,
+  name: m.field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`),
+  type: m.unit === 'count' ? ('BIGINT' as const) : ('DOUBLE' as const),
+}));
 
 export function reportRecords(rows: readonly ReportRow[], bucketMinutes: number, version: number): _Record[] {
   return rows.map((r) => {
     const measures: MeasureValue[] = [
-      ...DOUBLES.map(([key, name]) => ({ Name: name, Value: String(r[key]), Type: 'DOUBLE' as const })),
-      { Name: 'holds', Value: String(r.holds), Type: 'BIGINT' },
-      { Name: 'contacts_handled', Value: String(r.contactsHandled), Type: 'BIGINT' },
+      // a ratio without a denominator (null) is left out: Timestream has no null measure values
+      ...MEASURES.flatMap(({ field, name, type }) => (r[field] === null ? [] : [{ Name: name, Value: String(r[field]), Type: type }])),
       { Name: 'status_seconds', Value: JSON.stringify(r.statusSeconds), Type: 'VARCHAR' },
       { Name: 'activity_seconds', Value: JSON.stringify(r.activitySeconds), Type: 'VARCHAR' },
     ];

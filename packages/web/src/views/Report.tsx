@@ -1,4 +1,4 @@
-import { REPORT_CSV_COLUMNS, REPORT_METRICS, reportMetricLabel, reportMetricUnit, type ReportMetric } from '@switchboard/core/views';
+import { REPORT_CSV_COLUMNS, REPORT_METRIC_TABLE, type ReportMetricField } from '@switchboard/core/views';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { getJson } from '../api.js';
 import { now } from '../clock.js';
@@ -21,13 +21,21 @@ export function bucketOf(minutes: number | undefined): Bucket {
   return '15m';
 }
 
-/** The report's metric columns: every metric of a report row, in the API's order, under its heading. */
-const COLUMNS = REPORT_METRICS.map((key) => ({ key, label: reportMetricLabel(key), unit: reportMetricUnit(key) }));
+type NumKey = ReportMetricField;
+type Unit = (typeof REPORT_METRIC_TABLE)[number]['unit'];
 
-/** A metric's value as the table shows it: times as h:mm:ss, counts as they are. */
-function metricCell(unit: 'seconds' | 'count', value: unknown): string | number {
-  if (typeof value !== 'number') return '';
-  return unit === 'seconds' ? formatHms(value) : value;
+/** The report's metric columns, as core's metric table declares them. */
+const COLUMNS: Array<{ key: NumKey; label: string; unit: Unit }> = REPORT_METRIC_TABLE.map((m) => ({ key: m.field, label: m.label, unit: m.unit }));
+
+/** A ratio's total is worked out from the totals of the fields it divides, not summed. */
+const RATIOS = new Map(
+  REPORT_METRIC_TABLE.flatMap((m) => ('ratio' in m.source ? [[m.field, m.source.ratio] as const] : [])),
+);
+
+function formatCell(unit: Unit, value: number | null): string | number {
+  if (value === null) return '';
+  if (unit === 'seconds') return formatHms(value);
+  return unit === 'ratio' ? `${(value * 100).toFixed(1)}%` : value;
 }
 
 /** CSV columns: the JSON field names of a report row, in the API's order (shared with the CLI). */
@@ -71,7 +79,7 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
     setPinned(fromDate);
     setFrom(fromDate);
   }, [fromParam, configReady, healthReady]);
-  const report = useLoad(key, (signal) => getJson<ReportRow[]>('/api/report', { bucket, from: fromIso, to: toIso, tz: zone, open: '1' }, signal));
+  const report = useLoad(key, (signal) => getJson<ReportRow[]>('/api/report', { bucket, from: fromIso, to: toIso, tz: zone }, signal));
   useProjectionRefresh('intervals', report.reload);
 
   const rows = report.data ?? [];
@@ -95,8 +103,12 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
   const chart = useMemo(() => centreChart(visible, bucket, agents.length === 1 || agent !== '', dates), [visible, bucket, agent, agents.length, dates]);
 
   const totals = useMemo(() => {
-    const t = Object.fromEntries(COLUMNS.map((c) => [c.key, 0])) as Record<ReportMetric, number>;
-    for (const r of visible) for (const c of COLUMNS) t[c.key] += Number(r[c.key]) || 0;
+    const t = Object.fromEntries(COLUMNS.map((c) => [c.key, 0])) as Record<NumKey, number | null>;
+    for (const r of visible) for (const c of COLUMNS) t[c.key] = (t[c.key] ?? 0) + (Number(r[c.key]) || 0);
+    for (const [field, { numerator, denominator }] of RATIOS) {
+      const over = denominator.reduce((sum, f) => sum + (t[f as NumKey] ?? 0), 0);
+      t[field] = over === 0 ? null : (t[numerator as NumKey] ?? 0) / over;
+    }
     return t;
   }, [visible]);
 
@@ -256,7 +268,7 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
                   </td>
                   {COLUMNS.map((c) => (
                     <td key={c.key} class="num">
-                      {metricCell(c.unit, r[c.key])}
+                      {formatCell(c.unit, r[c.key])}
                     </td>
                   ))}
                 </tr>
@@ -277,7 +289,7 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
                   </th>
                   {COLUMNS.map((c) => (
                     <td key={c.key} class="num">
-                      {metricCell(c.unit, totals[c.key])}
+                      {formatCell(c.unit, totals[c.key])}
                     </td>
                   ))}
                 </tr>

@@ -193,6 +193,8 @@ export function reportRows(agents: AgentView[], q: { bucket: string; from: numbe
           errorSeconds: 0,
           holds: 0,
           contactsHandled: 0,
+          agentNonResponse: 0,
+          occupancy: null,
           statusSeconds: {},
           activitySeconds: {},
         };
@@ -222,6 +224,7 @@ export function reportRows(agents: AgentView[], q: { bucket: string; from: numbe
       add(row.activitySeconds, hour === 12 ? 'Lunch' : 'Break', brk);
       add(row.statusSeconds, 'Available', 900 - brk);
       add(row.statusSeconds, hour === 12 ? 'Lunch' : 'Break', brk);
+      row.occupancy = row.onContactSeconds / (row.onContactSeconds + row.idleSeconds);
     }
     rows.push(...acc.values());
   }
