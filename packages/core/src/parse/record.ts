@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { AgentFacts, ContactFact, NewEvent, SourceRef, StatusFact } from '../model.js';
+import type { AgentFacts, ContactFact, NewEvent, ResourceRef, RoutingProfileFact, SourceRef, StatusFact } from '../model.js';
 import { parseInstant } from '../time.js';
 import {
   agentEventSchema,
@@ -18,15 +18,15 @@ import { isContactEventPayload, parseContactEvent, type ContactEventFacts } from
  * differently: stored facts of another version are ignored and replays read
  * the raw payload instead.
  */
-export const FACTS_VERSION = 4;
+export const FACTS_VERSION = 5;
 
 /** What stored facts leave out: it is in the event's own columns already. */
 type FactsFromEvent = Pick<NewEvent, 'kind' | 'dedupeKey' | 'occurredAt' | 'streamId' | 'instanceArn'>;
 
 /** The facts of an agent event as stored beside it (without what the event row holds). */
 export function storedFacts(agent: AgentFacts): string {
-  const { eventType, username, status, contacts } = agent;
-  return JSON.stringify({ v: FACTS_VERSION, eventType, username, status, contacts });
+  const { eventType, username, status, contacts, routingProfile } = agent;
+  return JSON.stringify({ v: FACTS_VERSION, eventType, username, status, contacts, routingProfile });
 }
 
 /** The facts of a contact record as stored beside it. */
@@ -47,7 +47,7 @@ export function readFacts(json: string | undefined, event: FactsFromEvent): Even
   if (f.v !== FACTS_VERSION) return null;
   if (event.kind === 'contact') return { contact: f as ContactFacts };
   if (event.kind === 'contactEvent') return { contactEvent: f as ContactEventFacts };
-  const a = f as Pick<AgentFacts, 'eventType' | 'username' | 'status' | 'contacts'>;
+  const a = f as Pick<AgentFacts, 'eventType' | 'username' | 'status' | 'contacts' | 'routingProfile'>;
   return {
     agent: {
       kind: 'agent',
@@ -59,6 +59,7 @@ export function readFacts(json: string | undefined, event: FactsFromEvent): Even
       username: a.username,
       status: a.status,
       contacts: a.contacts,
+      ...(a.routingProfile ? { routingProfile: a.routingProfile } : {}),
     },
   };
 }
@@ -157,6 +158,8 @@ function parseAgentEvent(value: unknown, raw: string, source: SourceRef): Parsed
     status: snapshot ? statusOf(snapshot) : null,
     contacts: snapshot ? contactsOf(snapshot) : [],
   };
+  const routingProfile = snapshot ? routingProfileOf(snapshot) : null;
+  if (routingProfile) agent.routingProfile = routingProfile;
   return {
     ok: true,
     agent,
@@ -217,6 +220,27 @@ export function inferStatusType(name: string): string {
   if (name === 'Offline') return 'OFFLINE';
   if (name === 'Available') return 'ROUTABLE';
   return 'CUSTOM';
+}
+
+function routingProfileOf(snapshot: AgentSnapshotPayload): RoutingProfileFact | null {
+  const profile = snapshot.Configuration?.RoutingProfile;
+  if (!profile) return null;
+  const queues: ResourceRef[] = [];
+  for (const q of [...(profile.InboundQueues ?? []), profile.DefaultOutboundQueue]) {
+    const ref = q && resourceRef(q);
+    if (ref && !queues.some((r) => r.id === ref.id && r.name === ref.name)) queues.push(ref);
+  }
+  return { ...resourceRef(profile), queues };
+}
+
+function resourceRef(r: { ARN?: string | null; Name?: string | null }): ResourceRef {
+  return { id: resourceId(r.ARN), name: r.Name ?? null };
+}
+
+/** The id at the end of a Connect ARN (…/queue/<id>); a value that is no ARN is its own id. */
+export function resourceId(arn: string | null | undefined): string | null {
+  if (!arn) return null;
+  return arn.slice(arn.lastIndexOf('/') + 1) || null;
 }
 
 function contactsOf(snapshot: AgentSnapshotPayload): ContactFact[] {

@@ -1,4 +1,4 @@
-import type { AgentFacts, ContactFact } from '../model.js';
+import type { AgentFacts, ContactFact, RoutingProfileFact } from '../model.js';
 import { deriveActivity } from './activity.js';
 
 export type Dimension = 'status' | 'activity' | 'contact';
@@ -48,6 +48,8 @@ export interface AgentState {
   activity: { name: string; since: number } | null;
   contacts: OpenContact[];
   lastEventAt: number | null;
+  /** as the newest event that carried one showed it */
+  routingProfile?: RoutingProfileFact;
 }
 
 export interface AgentOutputs {
@@ -135,6 +137,7 @@ class AgentFold {
       contacts: prev.contacts.map((c) => ({ ...c })),
       lastEventAt: prev.lastEventAt === null ? event.at : Math.max(prev.lastEventAt, event.at),
     };
+    if (event.routingProfile) this.next.routingProfile = event.routingProfile;
   }
 
   apply(): void {
