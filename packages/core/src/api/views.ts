@@ -72,8 +72,8 @@ export interface AgentPage {
   next: string | null;
 }
 
-/** The most agents one page of GET /api/agents holds: about 0.4 KB each, far below the 6 MB of a Lambda response. */
-export const MAX_AGENT_PAGE = 2_000;
+/** The most agents one page of GET /api/agents holds: about 0.4 KB of JSON each (2 MB a page), well below the 6 MB of a Lambda response. */
+export const MAX_AGENT_PAGE = 5_000;
 
 export interface IntervalView {
   agentArn: string;
