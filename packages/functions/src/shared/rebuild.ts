@@ -11,15 +11,19 @@ export const REBUILD_LEASE = 'rebuild';
 /** How long the lease lasts unless renewed (renewed every quarter of it). */
 export const REBUILD_LEASE_MS = 120_000;
 
+type LeaseTiming = { ttlMs?: number; renewEveryMs?: number };
+
+function underRebuildLease<T>(rt: Runtime, holder: string, lease: LeaseTiming, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  return withLease(rt.leases, REBUILD_LEASE, { holder, ttlMs: lease.ttlMs ?? REBUILD_LEASE_MS, renewEveryMs: lease.renewEveryMs }, work);
+}
+
 export async function rebuildUnderLease(
   rt: Runtime,
   holder: string,
   onProgress?: (events: number) => void,
-  lease: { ttlMs?: number; renewEveryMs?: number } = {},
+  lease: LeaseTiming = {},
 ): Promise<RebuildSummary> {
-  return withLease(rt.leases, REBUILD_LEASE, { holder, ttlMs: lease.ttlMs ?? REBUILD_LEASE_MS, renewEveryMs: lease.renewEveryMs }, (signal) =>
-    rebuildProjections(rt.store, rt.config.rules, onProgress, { signal }),
-  );
+  return underRebuildLease(rt, holder, lease, (signal) => rebuildProjections(rt.store, rt.config.rules, onProgress, { signal }));
 }
 
 /**
@@ -32,9 +36,7 @@ export async function rebuildStepUnderLease(
   holder: string,
   deadline: number,
   onProgress?: (events: number) => void,
-  lease: { ttlMs?: number; renewEveryMs?: number } = {},
+  lease: LeaseTiming = {},
 ): Promise<RebuildStep> {
-  return withLease(rt.leases, REBUILD_LEASE, { holder, ttlMs: lease.ttlMs ?? REBUILD_LEASE_MS, renewEveryMs: lease.renewEveryMs }, (signal) =>
-    rebuildStep(rt.store, rt.config.rules, onProgress, { signal, deadline }),
-  );
+  return underRebuildLease(rt, holder, lease, (signal) => rebuildStep(rt.store, rt.config.rules, onProgress, { signal, deadline }));
 }
