@@ -77,7 +77,8 @@ function memory(): { rssMb: number; heapUsedMb: number } {
 
 /** Another process (e.g. `switchboard ingest`) may write the store: push what changed. */
 function watchForeignWrites(store: SqliteStore, hub: StreamHub): NodeJS.Timeout {
-  let lastVersion = -1;
+  // what the store holds now reaches clients in their snapshot: push only what changes after
+  let lastVersion = store.foreignChanges();
   let known = new Map<string, string>();
   let busy = false;
   return setInterval(async () => {

@@ -22,7 +22,7 @@ const REPLAY_FLUSH_OUTPUTS = 50_000;
  */
 export const agentsProjection: ProjectionDefinition = {
   name: 'agents',
-  version: 2,
+  version: 1,
   reads: ['agent'],
   storage: 'custom',
   changeKey: 'intervals',
