@@ -15,3 +15,10 @@ export function median(values: number[]): number {
 export function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
+
+/** `--name value` pairs of a benchmark's command line. */
+export function argsOf(argv: readonly string[]): Map<string, string> {
+  const args = new Map<string, string>();
+  for (let i = 2; i < argv.length; i += 2) args.set(argv[i]!.replace(/^--/, ''), argv[i + 1]!);
+  return args;
+}

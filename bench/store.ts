@@ -17,10 +17,9 @@ import { fileURLToPath } from 'node:url';
 import { Engine, ingestFiles, parseInWorker, parseRules, readInput, rebuildProjections } from '../packages/core/src/index.js';
 import { SqliteStore } from '../packages/core/src/store/sqlite/index.js';
 import { simulate, writeSimulation } from '../packages/cli/src/simulator/index.js';
-import { fmt, machine, median } from './machine.js';
+import { argsOf, fmt, machine, median } from './machine.js';
 
-const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1]!);
+const args = argsOf(process.argv);
 const rules = parseRules({ timezone: 'Asia/Tokyo', phoneRegion: 'JP' });
 const PARSE_WORKER = new URL('../packages/cli/dist/parse-worker.mjs', import.meta.url);
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  contactRecordSchema,
+  contactFactsOf,
   ingestCandidates,
   initialAgentState,
   padTime,
@@ -106,7 +106,7 @@ describe('DynamoDB specifics', () => {
     const writer = openDynamoStore({ tables, client: local.client() });
     const reader = openDynamoStore({ tables, client: local.client() });
     const rules = parseRules({});
-    const row = (id: string, initiated: number) => projectContact(contactRecordSchema.parse(contactRecord({ id, initiated })), rules);
+    const row = (id: string, initiated: number) => projectContact(contactFactsOf(contactRecord({ id, initiated })), rules);
     await writer.commit({ agents: [], contacts: [row('first', T0)] });
     const seen = async () => {
       const out: string[] = [];

@@ -398,9 +398,9 @@ export function storeContract(name: string, open: () => Promise<ContractSubject>
       it('keeps the newest copy of a contact and filters contacts', async () => {
         const rules = parseRules({ timezone: 'Asia/Tokyo' });
         const { projectContact } = await import('@switchboard/core');
-        const { contactRecordSchema } = await import('@switchboard/core');
+        const { contactFactsOf } = await import('@switchboard/core');
         const row = (spec: Parameters<typeof contactRecord>[0]): ContactProjection =>
-          projectContact(contactRecordSchema.parse(contactRecord(spec)), rules);
+          projectContact(contactFactsOf(contactRecord(spec)), rules);
         const handled = row({ id: 'c-handled', initiated: t(0), updated: t(500) });
         const abandoned = row({ id: 'c-abandoned', initiated: t(100), kind: 'queue-abandon' });
         const nextDay = row({ id: 'c-next-day', initiated: t(86_400 * 1.5), kind: 'ivr-abandon', exitPoint: 'menu' });

@@ -51,8 +51,8 @@ export function loadRules(options: GlobalOptions): { rules: Rules; path: string 
   }
 }
 
-export function openStore(options: GlobalOptions): SqliteStore {
-  return SqliteStore.open(dbPath(options));
+export function openStore(options: GlobalOptions, storeOptions: { cacheMb?: number } = {}): SqliteStore {
+  return SqliteStore.open(dbPath(options), storeOptions);
 }
 
 export async function warnIfStale(store: SqliteStore, rules: Rules): Promise<void> {

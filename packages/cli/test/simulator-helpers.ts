@@ -1,4 +1,4 @@
-import { foldAgentEvents, parseRecord, type AgentFacts, type ContactRecordPayload } from '@switchboard/core';
+import { foldAgentEvents, parseRecord, type AgentFacts, type ContactFacts } from '@switchboard/core';
 import type { SimEvent } from '../src/simulator/index.js';
 
 export type Payload = Record<string, any>;
@@ -18,7 +18,7 @@ export function agentFactsOf(e: SimEvent): AgentFacts {
   return r.agent;
 }
 
-export function contactOf(e: SimEvent): ContactRecordPayload {
+export function contactOf(e: SimEvent): ContactFacts {
   const r = parseRecord(e.payload, JSON.stringify(e.payload), { origin: 'simulator' });
   if (!r.ok || !r.contact) throw new Error(`not a contact record: ${r.ok ? 'agent' : r.reason}`);
   return r.contact;

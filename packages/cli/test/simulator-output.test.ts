@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readInput, type Candidate } from '@switchboard/core';
-import { paceLive, payloadJson, simulate, writeSimulation, type SimEvent } from '../src/simulator/index.js';
+import { paceLive, payloadJson, simulate, splitAtOrigin, writeSimulation, type SimEvent } from '../src/simulator/index.js';
 import { collect } from './simulator-helpers.js';
 
 async function readBack(path: string): Promise<Extract<Candidate, { ok: true }>[]> {
@@ -167,6 +167,19 @@ describe('paceLive: given a fake clock', () => {
     // 3 simulated hours less the 15 minutes already past, at 60x: about 165 s of waiting.
     expect(c.state.slept).toBeGreaterThan(160_000);
     expect(c.state.slept).toBeLessThan(170_000);
+  });
+
+  it('given a simulation split at its origin, then the past holds every event before it and live the rest, none lost or repeated', () => {
+    const start = Date.UTC(2024, 3, 17, 23, 0);
+    const origin = start + 15 * 60_000;
+    const all = collect(simulate({ hours: 1, agents: 4, seed: 3, start }));
+    const { past, live } = splitAtOrigin(simulate({ hours: 1, agents: 4, seed: 3, start }), origin);
+    const before = [...past];
+    const after = [...live];
+    expect(before.length).toBeGreaterThan(10);
+    expect(before.every((e) => e.at < origin)).toBe(true);
+    expect(after[0]!.at).toBeGreaterThanOrEqual(origin);
+    expect([...before, ...after].map((e) => payloadJson(e))).toEqual(all.map((e) => payloadJson(e)));
   });
 
   it('when the speed is not positive, then it throws', async () => {

@@ -83,6 +83,8 @@ describe('contact events: parsing', () => {
     ['no plausible time at all', () => ({ ...queued, time: '1970-01-01T00:00:00Z', detail: { ...queued.detail, queueInfo: { queueArn: 'q' } } }), /no plausible time for QUEUED/],
     ['another Connect event', () => ({ ...queued, 'detail-type': 'Contact Lens Realtime Rules Matched' }), /^not a Connect contact event: detail-type "Contact Lens Realtime Rules Matched"/],
     ['a detail that is not an object', () => ({ ...queued, detail: 'x' }), /detail: expected an object/],
+    ['a milestone time that is not one', () => ({ ...queued, detail: { ...queued.detail, queueInfo: { queueArn: 'q', enqueueTimestamp: 'later' } } }), /^contact event: detail\.queueInfo\.enqueueTimestamp: expected an ISO-8601 timestamp, got "later"$/],
+    ['a field the projections read of another type', () => ({ ...queued, detail: { ...queued.detail, channel: 7 } }), /^contact event: detail\.channel: expected string, got number 7$/],
   ])('given %s, then it is rejected with the reason', (_, make, reason) => {
     const p = parse(make());
     expect(p.ok).toBe(false);

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import {
   buildFunnel,
-  contactRecordSchema,
   parseRecord,
   parseRules,
   projectContact,
@@ -160,7 +159,7 @@ describe('stored contact facts', () => {
   it('given contact records with every field the projection reads, then projecting the stored facts equals projecting the whole record', () => {
     expect(records.length).toBeGreaterThan(3);
     for (const raw of records) {
-      const whole = contactRecordSchema.parse(raw);
+      const whole = raw as unknown as ContactFacts; // the record as Connect wrote it, every field
       const parsed = parseRecord(raw, JSON.stringify(raw), { origin: 'test' });
       if (!parsed.ok) throw new Error(parsed.reason);
       const stored = readFacts(parsed.event.facts, parsed.event);

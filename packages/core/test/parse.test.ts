@@ -134,6 +134,31 @@ describe('validating payloads', () => {
     expect(!r.ok && r.reason).toMatch(reason);
   });
 
+  it('given fields nothing reads with unexpected types (routing profile, hierarchy, proficiencies), then the event is accepted and stored verbatim', () => {
+    const snapshot = login.CurrentAgentSnapshot as Record<string, any>;
+    const odd = {
+      ...login,
+      Version: 2019,
+      CurrentAgentSnapshot: {
+        ...snapshot,
+        NextAgentStatus: 'soon',
+        Configuration: { ...snapshot.Configuration, FirstName: 7, AgentHierarchyGroups: [], RoutingProfile: { Concurrency: 'all', InboundQueues: {} }, Proficiencies: 'none' },
+      },
+    };
+    const r = parse(odd);
+    expect(r.ok && JSON.parse(r.event.raw as string)).toEqual(odd);
+  });
+
+  it.each([
+    [{ ...login, CurrentAgentSnapshot: { AgentStatus: { Name: 'Available' }, Contacts: [{ ContactId: 'c1', State: 'CONNECTED' }, { ContactId: 'c2' }] } }, /^agent event: CurrentAgentSnapshot\.Contacts\[1\]\.State: required field is missing$/],
+    [{ ...login, CurrentAgentSnapshot: { AgentStatus: { Name: 'Available' }, Contacts: [null] } }, /^agent event: CurrentAgentSnapshot\.Contacts\[0\]: expected object, got null$/],
+    [{ ...ctr, Queue: { Name: 'Sales', EnqueueTimestamp: 'soon' } }, /^contact record: Queue\.EnqueueTimestamp: expected an ISO-8601 timestamp between 2000 and 2100, got "soon"$/],
+    [{ ...ctr, Agent: { Username: 'a', CustomerHoldDuration: '12' } }, /^contact record: Agent\.CustomerHoldDuration: expected number, got "12"$/],
+  ])('given a field the projections read that is wrong deeper down, then the reason gives its whole path and what was wrong (%#)', (value, reason) => {
+    const r = parse(value);
+    expect(!r.ok && r.reason).toMatch(reason);
+  });
+
   it('given the same EventId in two instances, then the dedupe keys do not collide (streams differ)', () => {
     const a = parse(agentEvent({ type: 'LOGIN', at: 0 + Date.UTC(2024, 0, 1), eventId: 'same', instance: 'arn:aws:connect:us-east-1:1:instance/a' }));
     const b = parse(agentEvent({ type: 'LOGIN', at: 0 + Date.UTC(2024, 0, 1), eventId: 'same', instance: 'arn:aws:connect:us-east-1:1:instance/b' }));

@@ -37,6 +37,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     alerts: (alerts) => hub.alerts(alerts),
     projections: (changed) => hub.projections(changed),
   });
+  // what the store held before any dashboard could connect: the watcher pushes changes from there
+  const storeAtStart = options.watchStore ? await foreignWriteBaseline(store) : undefined;
   const http = await startHttpServer({
     host: options.host,
     port: options.port,
@@ -56,7 +58,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }, options.sweepMs ?? 5_000);
   timers.push(sweep);
 
-  if (options.watchStore) timers.push(watchForeignWrites(store, hub));
+  if (options.watchStore) timers.push(watchForeignWrites(store, hub, storeAtStart!));
 
   return {
     url: http.url,
@@ -75,11 +77,14 @@ function memory(): { rssMb: number; heapUsedMb: number } {
   return { rssMb: Math.round(m.rss / 2 ** 20), heapUsedMb: Math.round(m.heapUsed / 2 ** 20) };
 }
 
-/** Another process (e.g. `switchboard ingest`) may write the store: push what changed. */
-function watchForeignWrites(store: SqliteStore, hub: StreamHub): NodeJS.Timeout {
-  // what the store holds now reaches clients in their snapshot: push only what changes after
-  let lastVersion = store.foreignChanges();
-  let known = new Map<string, string>();
+/**
+ * Another process (e.g. `switchboard ingest`) may write the store: push what
+ * changed since the runtime started (a dashboard gets the state before that in
+ * its snapshot when it connects).
+ */
+function watchForeignWrites(store: SqliteStore, hub: StreamHub, start: ForeignWriteBaseline): NodeJS.Timeout {
+  let lastVersion = start.version;
+  let known = start.views;
   let busy = false;
   return setInterval(async () => {
     if (busy) return;
@@ -89,7 +94,7 @@ function watchForeignWrites(store: SqliteStore, hub: StreamHub): NodeJS.Timeout 
       if (version === lastVersion) return;
       lastVersion = version;
       const views: AgentView[] = await queryAgents(store);
-      const next = new Map(views.map((v) => [v.agentArn, JSON.stringify(v)]));
+      const next = viewsByAgent(views);
       const changed = views.filter((v) => known.get(v.agentArn) !== next.get(v.agentArn));
       known = next;
       if (changed.length > 0) hub.agentViews(changed);
@@ -100,4 +105,17 @@ function watchForeignWrites(store: SqliteStore, hub: StreamHub): NodeJS.Timeout 
       busy = false;
     }
   }, 1_000);
+}
+
+interface ForeignWriteBaseline {
+  version: number;
+  views: Map<string, string>;
+}
+
+async function foreignWriteBaseline(store: SqliteStore): Promise<ForeignWriteBaseline> {
+  return { version: store.foreignChanges(), views: viewsByAgent(await queryAgents(store)) };
+}
+
+function viewsByAgent(views: readonly AgentView[]): Map<string, string> {
+  return new Map(views.map((v) => [v.agentArn, JSON.stringify(v)]));
 }

@@ -12,7 +12,7 @@ export { DEFAULT_START, LIVE_LEAD_MS } from './options.js';
 export { EXIT_POINTS } from './ivr.js';
 export { payloadJson } from './json.js';
 export { writeSimulation, type WriteOptions, type WriteResult } from './writers.js';
-export { paceLive, type PaceOptions } from './live.js';
+export { paceLive, splitAtOrigin, type PaceOptions } from './live.js';
 export { putToKinesis, type PutOptions, type PutResult } from './kinesis.js';
 
 /**

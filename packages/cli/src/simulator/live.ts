@@ -58,3 +58,26 @@ export async function* paceLive(
     yield e;
   }
 }
+
+/**
+ * Splits a simulation at `origin`: `past` yields the events before it (the
+ * live simulator starts a little in the past, so that the centre is already
+ * busy), then `live` yields the rest. Iterate `past` to its end first.
+ */
+export function splitAtOrigin(events: Iterator<SimEvent>, origin: number): { past: Generator<SimEvent>; live: Generator<SimEvent> } {
+  let first: SimEvent | undefined;
+  function* past(): Generator<SimEvent> {
+    for (let next = events.next(); !next.done; next = events.next()) {
+      if (next.value.at >= origin) {
+        first = next.value;
+        return;
+      }
+      yield next.value;
+    }
+  }
+  function* live(): Generator<SimEvent> {
+    if (first) yield first;
+    for (let next = events.next(); !next.done; next = events.next()) yield next.value;
+  }
+  return { past: past(), live: live() };
+}

@@ -5,7 +5,7 @@ import { isStaleBuild, staleness } from '../projections/index.js';
 import { rulesHash, type Rules } from '../rules.js';
 import type { ProjectionStore } from '../store/ports.js';
 import { formatUtc } from '../time.js';
-import { resourceId } from '../parse/record.js';
+import { resourceId } from '../parse/agent-event.js';
 import { ParamError } from './params.js';
 import type { AgentPage, AgentView, ConfigView, IntervalView } from './views.js';
 

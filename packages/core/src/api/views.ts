@@ -96,8 +96,9 @@ export interface ConfigView {
   /** projections were built with other rules: run `switchboard rebuild` */
   stale: boolean;
   /**
-   * Present when event time runs faster than the wall clock (the simulator at
-   * --speed > 1): event time now = simulatedAt + (wall now - wallAt) * speed.
+   * Present when event time is not the wall clock (the simulator: at --speed
+   * other than 1, and behind the wall clock by the time it took to fill in its
+   * past): event time now = simulatedAt + (wall now - wallAt) * speed.
    */
   clock?: { wallAt: string; simulatedAt: string; speed: number };
 }
@@ -109,7 +110,13 @@ export interface HealthView {
   lastEventAt: string | null;
   stale: boolean;
   /** local runtime only: from an event reaching the runtime to its projection being committed */
-  ingest?: { batches: number; events: number; latencyMs: { p50: number; p99: number; max: number } };
+  ingest?: {
+    batches: number;
+    events: number;
+    latencyMs: { p50: number; p99: number; max: number };
+    /** the batches committed in the last minute alone */
+    lastMinuteMs: { p50: number; p99: number; max: number; batches: number };
+  };
   /** local runtime only: the process's memory */
   memory?: { rssMb: number; heapUsedMb: number };
 }

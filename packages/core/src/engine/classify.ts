@@ -1,7 +1,7 @@
 import type { AgentFacts, NewEvent, Rejection } from '../model.js';
 import type { Candidate } from '../parse/envelope.js';
 import { parseRecord } from '../parse/record.js';
-import type { ContactFacts } from '../parse/schemas.js';
+import type { ContactFacts } from '../parse/contact-record.js';
 import type { ContactEventFacts } from '../parse/contact-event.js';
 
 export interface AcceptedEvent {

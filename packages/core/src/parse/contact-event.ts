@@ -1,7 +1,5 @@
-import { z } from 'zod';
-import type { NewEvent, SourceRef } from '../model.js';
 import { isPlausibleInstant, parseInstant } from '../time.js';
-import { describeIssue } from './schemas.js';
+import { describeValue, inside, Invalid, isFields, optionalFields, optionalList, optionalText, text, type Fields } from './fields.js';
 
 /**
  * Amazon Connect contact events: the EventBridge events (source `aws.connect`,
@@ -52,72 +50,16 @@ export interface ContactEventFacts {
 }
 
 /**
- * Connect's samples spell the same field several ways (`eventType` and
- * `EventType`, `instanceArn`, `InstanceArn` and `instanceARN`), so fields are
- * matched without regard to case and validated under one spelling.
+ * The field of a contact event's detail under any spelling. Connect's samples
+ * spell the same field several ways (`eventType` and `EventType`,
+ * `instanceArn`, `InstanceArn` and `instanceARN`): the documented camelCase
+ * name is looked up first, then the object's keys without regard to case.
  */
-const DETAIL_FIELDS = [
-  'eventType',
-  'contactId',
-  'initialContactId',
-  'previousContactId',
-  'channel',
-  'instanceArn',
-  'initiationMethod',
-  'initiationTimestamp',
-  'connectedToSystemTimestamp',
-  'disconnectTimestamp',
-  'queueInfo',
-  'agentInfo',
-] as const;
-const QUEUE_FIELDS = ['queueArn', 'queueType', 'enqueueTimestamp', 'arn'] as const;
-const AGENT_FIELDS = ['agentArn', 'connectedToAgentTimestamp', 'afterContactWorkEndTimestamp'] as const;
-
-const text = z.string().nullish();
-const time = z.string().nullish();
-const nonEmpty = z.string().min(1);
-
-const detailSchema = z.object({
-  eventType: nonEmpty,
-  contactId: nonEmpty,
-  initialContactId: text,
-  previousContactId: text,
-  channel: text,
-  instanceArn: text,
-  initiationMethod: text,
-  initiationTimestamp: time,
-  connectedToSystemTimestamp: time,
-  disconnectTimestamp: time,
-  queueInfo: z.object({ queueArn: text, arn: text, queueType: text, enqueueTimestamp: time }).nullish(),
-  agentInfo: z.object({ agentArn: text, connectedToAgentTimestamp: time, afterContactWorkEndTimestamp: time }).nullish(),
-});
-type Detail = z.output<typeof detailSchema>;
-
-const envelopeSchema = z.object({
-  id: text,
-  time: time,
-  resources: z.array(z.unknown()).nullish(),
-});
-
-type Obj = Record<string, unknown>;
-const isObject = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-/** The value read under the canonical names, whatever their case in the payload. */
-function canonical(value: unknown, names: readonly string[], nested: Record<string, readonly string[]> = {}): unknown {
-  if (!isObject(value)) return value;
-  const out: Obj = {};
-  for (const [key, v] of Object.entries(value)) {
-    const lower = key.toLowerCase();
-    const name = names.find((n) => n.toLowerCase() === lower);
-    if (name === undefined || name in out) continue;
-    out[name] = nested[name] ? canonical(v, nested[name]!) : v;
-  }
-  return out;
-}
-
-function field(value: Obj, name: string): unknown {
+function spelled(o: Fields, name: string): unknown {
+  const v = o[name];
+  if (v !== undefined) return v;
   const lower = name.toLowerCase();
-  for (const key of Object.keys(value)) if (key.toLowerCase() === lower) return value[key];
+  for (const key in o) if (key.toLowerCase() === lower) return o[key];
   return undefined;
 }
 
@@ -127,116 +69,136 @@ function field(value: Obj, name: string): unknown {
  * an object with an event type and a contact id that is not an agent event.
  */
 export function isContactEventPayload(value: unknown): boolean {
-  if (!isObject(value)) return false;
-  if (value['detail-type'] !== undefined || (value.source === CONTACT_EVENT_SOURCE && isObject(value.detail))) return true;
-  return field(value, 'contactId') !== undefined && field(value, 'eventType') !== undefined && !('AgentARN' in value);
+  if (!isFields(value)) return false;
+  if (value['detail-type'] !== undefined || (value.source === CONTACT_EVENT_SOURCE && isFields(value.detail))) return true;
+  return !('AgentARN' in value) && spelled(value, 'contactId') !== undefined && spelled(value, 'eventType') !== undefined;
 }
 
 export function contactEventStreamId(instanceArn: string, contactId: string): string {
   return `contact-event/${instanceArn}/${contactId}`;
 }
 
-/** The milestone time each event type stands for. */
-function milestone(type: string, d: Detail): string | null | undefined {
+/**
+ * A time of a contact event as given: ms since the epoch (Connect's 1970
+ * placeholders included), null when empty, undefined when absent. Throws when
+ * it is not an ISO-8601 time.
+ */
+function timeOf(value: unknown, name: string): number | null | undefined {
+  const s = optionalText(value, name);
+  if (s === undefined || s === null) return undefined;
+  if (s === '') return null;
+  const ms = parseInstant(s);
+  if (ms === null) throw new Invalid(name, `expected an ISO-8601 timestamp, got ${describeValue(s)}`);
+  return ms;
+}
+
+/** A time the projections can use: null when absent, empty or implausible (Connect's 1970 placeholders). */
+const usable = (ms: number | null | undefined): number | null => (ms !== undefined && ms !== null && isPlausibleInstant(ms) ? ms : null);
+
+interface DetailTimes {
+  initiation: number | null | undefined;
+  connectedToSystem: number | null | undefined;
+  enqueue: number | null | undefined;
+  connectedToAgent: number | null | undefined;
+  disconnect: number | null | undefined;
+  afterContactWorkEnd: number | null | undefined;
+}
+
+/** The milestone time each event type stands for (undefined: the type has none, or the event does not carry it). */
+function milestone(type: string, t: DetailTimes): number | null | undefined {
   switch (type) {
     case 'INITIATED':
-      return d.initiationTimestamp;
+      return t.initiation;
     case 'CONNECTED_TO_SYSTEM':
-      return d.connectedToSystemTimestamp;
+      return t.connectedToSystem;
     case 'QUEUED':
-      return d.queueInfo?.enqueueTimestamp;
+      return t.enqueue;
     case 'CONNECTED_TO_AGENT':
-      return d.agentInfo?.connectedToAgentTimestamp;
+      return t.connectedToAgent;
     case 'DISCONNECTED':
-      return d.disconnectTimestamp;
+      return t.disconnect;
     case 'COMPLETED':
-      return d.agentInfo?.afterContactWorkEndTimestamp ?? d.disconnectTimestamp;
+      return t.afterContactWorkEnd ?? t.disconnect;
     default:
       return undefined;
   }
 }
 
-type Parsed = { ok: true; event: NewEvent; contactEvent: ContactEventFacts } | { ok: false; reason: string };
-
-class Malformed extends Error {}
-
-/** An ISO time as ms; null when absent or implausible (Connect's 1970 placeholders); throws when not a time at all. */
-function instant(value: string | null | undefined, where: string): number | null {
-  if (value === null || value === undefined || value === '') return null;
-  const ms = parseInstant(value);
-  if (ms === null) throw new Malformed(`${where}: expected an ISO-8601 timestamp, got ${JSON.stringify(value.slice(0, 40))}`);
-  return isPlausibleInstant(ms) ? ms : null;
+/** True for an EventBridge envelope (whatever its detail-type), false for a detail alone. */
+export function isEnveloped(value: Fields): boolean {
+  return isFields(value.detail) || value['detail-type'] !== undefined;
 }
 
-const instanceOfArn = (arn: string): string | null => /^(arn:[^:]+:connect:[^:]*:[^:]*:instance\/[^/]+)/.exec(arn)?.[1] ?? null;
-
 /**
- * Validates a contact event (an EventBridge event, or its detail alone); the
- * caller stores the facts beside it (record.ts, with the parser version). The
- * dedupe key is the EventBridge event id, which every redelivery repeats (an
- * EventBridge retry, an SQS or Kinesis redelivery, the same file ingested
- * twice); an input without one is keyed by event type and time. Never throws.
+ * Reads a Connect contact event (an EventBridge event of detail-type
+ * CONTACT_EVENT_DETAIL_TYPE, or its detail alone): checks the fields the queue
+ * projections read and the envelope's id, time and resources; the rest (tags,
+ * routing criteria, fields Connect adds) is kept verbatim and never a reason
+ * to reject. The dedupe key is the EventBridge event id, which every
+ * redelivery repeats (an EventBridge retry, an SQS or Kinesis redelivery, the
+ * same file ingested twice); an input without one is keyed by event type and
+ * time. Throws Invalid naming the field.
  */
-export function parseContactEvent(value: unknown, raw: string, source: SourceRef): Parsed {
-  if (!isObject(value)) return { ok: false, reason: 'contact event: expected an object' };
-  const enveloped = isObject(value.detail) || value['detail-type'] !== undefined;
-  if (enveloped && value['detail-type'] !== CONTACT_EVENT_DETAIL_TYPE) {
-    return { ok: false, reason: `not a Connect contact event: detail-type ${JSON.stringify(value['detail-type'] ?? null)}` };
+export function readContactEvent(value: Fields): { facts: ContactEventFacts; dedupeKey: string } {
+  const enveloped = isEnveloped(value);
+  if (enveloped && !isFields(value.detail)) throw new Invalid('detail', 'expected an object');
+  const id = enveloped ? optionalText(value.id, 'id') : undefined;
+  const time = enveloped ? timeOf(value.time, 'time') : undefined;
+  const resources = enveloped ? optionalList(value.resources, 'resources') : undefined;
+  const { times, ...detail } = inside('detail', () => readDetail((enveloped ? value.detail : value) as Fields));
+  const instanceArn = detail.instanceArn || instanceOfResources(resources);
+  if (!instanceArn) throw new Invalid('detail.instanceArn', 'required field is missing');
+  const at = usable(milestone(detail.eventType, times)) ?? usable(time);
+  if (at === null) throw new Invalid('', `no plausible time for ${detail.eventType} (detail timestamps and time)`);
+  const facts: ContactEventFacts = {
+    ...detail,
+    instanceArn,
+    at,
+    initiatedAt: usable(times.initiation),
+    connectedToSystemAt: usable(times.connectedToSystem),
+    enqueuedAt: usable(times.enqueue),
+    connectedToAgentAt: usable(times.connectedToAgent),
+    disconnectedAt: usable(times.disconnect),
+    afterContactWorkEndAt: usable(times.afterContactWorkEnd),
+  };
+  return { facts, dedupeKey: id || `${facts.eventType}@${at}` };
+}
+
+type Detail = Omit<ContactEventFacts, 'at' | 'instanceArn' | `${string}At`> & { instanceArn: string | null | undefined; times: DetailTimes };
+
+function readDetail(d: Fields): Detail {
+  const queue = optionalFields(spelled(d, 'queueInfo'), 'queueInfo');
+  const agent = optionalFields(spelled(d, 'agentInfo'), 'agentInfo');
+  const channel = optionalText(spelled(d, 'channel'), 'channel');
+  return {
+    eventType: text(spelled(d, 'eventType'), 'eventType'),
+    contactId: text(spelled(d, 'contactId'), 'contactId'),
+    instanceArn: optionalText(spelled(d, 'instanceArn'), 'instanceArn'),
+    initialContactId: optionalText(spelled(d, 'initialContactId'), 'initialContactId') || null,
+    previousContactId: optionalText(spelled(d, 'previousContactId'), 'previousContactId') || null,
+    channel: channel ? channel.toUpperCase() : null,
+    initiationMethod: optionalText(spelled(d, 'initiationMethod'), 'initiationMethod') || null,
+    queueArn: (queue && inside('queueInfo', () => optionalText(spelled(queue, 'queueArn'), 'queueArn') || optionalText(spelled(queue, 'arn'), 'arn'))) || null,
+    queueType: (queue && inside('queueInfo', () => optionalText(spelled(queue, 'queueType'), 'queueType'))) || null,
+    agentArn: (agent && inside('agentInfo', () => optionalText(spelled(agent, 'agentArn'), 'agentArn'))) || null,
+    times: {
+      initiation: timeOf(spelled(d, 'initiationTimestamp'), 'initiationTimestamp'),
+      connectedToSystem: timeOf(spelled(d, 'connectedToSystemTimestamp'), 'connectedToSystemTimestamp'),
+      disconnect: timeOf(spelled(d, 'disconnectTimestamp'), 'disconnectTimestamp'),
+      enqueue: queue ? inside('queueInfo', () => timeOf(spelled(queue, 'enqueueTimestamp'), 'enqueueTimestamp')) : undefined,
+      connectedToAgent: agent ? inside('agentInfo', () => timeOf(spelled(agent, 'connectedToAgentTimestamp'), 'connectedToAgentTimestamp')) : undefined,
+      afterContactWorkEnd: agent ? inside('agentInfo', () => timeOf(spelled(agent, 'afterContactWorkEndTimestamp'), 'afterContactWorkEndTimestamp')) : undefined,
+    },
+  };
+}
+
+const INSTANCE_IN_ARN = /^(arn:[^:]+:connect:[^:]*:[^:]*:instance\/[^/]+)/;
+
+/** The instance of the first Connect ARN among the envelope's resources. */
+function instanceOfResources(resources: unknown[] | null | undefined): string | undefined {
+  for (const r of resources ?? []) {
+    const m = typeof r === 'string' ? INSTANCE_IN_ARN.exec(r) : null;
+    if (m) return m[1];
   }
-  if (enveloped && !isObject(value.detail)) return { ok: false, reason: 'contact event: detail: expected an object' };
-  const envelope = envelopeSchema.safeParse(enveloped ? value : {});
-  if (!envelope.success) return { ok: false, reason: `contact event: ${describeIssue(envelope.error)}` };
-  const detailValue = canonical(enveloped ? value.detail : value, DETAIL_FIELDS, { queueInfo: QUEUE_FIELDS, agentInfo: AGENT_FIELDS });
-  const detail = detailSchema.safeParse(detailValue);
-  if (!detail.success) {
-    const again = detailSchema.safeParse(detailValue, { reportInput: true });
-    return { ok: false, reason: `contact event: detail.${again.success ? 'invalid' : describeIssue(again.error)}` };
-  }
-  const d = detail.data;
-  const resourceInstance = (envelope.data.resources ?? []).map((r) => (typeof r === 'string' ? instanceOfArn(r) : null)).find((r) => r !== null);
-  const instanceArn = d.instanceArn || resourceInstance;
-  if (!instanceArn) return { ok: false, reason: 'contact event: detail.instanceArn: required field is missing' };
-  try {
-    const type = d.eventType;
-    const eventTime = instant(envelope.data.time, 'time');
-    const at = instant(milestone(type, d), `detail (time of ${type})`) ?? eventTime;
-    if (at === null) return { ok: false, reason: `contact event: no plausible time for ${type} (detail timestamps and time)` };
-    const facts: ContactEventFacts = {
-      eventType: type,
-      contactId: d.contactId,
-      instanceArn,
-      at,
-      initialContactId: d.initialContactId || null,
-      previousContactId: d.previousContactId || null,
-      channel: d.channel ? d.channel.toUpperCase() : null,
-      initiationMethod: d.initiationMethod || null,
-      queueArn: d.queueInfo?.queueArn || d.queueInfo?.arn || null,
-      queueType: d.queueInfo?.queueType || null,
-      agentArn: d.agentInfo?.agentArn || null,
-      initiatedAt: instant(d.initiationTimestamp, 'detail.initiationTimestamp'),
-      connectedToSystemAt: instant(d.connectedToSystemTimestamp, 'detail.connectedToSystemTimestamp'),
-      enqueuedAt: instant(d.queueInfo?.enqueueTimestamp, 'detail.queueInfo.enqueueTimestamp'),
-      connectedToAgentAt: instant(d.agentInfo?.connectedToAgentTimestamp, 'detail.agentInfo.connectedToAgentTimestamp'),
-      disconnectedAt: instant(d.disconnectTimestamp, 'detail.disconnectTimestamp'),
-      afterContactWorkEndAt: instant(d.agentInfo?.afterContactWorkEndTimestamp, 'detail.agentInfo.afterContactWorkEndTimestamp'),
-    };
-    const dedupeKey = envelope.data.id || `${type}@${at}`;
-    return {
-      ok: true,
-      contactEvent: facts,
-      event: {
-        kind: 'contactEvent',
-        streamId: contactEventStreamId(instanceArn, d.contactId),
-        dedupeKey,
-        instanceArn,
-        occurredAt: at,
-        sortKey: `${String(at).padStart(15, '0')}|${dedupeKey}`,
-        source,
-        raw,
-      },
-    };
-  } catch (err) {
-    if (err instanceof Malformed) return { ok: false, reason: `contact event: ${err.message}` };
-    throw err;
-  }
+  return undefined;
 }

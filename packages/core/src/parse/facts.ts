@@ -1,5 +1,5 @@
 import { rawText, type AgentFacts, type AppendedEvent } from '../model.js';
-import type { ContactFacts } from './schemas.js';
+import type { ContactFacts } from './contact-record.js';
 import type { ContactEventFacts } from './contact-event.js';
 import { parseRecord, readFacts } from './record.js';
 

@@ -1,16 +1,8 @@
-import type { z } from 'zod';
-import type { AgentFacts, ContactFact, NewEvent, ResourceRef, RoutingProfileFact, SourceRef, StatusFact } from '../model.js';
-import { parseInstant } from '../time.js';
-import {
-  agentEventSchema,
-  contactRecordSchema,
-  describeIssue,
-  type AgentEventPayload,
-  type AgentSnapshotPayload,
-  type ContactFacts,
-  type ContactRecordPayload,
-} from './schemas.js';
-import { isContactEventPayload, parseContactEvent, type ContactEventFacts } from './contact-event.js';
+import type { AgentFacts, NewEvent, SourceRef } from '../model.js';
+import { readAgentEvent } from './agent-event.js';
+import { CONTACT_EVENT_DETAIL_TYPE, contactEventStreamId, isContactEventPayload, isEnveloped, readContactEvent, type ContactEventFacts } from './contact-event.js';
+import { readContactRecord, type ContactFacts } from './contact-record.js';
+import { Invalid, isFields, type Fields } from './fields.js';
 
 /**
  * Version of the facts stored beside each event (what the projectors read of
@@ -64,64 +56,54 @@ export function readFacts(json: string | undefined, event: FactsFromEvent): Even
   };
 }
 
-/** The fields of a contact record that the contact and queue projections read. */
-export function contactFacts(r: ContactRecordPayload): ContactFacts {
-  return {
-    ContactId: r.ContactId,
-    InstanceARN: r.InstanceARN,
-    InitialContactId: r.InitialContactId,
-    PreviousContactId: r.PreviousContactId,
-    NextContactId: r.NextContactId,
-    Channel: r.Channel,
-    InitiationMethod: r.InitiationMethod,
-    InitiationTimestamp: r.InitiationTimestamp,
-    DisconnectTimestamp: r.DisconnectTimestamp,
-    LastUpdateTimestamp: r.LastUpdateTimestamp,
-    DisconnectReason: r.DisconnectReason,
-    Attributes: r.Attributes,
-    CustomerEndpoint: r.CustomerEndpoint && { Type: r.CustomerEndpoint.Type, Address: r.CustomerEndpoint.Address },
-    Agent: r.Agent && {
-      ARN: r.Agent.ARN,
-      Username: r.Agent.Username,
-      ConnectedToAgentTimestamp: r.Agent.ConnectedToAgentTimestamp,
-      AgentInteractionDuration: r.Agent.AgentInteractionDuration,
-      AgentPauseDuration: r.Agent.AgentPauseDuration,
-      NumberOfHolds: r.Agent.NumberOfHolds,
-      CustomerHoldDuration: r.Agent.CustomerHoldDuration,
-      AfterContactWorkDuration: r.Agent.AfterContactWorkDuration,
-      AfterContactWorkStartTimestamp: r.Agent.AfterContactWorkStartTimestamp,
-      AfterContactWorkEndTimestamp: r.Agent.AfterContactWorkEndTimestamp,
-    },
-    Queue: r.Queue && { ARN: r.Queue.ARN, Name: r.Queue.Name, EnqueueTimestamp: r.Queue.EnqueueTimestamp, DequeueTimestamp: r.Queue.DequeueTimestamp, Duration: r.Queue.Duration },
-  };
-}
-
 export type ParsedRecord =
   | { ok: true; event: NewEvent; agent: AgentFacts; contact?: undefined; contactEvent?: undefined }
   | { ok: true; event: NewEvent; contact: ContactFacts; agent?: undefined; contactEvent?: undefined }
   | { ok: true; event: NewEvent; contactEvent: ContactEventFacts; agent?: undefined; contact?: undefined }
   | { ok: false; reason: string };
 
-export function detectKind(value: unknown): 'agent' | 'contact' | null {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
-  const v = value as Record<string, unknown>;
-  if ('EventType' in v || 'AgentARN' in v || 'CurrentAgentSnapshot' in v) return 'agent';
-  if ('AWSContactTraceRecordFormatVersion' in v) return 'contact';
-  if ('ContactId' in v && ('InitiationTimestamp' in v || 'LastUpdateTimestamp' in v)) return 'contact';
-  return null;
+/**
+ * One kind of Connect record: how to tell it from the others, and how to read
+ * what the projections need from it (checking exactly that, and throwing
+ * Invalid with the field's path when it is wrong). A new kind of input is one
+ * more entry in RECORD_KINDS.
+ */
+interface RecordKind {
+  /** names the kind in rejection reasons */
+  name: string;
+  matches(v: Fields): boolean;
+  read(v: Fields, raw: string, source: SourceRef): ParsedRecord;
+}
+
+const RECORD_KINDS: readonly RecordKind[] = [
+  // first: a contact event's detail alone also has an event type, in any case
+  { name: 'contact event', matches: isContactEventPayload, read: contactEvent },
+  {
+    name: 'agent event',
+    matches: (v) => 'EventType' in v || 'AgentARN' in v || 'CurrentAgentSnapshot' in v,
+    read: agentEvent,
+  },
+  {
+    name: 'contact record',
+    matches: (v) => 'AWSContactTraceRecordFormatVersion' in v || ('ContactId' in v && ('InitiationTimestamp' in v || 'LastUpdateTimestamp' in v)),
+    read: contactRecord,
+  },
+];
+
+function kindOf(value: unknown): RecordKind | undefined {
+  return isFields(value) ? RECORD_KINDS.find((k) => k.matches(value)) : undefined;
 }
 
 /** Validates one decoded JSON value as a Connect agent event, contact record or contact event. Never throws. */
 export function parseRecord(value: unknown, raw: string, source: SourceRef): ParsedRecord {
-  if (isContactEventPayload(value)) {
-    const parsed = parseContactEvent(value, raw, source);
-    if (parsed.ok) parsed.event.facts = JSON.stringify({ v: FACTS_VERSION, ...parsed.contactEvent });
-    return parsed;
+  const kind = kindOf(value);
+  if (!kind) return { ok: false, reason: notConnectReason(value) };
+  try {
+    return kind.read(value as Fields, raw, source);
+  } catch (err) {
+    if (err instanceof Invalid) return { ok: false, reason: `${kind.name}: ${err.message}` };
+    throw err;
   }
-  const kind = detectKind(value);
-  if (kind === 'agent') return parseAgentEvent(value, raw, source);
-  if (kind === 'contact') return parseContactRecord(value, raw, source);
-  return { ok: false, reason: notConnectReason(value) };
 }
 
 function notConnectReason(value: unknown): string {
@@ -131,45 +113,18 @@ function notConnectReason(value: unknown): string {
   return 'not a Connect agent event or contact record: no EventType/AgentARN nor ContactId/AWSContactTraceRecordFormatVersion (nor a contact event: no detail-type)';
 }
 
-/** Validates again with the offending values included: slower, so only for rejects. */
-function failure(schema: z.ZodType, value: unknown, what: string): { ok: false; reason: string } {
-  const detailed = schema.safeParse(value, { reportInput: true });
-  return { ok: false, reason: detailed.success ? `${what}: invalid` : `${what}: ${describeIssue(detailed.error)}` };
-}
-
-function parseAgentEvent(value: unknown, raw: string, source: SourceRef): ParsedRecord {
-  const result = agentEventSchema.safeParse(value);
-  if (!result.success) return failure(agentEventSchema, value, 'agent event');
-  const e = result.data;
-  const snapshot = e.CurrentAgentSnapshot ?? null;
-  if (!snapshot && e.EventType !== 'LOGOUT') {
-    return { ok: false, reason: `agent event: CurrentAgentSnapshot: required for ${e.EventType}` };
-  }
-  const at = parseInstant(e.EventTimestamp)!;
-  const instanceArn = e.InstanceARN || instanceOf(e.AgentARN);
-  const agent: AgentFacts = {
-    kind: 'agent',
-    eventId: e.EventId,
-    eventType: e.EventType,
-    at,
-    agentArn: e.AgentARN,
-    instanceArn,
-    username: snapshot?.Configuration?.Username ?? e.PreviousAgentSnapshot?.Configuration?.Username ?? null,
-    status: snapshot ? statusOf(snapshot) : null,
-    contacts: snapshot ? contactsOf(snapshot) : [],
-  };
-  const routingProfile = snapshot ? routingProfileOf(snapshot) : null;
-  if (routingProfile) agent.routingProfile = routingProfile;
+function agentEvent(value: Fields, raw: string, source: SourceRef): ParsedRecord {
+  const agent = readAgentEvent(value);
   return {
     ok: true,
     agent,
     event: {
       kind: 'agent',
-      streamId: e.AgentARN,
-      dedupeKey: e.EventId,
-      instanceArn,
-      occurredAt: at,
-      sortKey: agentSortKey(at, source.sequenceNumber, e.EventId),
+      streamId: agent.agentArn,
+      dedupeKey: agent.eventId,
+      instanceArn: agent.instanceArn,
+      occurredAt: agent.at,
+      sortKey: agentSortKey(agent.at, source.sequenceNumber, agent.eventId),
       source,
       raw,
       facts: storedFacts(agent),
@@ -177,20 +132,16 @@ function parseAgentEvent(value: unknown, raw: string, source: SourceRef): Parsed
   };
 }
 
-function parseContactRecord(value: unknown, raw: string, source: SourceRef): ParsedRecord {
-  const result = contactRecordSchema.safeParse(value);
-  if (!result.success) return failure(contactRecordSchema, value, 'contact record');
-  const r = result.data;
-  const updatedAt = parseInstant(r.LastUpdateTimestamp)!;
-  const contact = contactFacts(r);
+function contactRecord(value: Fields, raw: string, source: SourceRef): ParsedRecord {
+  const { facts: contact, updatedAt } = readContactRecord(value);
   return {
     ok: true,
     contact,
     event: {
       kind: 'contact',
-      streamId: contactStreamId(r.InstanceARN, r.ContactId),
-      dedupeKey: `${r.ContactId}@${updatedAt}`,
-      instanceArn: r.InstanceARN,
+      streamId: contactStreamId(contact.InstanceARN, contact.ContactId),
+      dedupeKey: `${contact.ContactId}@${updatedAt}`,
+      instanceArn: contact.InstanceARN,
       occurredAt: updatedAt,
       sortKey: padTime(updatedAt),
       source,
@@ -200,67 +151,30 @@ function parseContactRecord(value: unknown, raw: string, source: SourceRef): Par
   };
 }
 
+function contactEvent(value: Fields, raw: string, source: SourceRef): ParsedRecord {
+  if (isEnveloped(value) && value['detail-type'] !== CONTACT_EVENT_DETAIL_TYPE) {
+    return { ok: false, reason: `not a Connect contact event: detail-type ${JSON.stringify(value['detail-type'] ?? null)}` };
+  }
+  const { facts: contactEvent, dedupeKey } = readContactEvent(value);
+  return {
+    ok: true,
+    contactEvent,
+    event: {
+      kind: 'contactEvent',
+      streamId: contactEventStreamId(contactEvent.instanceArn, contactEvent.contactId),
+      dedupeKey,
+      instanceArn: contactEvent.instanceArn,
+      occurredAt: contactEvent.at,
+      sortKey: `${padTime(contactEvent.at)}|${dedupeKey}`,
+      source,
+      raw,
+      facts: JSON.stringify({ v: FACTS_VERSION, ...contactEvent }),
+    },
+  };
+}
+
 export function contactStreamId(instanceArn: string, contactId: string): string {
   return `contact/${instanceArn}/${contactId}`;
-}
-
-/** arn:aws:connect:region:acct:instance/ID/agent/AGENT -> arn:aws:connect:region:acct:instance/ID */
-export function instanceOf(agentArn: string): string {
-  const i = agentArn.indexOf('/agent/');
-  return i > 0 ? agentArn.slice(0, i) : agentArn;
-}
-
-function statusOf(snapshot: AgentSnapshotPayload): StatusFact {
-  const { Name, Type } = snapshot.AgentStatus;
-  return { name: Name, type: Type || inferStatusType(Name) };
-}
-
-/** Older payloads omit AgentStatus.Type; Connect's built-in names tell it. */
-export function inferStatusType(name: string): string {
-  if (name === 'Offline') return 'OFFLINE';
-  if (name === 'Available') return 'ROUTABLE';
-  return 'CUSTOM';
-}
-
-function routingProfileOf(snapshot: AgentSnapshotPayload): RoutingProfileFact | null {
-  const profile = snapshot.Configuration?.RoutingProfile;
-  if (!profile) return null;
-  const queues: ResourceRef[] = [];
-  for (const q of [...(profile.InboundQueues ?? []), profile.DefaultOutboundQueue]) {
-    const ref = q && resourceRef(q);
-    if (ref && !queues.some((r) => r.id === ref.id && r.name === ref.name)) queues.push(ref);
-  }
-  return { ...resourceRef(profile), queues };
-}
-
-function resourceRef(r: { ARN?: string | null; Name?: string | null }): ResourceRef {
-  return { id: resourceId(r.ARN), name: r.Name ?? null };
-}
-
-/** The id at the end of a Connect ARN (…/queue/<id>); a value that is no ARN is its own id. */
-export function resourceId(arn: string | null | undefined): string | null {
-  if (!arn) return null;
-  return arn.slice(arn.lastIndexOf('/') + 1) || null;
-}
-
-function contactsOf(snapshot: AgentSnapshotPayload): ContactFact[] {
-  const contacts = snapshot.Contacts ?? [];
-  const out: ContactFact[] = [];
-  const seen = new Set<string>();
-  for (const c of contacts) {
-    if (seen.has(c.ContactId)) continue; // a contact is listed once; keep the first if a payload repeats it
-    seen.add(c.ContactId);
-    out.push({
-      contactId: c.ContactId,
-      state: c.State,
-      channel: c.Channel ?? null,
-      initiationMethod: c.InitiationMethod ?? null,
-      initialContactId: c.InitialContactId ?? null,
-      queueName: c.Queue?.Name ?? null,
-      connectedToAgent: Boolean(c.ConnectedToAgentTimestamp),
-    });
-  }
-  return out;
 }
 
 export function padTime(ms: number): string {
@@ -277,4 +191,3 @@ export function agentSortKey(at: number, sequenceNumber: string | undefined, eve
   return `${padTime(at)}|${seqPart}|${eventId}`;
 }
 
-export type { AgentEventPayload };

@@ -1,4 +1,4 @@
-import type { ContactFacts } from '../parse/schemas.js';
+import type { ContactFacts } from '../parse/contact-record.js';
 import { nationalNumber } from '../phone.js';
 import type { Rules } from '../rules.js';
 import { protectAgentName, protectNumber } from '../privacy.js';

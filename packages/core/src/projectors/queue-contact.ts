@@ -1,5 +1,5 @@
 import type { ContactEventFacts } from '../parse/contact-event.js';
-import type { ContactFacts } from '../parse/schemas.js';
+import type { ContactFacts } from '../parse/contact-record.js';
 import { parseInstant } from '../time.js';
 import { afterContactWorkSeconds } from './contacts.js';
 

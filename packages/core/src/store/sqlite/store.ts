@@ -38,6 +38,8 @@ export const STORE_SUFFIXES = ['', '-wal', '-shm', '-payloads'] as const;
 
 export { StoreError };
 
+const DEFAULT_CACHE_MB = 64;
+
 /**
  * The embedded store: event table, quarantine, alert ledger and generations of
  * projections in one SQLite file (WAL, so the dashboard reads while ingesting),
@@ -57,12 +59,13 @@ export class SqliteStore extends EventStoreDelegate implements LocalStore {
   private constructor(
     readonly db: Database.Database,
     private readonly payloads: PayloadLog,
+    cacheMb: number,
   ) {
     super();
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 10000');
-    db.pragma('cache_size = -65536');
+    db.pragma(`cache_size = -${cacheMb * 1024}`);
     db.pragma('temp_store = MEMORY');
     // A WAL of up to 64 MB between checkpoints: index pages that every batch
     // touches are copied into the database once per checkpoint, not per batch.
@@ -81,8 +84,12 @@ export class SqliteStore extends EventStoreDelegate implements LocalStore {
     this.settings = new SqliteSettings(this.metaTable);
   }
 
-  /** Opens (creating if needed) the store at `path`; ':memory:' for tests. */
-  static open(path: string, options: { payloadSegmentBytes?: number } = {}): SqliteStore {
+  /**
+   * Opens (creating if needed) the store at `path`; ':memory:' for tests.
+   * `cacheMb`: SQLite's page cache (default 64 MB, for bulk ingests and
+   * rebuilds); a long-running process that writes small batches needs less.
+   */
+  static open(path: string, options: { payloadSegmentBytes?: number; cacheMb?: number } = {}): SqliteStore {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     let db: Database.Database;
     let payloads: PayloadLog;
@@ -98,7 +105,7 @@ export class SqliteStore extends EventStoreDelegate implements LocalStore {
       throw new StoreError(`cannot open the payload log of ${path}: ${(err as Error).message}`);
     }
     try {
-      return new SqliteStore(db, payloads);
+      return new SqliteStore(db, payloads, options.cacheMb ?? DEFAULT_CACHE_MB);
     } catch (err) {
       db.close();
       payloads.close();
