@@ -147,14 +147,23 @@ new sst.aws.CronV2('Sweep', {
 
 // ---- rebuild: `aws lambda invoke --function-name <Rebuild> out.json` after a rule change.
 // One at a time through a lease item in the ledger (no reserved concurrency: new accounts may have too little to reserve).
+// A rebuild longer than one invocation saves a checkpoint and invokes the function again: named, so that it may invoke only itself.
+const rebuildName = `${$app.name}-${$app.stage}-Rebuild`;
 export const rebuild = new sst.aws.Function('Rebuild', {
   ...base,
+  name: rebuildName,
   handler: 'packages/functions/src/rebuild.handler',
   description: 'Switchboard: replay the event table into fresh projections',
   timeout: '15 minutes',
   memory: '2048 MB',
   link: [tables, ...rules],
-  permissions: access.rebuild,
+  permissions: [
+    ...access.rebuild,
+    {
+      actions: ['lambda:InvokeFunction'],
+      resources: [$interpolate`arn:aws:lambda:${aws.getRegionOutput().region}:${aws.getCallerIdentityOutput().accountId}:function:${rebuildName}`],
+    },
+  ],
 });
 
 // ---- the optional Timestream sink (Timestream for LiveAnalytics is closed to new AWS customers since 2025-06-20)

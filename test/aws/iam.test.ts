@@ -40,6 +40,8 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     Events: ['dynamodb:BatchGetItem', 'dynamodb:Query'],
     Projections: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
     Ledger: ['dynamodb:UpdateItem'], // the rebuild lease
+    // to continue from its checkpoint: itself, and nothing else
+    'arn:aws:lambda:ap-northeast-1:123456789012:function:switchboard-production-Rebuild': ['lambda:InvokeFunction'],
   },
   timestream: {
     Projections: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
@@ -98,6 +100,16 @@ describe('least-privilege IAM in the stacks', () => {
       }
       expect(grants(fn), fn.name).toEqual(expected);
       for (const s of fn.permissions) for (const a of s.actions) expect(a).not.toMatch(/\*/);
+    }
+  });
+
+  it('lets the rebuild function invoke only itself, by the name it is deployed under', async () => {
+    const { functions, components } = await synthesize({}, { stage: 'dev', region: 'eu-west-1' });
+    const rebuild = components.find((c) => c.name === 'Rebuild')!;
+    expect(rebuild.args.name).toBe('switchboard-dev-Rebuild');
+    for (const fn of functions) {
+      const invokes = Object.entries(grants(fn)).filter(([, actions]) => actions.includes('lambda:InvokeFunction'));
+      expect(invokes, fn.name).toEqual(handlerName(fn) === 'rebuild' ? [['arn:aws:lambda:eu-west-1:123456789012:function:switchboard-dev-Rebuild', ['lambda:InvokeFunction']]] : []);
     }
   });
 

@@ -331,9 +331,9 @@ describe('ingest -> project -> API on DynamoDB Local', () => {
     let removeCrash = injectCrash(env.client, (cmd) => cmd === 'PutItemCommand');
     await expect(project(events[0]!, lambdaContext('project'))).rejects.toThrow(/crashed/);
     removeCrash();
-    // 2. it dies after the agent records, while writing outputs
-    let outputs = 0;
-    removeCrash = injectCrash(env.client, (cmd) => cmd === 'BatchWriteItemCommand' && ++outputs === 1);
+    // 2. it dies after some agent records (which carry their newest outputs), while writing the others and the rest
+    let agentRecords = 0;
+    removeCrash = injectCrash(env.client, (cmd, input) => cmd === 'PutItemCommand' && String(input.Item?.pk?.S ?? input.Item?.pk).includes('#agents#') && ++agentRecords === 3);
     await expect(project(events[0]!, lambdaContext('project'))).rejects.toThrow(/crashed/);
     removeCrash();
     // 3. it dies after the projections, when publishing alerts

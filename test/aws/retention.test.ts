@@ -31,7 +31,8 @@ async function run(retention: { eventDays?: number; projectionDays?: number }) {
     store,
     [
       candidate(agentEvent({ type: 'LOGIN', at: T, status: 'Available' })),
-      candidate(agentEvent({ type: 'STATE_CHANGE', at: T + 60_000, status: 'Break' })),
+      // enough status changes for the outputs to outgrow the agent record's tail and be sealed into chunks
+      ...Array.from({ length: 40 }, (_, i) => candidate(agentEvent({ type: 'STATE_CHANGE', at: T + 60_000 * (i + 1), status: i % 2 === 0 ? 'Break' : 'Available' }))),
       candidate(contactRecord({ contactId: 'c1', initiation: '2024-04-18T00:00:00Z' })),
     ],
     T,

@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   agentSortKey,
   buildReport,
+  handleApi,
   initialAgentState,
   padTime,
   parseRules,
@@ -604,6 +605,74 @@ export function storeContract(name: string, open: () => Promise<ContractSubject>
         const byKey = (list: typeof before) => list.map((d) => [d.key, d.doc, d.at]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
         expect(byKey(after)).toEqual(byKey(before));
         expect(await queryQueueNow(store, rules, T0 + 120_000)).toEqual(now);
+      });
+    });
+
+    describe('agent listing (GET /api/agents)', () => {
+      const profile = (name: string, queues: string[]) => ({
+        ARN: `${INSTANCE}/routing-profile/${name.toLowerCase()}-id`,
+        Name: name,
+        InboundQueues: queues.map((q) => ({ ARN: `${INSTANCE}/queue/${q.toLowerCase()}-id`, Name: q, Channels: ['VOICE'] })),
+        DefaultOutboundQueue: { ARN: `${INSTANCE}/queue/outbound-id`, Name: 'Outbound', Channels: ['VOICE'] },
+      });
+      const get = async (query: Record<string, string>) =>
+        handleApi({ projections: store, events: store, rules: parseRules({ timezone: 'Asia/Tokyo' }) }, 'GET', '/api/agents', new URLSearchParams(query));
+      const names = (body: unknown) => (body as { agents: Array<{ username: string }> }).agents.map((a) => a.username);
+
+      beforeEach(async () => {
+        const events: NewEvent[] = [];
+        for (let i = 0; i < 7; i++) {
+          const e = agentEvent({ agent: `agent-${i}`, id: `login-${i}`, at: T0 + i * 1000, type: 'LOGIN', status: i % 3 === 0 ? 'Break' : 'Available' });
+          const p = i < 4 ? profile('Sales', ['SalesQueue']) : profile('Support', ['SupportQueue', 'VipQueue']);
+          e.CurrentAgentSnapshot.Configuration.RoutingProfile = p;
+          events.push(newEvent(e));
+        }
+        // a later event without the profile keeps the one shown before; a newer profile replaces it
+        const logout = agentEvent({ agent: 'agent-1', id: 'logout-1', at: T0 + 60_000, type: 'LOGOUT' });
+        delete logout.CurrentAgentSnapshot;
+        events.push(newEvent(logout));
+        const moved = agentEvent({ agent: 'agent-6', id: 'moved-6', at: T0 + 60_000 });
+        moved.CurrentAgentSnapshot.Configuration.RoutingProfile = profile('Sales', ['SalesQueue']);
+        events.push(newEvent(moved));
+        await ingest(store, events);
+      });
+
+      it('pages through every agent in the order of the full list, each page after the last one shown', async () => {
+        const all = (await get({})).body as Array<{ username: string }>;
+        expect(all.map((a) => a.username)).toEqual(['agent-0', 'agent-1', 'agent-2', 'agent-3', 'agent-4', 'agent-5', 'agent-6']);
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        let pages = 0;
+        do {
+          const res = await get({ limit: '3', ...(cursor ? { cursor } : {}) });
+          expect(res.status).toBe(200);
+          const page = res.body as { agents: unknown[]; next: string | null };
+          expect(page.agents.length).toBeLessThanOrEqual(3);
+          seen.push(...names(page));
+          cursor = page.next;
+          pages++;
+        } while (cursor);
+        expect(pages).toBe(3);
+        expect(seen).toEqual(all.map((a) => a.username));
+        expect(await get({ limit: '7' })).toMatchObject({ body: { next: null } });
+      });
+
+      it('filters by queue, routing profile and status (name, id or ARN), together with paging', async () => {
+        expect(names((await get({ limit: '10', routingProfile: 'Support' })).body)).toEqual(['agent-4', 'agent-5']);
+        expect(names((await get({ limit: '10', routingProfile: `${INSTANCE}/routing-profile/sales-id` })).body)).toEqual(['agent-0', 'agent-1', 'agent-2', 'agent-3', 'agent-6']);
+        expect(names((await get({ limit: '10', queue: 'vipqueue' })).body)).toEqual(['agent-4', 'agent-5']);
+        expect(names((await get({ limit: '10', queue: `${INSTANCE}/queue/outbound-id` })).body)).toHaveLength(7);
+        expect(names((await get({ limit: '10', status: 'Break' })).body)).toEqual(['agent-0', 'agent-3']);
+        expect(names((await get({ limit: '10', status: 'OFFLINE' })).body)).toEqual(['agent-1']);
+        expect(names((await get({ limit: '1', queue: 'SalesQueue', status: 'ROUTABLE' })).body)).toEqual(['agent-2']);
+        // without limit or cursor: the whole filtered list, as before paging
+        expect(((await get({ queue: 'SupportQueue' })).body as Array<{ username: string }>).map((a) => a.username)).toEqual(['agent-4', 'agent-5']);
+      });
+
+      it('refuses a bad limit or cursor with a clear message', async () => {
+        expect(await get({ limit: '0' })).toMatchObject({ status: 400, body: { error: expect.stringContaining('limit must be a whole number') } });
+        expect(await get({ limit: 'ten' })).toMatchObject({ status: 400 });
+        expect(await get({ cursor: 'not-a-cursor' })).toMatchObject({ status: 400, body: { error: expect.stringContaining('cursor') } });
       });
     });
 

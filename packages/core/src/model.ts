@@ -46,6 +46,17 @@ export interface StatusFact {
   type: string | null;
 }
 
+/** A Connect resource (routing profile, queue) by the id at the end of its ARN, and its name. */
+export interface ResourceRef {
+  id: string | null;
+  name: string | null;
+}
+
+/** The agent's routing profile as an agent event shows it, with the queues it takes contacts from (inbound and default outbound). */
+export interface RoutingProfileFact extends ResourceRef {
+  queues: ResourceRef[];
+}
+
 /** What the agent projector needs from an agent event. */
 export interface AgentFacts {
   kind: 'agent';
@@ -58,6 +69,8 @@ export interface AgentFacts {
   /** null when the event carries no current snapshot */
   status: StatusFact | null;
   contacts: ContactFact[];
+  /** absent when the event carries no routing profile (LOGOUT) */
+  routingProfile?: RoutingProfileFact;
 }
 
 /** An accepted input, ready to be appended to the event table. */

@@ -12,6 +12,8 @@ declare global {
   }
 }
 
+import { MAX_AGENT_PAGE, type AgentPage, type AgentView } from '@switchboard/core/views';
+
 const TOKEN_KEY = 'switchboard.token';
 
 let token: string | null = null;
@@ -112,4 +114,16 @@ export async function getJson<T>(path: string, query?: Record<string, string | u
     throw new ApiError(`${path}: HTTP ${res.status}${detail ? ` ${detail}` : ''}${hint}`, res.status);
   }
   return (await res.json()) as T;
+}
+
+/** Every agent: GET /api/agents page by page (each page well below the API's response limit). */
+export async function getAllAgents(): Promise<AgentView[]> {
+  const agents: AgentView[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await getJson<AgentPage>('/api/agents', { limit: String(MAX_AGENT_PAGE), cursor });
+    agents.push(...page.agents);
+    cursor = page.next ?? undefined;
+  } while (cursor);
+  return agents;
 }

@@ -1,5 +1,5 @@
 /** The server-sent-events stream (GET /api/stream) and the first agent fetch. */
-import { getJson, streamUrl } from './api.js';
+import { getAllAgents, getJson, streamUrl } from './api.js';
 import { setServerTime } from './clock.js';
 import { agentStore, alertStore, connection, projections } from './store.js';
 import type { AgentView, Alert, StreamMessage } from './types.js';
@@ -94,7 +94,7 @@ function schedulePoll(): void {
   pollTimer = setTimeout(async () => {
     if (streamOpen()) return;
     try {
-      const list = await getJson<AgentView[]>('/api/agents');
+      const list = await getAllAgents();
       if (!streamOpen() && Array.isArray(list)) agentStore.poll(list);
     } catch {
       /* the banner already says we are disconnected */
@@ -119,7 +119,7 @@ export function startLive(): void {
   connect();
   // The stream's snapshot is authoritative; this fetch shows agents even if
   // the stream is slow or unavailable (merge() ignores it after a snapshot).
-  getJson<AgentView[]>('/api/agents')
+  getAllAgents()
     .then((list) => {
       if (Array.isArray(list)) agentStore.merge(list);
     })

@@ -1,11 +1,12 @@
 import type { Rules } from '../rules.js';
 import type { AlertLedger, EventStore, ProjectionStore } from '../store/ports.js';
 import { formatUtc } from '../time.js';
-import { parseBucket, parseFlag, parseOutcome, parseTimeRange, parseZone, ParamError } from './params.js';
+import { parseBucket, parseFlag, parseLimit, parseOutcome, parseTimeRange, parseZone, ParamError } from './params.js';
 import {
   configView,
   eventNow,
   isStale,
+  queryAgentPage,
   queryAgents,
   queryContacts,
   queryFunnel,
@@ -15,7 +16,7 @@ import {
   type EventClock,
 } from './queries.js';
 import { queryQueueIntervals, queryQueueNow } from './queues.js';
-import type { HealthView } from './views.js';
+import { MAX_AGENT_PAGE, type HealthView } from './views.js';
 
 export interface ApiContext {
   projections: ProjectionStore;
@@ -44,8 +45,14 @@ export async function handleApi(ctx: ApiContext, method: string, path: string, q
     const range = () => parseTimeRange(query.get('from'), query.get('to'));
     const agent = query.get('agent') ?? undefined;
     switch (path.replace(/\/+$/, '')) {
-      case '/api/agents':
-        return ok(await queryAgents(ctx.projections));
+      case '/api/agents': {
+        const filter = { queue: text(query, 'queue'), routingProfile: text(query, 'routingProfile'), status: text(query, 'status') };
+        const limit = parseLimit(query.get('limit'), MAX_AGENT_PAGE);
+        const cursor = text(query, 'cursor');
+        // without paging parameters: the whole list, as before paging existed
+        if (limit === undefined && cursor === undefined) return ok(await queryAgents(ctx.projections, filter));
+        return ok(await queryAgentPage(ctx.projections, { ...filter, limit: limit ?? MAX_AGENT_PAGE, cursor }));
+      }
       case '/api/intervals':
         return ok(await queryIntervals(ctx.projections, { ...range(), agent }));
       case '/api/report':
@@ -94,6 +101,10 @@ export async function handleApi(ctx: ApiContext, method: string, path: string, q
 /** `closed=1` counts closed intervals only; `open=0` says the same (before states going on were counted by default, `open=1` asked for them). */
 function closedOnly(query: URLSearchParams): boolean {
   return parseFlag(query.get('closed')) ?? parseFlag(query.get('open')) === false;
+}
+
+function text(query: URLSearchParams, name: string): string | undefined {
+  return query.get(name) || undefined;
 }
 
 function ok(body: unknown): ApiResponse {

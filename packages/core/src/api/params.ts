@@ -50,3 +50,11 @@ export function parseFlag(value: string | undefined | null): boolean | undefined
   if (['0', 'false', 'no'].includes(value)) return false;
   throw new ParamError(`expected true or false (got "${value}")`);
 }
+
+/** A page size: a whole number from 1 to `max`. */
+export function parseLimit(value: string | undefined | null, max: number): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new ParamError(`limit must be a whole number from 1 to ${max} (got "${value}")`);
+  return n;
+}

@@ -5,7 +5,9 @@ import { isStaleBuild, staleness } from '../projections/index.js';
 import { rulesHash, type Rules } from '../rules.js';
 import type { ProjectionStore } from '../store/ports.js';
 import { formatUtc } from '../time.js';
-import type { AgentView, ConfigView, IntervalView } from './views.js';
+import { resourceId } from '../parse/agent-event.js';
+import { ParamError } from './params.js';
+import type { AgentPage, AgentView, ConfigView, IntervalView } from './views.js';
 
 export function toAgentView(s: AgentState): AgentView {
   return {
@@ -35,8 +37,58 @@ export function toIntervalView(i: Interval): IntervalView {
 const byName = (a: { username: string | null; agentArn: string }, b: { username: string | null; agentArn: string }) =>
   (a.username ?? '').localeCompare(b.username ?? '') || a.agentArn.localeCompare(b.agentArn);
 
-export async function queryAgents(store: ProjectionStore): Promise<AgentView[]> {
-  return (await store.listAgents()).sort(byName).map(toAgentView);
+/** Which agents a listing shows: each filter matches a name, an id or an ARN (case-insensitive); all given must match. */
+export interface AgentFilter {
+  /** a queue of the agent's routing profile (inbound, or its default outbound queue) */
+  queue?: string;
+  routingProfile?: string;
+  /** the current status's name or type (ROUTABLE, CUSTOM, OFFLINE) */
+  status?: string;
+}
+
+export async function queryAgents(store: ProjectionStore, filter: AgentFilter = {}): Promise<AgentView[]> {
+  return (await store.listAgents()).filter(agentMatcher(filter)).sort(byName).map(toAgentView);
+}
+
+/**
+ * One page of queryAgents: the agents after `cursor` (a page's `next`), at
+ * most `limit`. The cursor names the last agent shown, so a page stays right
+ * when agents appear or leave between requests.
+ */
+export async function queryAgentPage(store: ProjectionStore, query: AgentFilter & { limit: number; cursor?: string }): Promise<AgentPage> {
+  const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
+  const matches = (await store.listAgents()).filter(agentMatcher(query)).filter((a) => after === null || byName(a, after) > 0).sort(byName);
+  const page = matches.slice(0, query.limit);
+  const last = page.at(-1);
+  return { agents: page.map(toAgentView), next: matches.length > page.length && last ? encodeCursor(last) : null };
+}
+
+function encodeCursor(a: { username: string | null; agentArn: string }): string {
+  return Buffer.from(JSON.stringify([a.username, a.agentArn])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { username: string | null; agentArn: string } {
+  try {
+    const [username, agentArn] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if ((typeof username === 'string' || username === null) && typeof agentArn === 'string') return { username, agentArn };
+  } catch {
+    /* reported below */
+  }
+  throw new ParamError('cursor is not one this API gave (use the "next" of the previous page)');
+}
+
+function agentMatcher(filter: AgentFilter): (a: AgentState) => boolean {
+  const matches = (wanted: string | undefined, refs: ReadonlyArray<{ id: string | null; name: string | null } | undefined>) => {
+    if (wanted === undefined) return true;
+    const w = wanted.toLowerCase();
+    const id = resourceId(wanted)?.toLowerCase();
+    return refs.some((r) => r !== undefined && (r.name?.toLowerCase() === w || (r.id !== null && r.id.toLowerCase() === id)));
+  };
+  return (a) =>
+    matches(filter.routingProfile, [a.routingProfile]) &&
+    matches(filter.queue, a.routingProfile?.queues ?? []) &&
+    (filter.status === undefined ||
+      [a.status?.name, a.status?.type].some((s) => s !== undefined && s.toLowerCase() === filter.status!.toLowerCase()));
 }
 
 export class UnknownAgentError extends Error {

@@ -71,6 +71,19 @@ export interface AgentView {
   lastEventAt: string | null;
 }
 
+/**
+ * GET /api/agents with `limit` (and `cursor`): one page of the agents, in the
+ * order of the full list (username, then ARN); `next` is the cursor of the
+ * following page, null on the last one.
+ */
+export interface AgentPage {
+  agents: AgentView[];
+  next: string | null;
+}
+
+/** The most agents one page of GET /api/agents holds: about 0.4 KB of JSON each (2 MB a page), well below the 6 MB of a Lambda response. */
+export const MAX_AGENT_PAGE = 5_000;
+
 export interface IntervalView {
   agentArn: string;
   username: string | null;

@@ -1,4 +1,4 @@
-import type { AgentFacts, ContactFact, StatusFact } from '../model.js';
+import type { AgentFacts, ContactFact, ResourceRef, RoutingProfileFact, StatusFact } from '../model.js';
 import { Invalid, inside, instant, isFields, oneOf, optionalFields, optionalList, optionalText, text, fields, type Fields } from './fields.js';
 
 export const AGENT_EVENT_TYPES = ['LOGIN', 'LOGOUT', 'STATE_CHANGE', 'HEART_BEAT'] as const;
@@ -32,7 +32,37 @@ export function readAgentEvent(e: Fields): AgentFacts {
     username: username ?? null,
     status: current ? current.status : null,
     contacts: current ? current.contacts : [],
+    ...(snapshot ? routingProfileOf(snapshot) : {}),
   };
+}
+
+/**
+ * The routing profile and its queues, for filtering agents, read leniently:
+ * a routing profile of an unexpected shape is left out, never a reason to
+ * reject the event.
+ */
+function routingProfileOf(snapshot: Fields): { routingProfile?: RoutingProfileFact } {
+  const configuration = snapshot.Configuration;
+  const profile = isFields(configuration) ? configuration.RoutingProfile : undefined;
+  if (!isFields(profile)) return {};
+  const queues: ResourceRef[] = [];
+  const inbound = Array.isArray(profile.InboundQueues) ? profile.InboundQueues : [];
+  for (const q of [...inbound, profile.DefaultOutboundQueue]) {
+    if (!isFields(q)) continue;
+    const ref = resourceRef(q);
+    if (!queues.some((r) => r.id === ref.id && r.name === ref.name)) queues.push(ref);
+  }
+  return { routingProfile: { ...resourceRef(profile), queues } };
+}
+
+function resourceRef(r: Fields): ResourceRef {
+  return { id: resourceId(typeof r.ARN === 'string' ? r.ARN : null), name: typeof r.Name === 'string' ? r.Name : null };
+}
+
+/** The id at the end of a Connect ARN (…/queue/<id>); a value that is no ARN is its own id. */
+export function resourceId(arn: string | null | undefined): string | null {
+  if (!arn) return null;
+  return arn.slice(arn.lastIndexOf('/') + 1) || null;
 }
 
 function readSnapshot(s: Fields): { status: StatusFact; contacts: ContactFact[]; username: string | null } {

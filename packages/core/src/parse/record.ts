@@ -10,15 +10,15 @@ import { Invalid, isFields, type Fields } from './fields.js';
  * differently: stored facts of another version are ignored and replays read
  * the raw payload instead.
  */
-export const FACTS_VERSION = 5;
+export const FACTS_VERSION = 6;
 
 /** What stored facts leave out: it is in the event's own columns already. */
 type FactsFromEvent = Pick<NewEvent, 'kind' | 'dedupeKey' | 'occurredAt' | 'streamId' | 'instanceArn'>;
 
 /** The facts of an agent event as stored beside it (without what the event row holds). */
 export function storedFacts(agent: AgentFacts): string {
-  const { eventType, username, status, contacts } = agent;
-  return JSON.stringify({ v: FACTS_VERSION, eventType, username, status, contacts });
+  const { eventType, username, status, contacts, routingProfile } = agent;
+  return JSON.stringify({ v: FACTS_VERSION, eventType, username, status, contacts, routingProfile });
 }
 
 /** The facts of a contact record as stored beside it. */
@@ -39,7 +39,7 @@ export function readFacts(json: string | undefined, event: FactsFromEvent): Even
   if (f.v !== FACTS_VERSION) return null;
   if (event.kind === 'contact') return { contact: f as ContactFacts };
   if (event.kind === 'contactEvent') return { contactEvent: f as ContactEventFacts };
-  const a = f as Pick<AgentFacts, 'eventType' | 'username' | 'status' | 'contacts'>;
+  const a = f as Pick<AgentFacts, 'eventType' | 'username' | 'status' | 'contacts' | 'routingProfile'>;
   return {
     agent: {
       kind: 'agent',
@@ -51,6 +51,7 @@ export function readFacts(json: string | undefined, event: FactsFromEvent): Even
       username: a.username,
       status: a.status,
       contacts: a.contacts,
+      ...(a.routingProfile ? { routingProfile: a.routingProfile } : {}),
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { AgentFacts, ContactFact, StatusFact } from '../model.js';
+import type { AgentFacts, ContactFact, RoutingProfileFact, StatusFact } from '../model.js';
 import { deriveActivity } from './activity.js';
 import { statusTypeOf, type StatusTypeRules } from './status.js';
 
@@ -66,6 +66,8 @@ export interface AgentState {
   /** contacts open at the last LOGOUT, so that a re-login showing them again counts nothing twice */
   contactsAtLogout?: OpenContact[];
   lastEventAt: number | null;
+  /** as the newest event that carried one showed it */
+  routingProfile?: RoutingProfileFact;
 }
 
 export interface AgentOutputs {
@@ -166,6 +168,7 @@ class AgentFold {
       contacts: prev.contacts.map((c) => ({ ...c })),
       lastEventAt: prev.lastEventAt === null ? event.at : Math.max(prev.lastEventAt, event.at),
     };
+    if (event.routingProfile) this.next.routingProfile = event.routingProfile;
   }
 
   apply(): void {

@@ -160,6 +160,35 @@ export interface Rebuildable {
   dropGeneration(generation: number): Promise<void>;
 }
 
+/** Where a rebuild that had to stop continues: after a stream of the event table's scan, into the generation it was building. */
+export interface RebuildCheckpoint {
+  generation: number;
+  rulesHash: string;
+  /** the projection versions the generation is built with */
+  versions: ProjectionVersions;
+  /** opaque to the engine: the scan position after the last stream replayed (ResumableRebuild.positionAfter) */
+  position: string;
+  /** what the rebuild built so far (events, and units by projection) */
+  built: Record<string, number>;
+}
+
+/**
+ * A store whose rebuild can stop at a stream boundary and continue later, in
+ * another process (the AWS rebuild function, bounded to 15 minutes an
+ * invocation): the generation it builds stays unswitched, invisible to
+ * readers, until a continuation completes it.
+ */
+export interface ResumableRebuild {
+  /** The scan position just after `event`'s stream, in scanAll's order. */
+  positionAfter(event: StoredEvent): string;
+  /** scanAll from a position that positionAfter gave. */
+  scanFrom(position: string, options?: { preferFacts?: boolean }): AsyncIterable<StoredEvent>;
+  /** Records the checkpoint on its generation (which must still be building). */
+  saveCheckpoint(checkpoint: RebuildCheckpoint): Promise<void>;
+  /** The checkpoint of a rebuild left unfinished, with its generation, if any. */
+  pendingRebuild(): Promise<{ checkpoint: RebuildCheckpoint; target: ProjectionStore & { generation: number } } | null>;
+}
+
 /** A store that can run several operations as one atomic unit. */
 export interface Transactional {
   transaction<T>(fn: () => Promise<T>): Promise<T>;

@@ -4,6 +4,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import type { FailedAttempts, Leases } from '@switchboard/core';
@@ -18,6 +19,8 @@ export interface Runtime {
   /** failed attempts of Kinesis records, in the ledger */
   attempts: FailedAttempts;
   eventBridge: EventBridgeClient;
+  /** the rebuild function invokes itself to continue from its checkpoint */
+  lambda: LambdaClient;
   sqs: SQSClient;
   timestream: TimestreamWriteClient;
   now: () => number;
@@ -27,6 +30,7 @@ export interface RuntimeOverrides {
   config?: Partial<FunctionConfig>;
   dynamo?: DynamoDBClient;
   eventBridge?: EventBridgeClient;
+  lambda?: LambdaClient;
   sqs?: SQSClient;
   timestream?: TimestreamWriteClient;
   store?: Partial<DynamoStoreOptions>;
@@ -62,6 +66,7 @@ export function runtime(): Runtime {
     leases: new DynamoLeases(store.doc, config.tables.ledger),
     attempts: new DynamoRecordAttempts(store.doc, config.tables.ledger, now),
     eventBridge: overrides.eventBridge ?? new EventBridgeClient({}),
+    lambda: overrides.lambda ?? new LambdaClient({}),
     sqs: overrides.sqs ?? new SQSClient({}),
     timestream: overrides.timestream ?? new TimestreamWriteClient({}),
   };

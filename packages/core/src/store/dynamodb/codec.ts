@@ -48,6 +48,20 @@ export function packedBytes(packed: Item): number {
   return n;
 }
 
+/** An item's size as DynamoDB bills it (attribute names and values; numbers at their widest): write units are per started KB. */
+export function itemBytes(item: Item): number {
+  let n = 0;
+  for (const [k, v] of Object.entries(item)) {
+    n += Buffer.byteLength(k);
+    if (typeof v === 'string') n += Buffer.byteLength(v);
+    else if (v instanceof Uint8Array) n += v.length;
+    else if (typeof v === 'number') n += 21;
+    else if (typeof v === 'boolean' || v === null) n += 1;
+    else n += Buffer.byteLength(JSON.stringify(v));
+  }
+  return n;
+}
+
 function toBytes(v: unknown): Uint8Array {
   if (v instanceof Uint8Array) return v;
   if (typeof v === 'string') return Buffer.from(v, 'base64');
@@ -65,7 +79,20 @@ export function shardOf(key: string, shards: number): number {
 }
 
 const DICTIONARIES: Record<number, Buffer> = { 1: Buffer.from(EVENT_DICTIONARY_V1) };
-const CURRENT_DICTIONARY = 1;
+/** The version of the preset dictionary deflateText uses (items keep it in `v`). */
+export const CURRENT_DICTIONARY = 1;
+
+/** Text deflated with the preset dictionary of Connect's field names and ARN shapes. */
+export function deflateText(text: string): Buffer {
+  return deflateRawSync(text, { dictionary: DICTIONARIES[CURRENT_DICTIONARY]!, level: 9 });
+}
+
+/** The text of deflateText's bytes, given the dictionary version they were written with. */
+export function inflateText(bytes: unknown, version: number, what: string): string {
+  const dictionary = DICTIONARIES[version];
+  if (!dictionary) throw new Error(`${what}: unknown dictionary version ${String(version)}`);
+  return inflateRawSync(toBytes(bytes), { dictionary }).toString('utf8');
+}
 
 /**
  * A stream's prefix in the byShard index: 132 bits of SHA-256 (22 base64url
@@ -101,15 +128,13 @@ export function eventItem(e: NewEvent, receivedAt: number, insertedAt: number, r
     rcv: receivedAt,
     ins: insertedAt,
     v: CURRENT_DICTIONARY,
-    b: deflateRawSync(`${header}\n${raw}${e.facts ?? ''}`, { dictionary: DICTIONARIES[CURRENT_DICTIONARY]!, level: 9 }),
+    b: deflateText(`${header}\n${raw}${e.facts ?? ''}`),
     ...(retentionDays ? { [TTL_ATTRIBUTE]: Math.floor(e.occurredAt / 1000) + retentionDays * 86_400 } : {}),
   };
 }
 
 export function storedEventFromItem(item: Item): StoredEvent {
-  const dictionary = DICTIONARIES[Number(item.v)];
-  if (!dictionary) throw new Error(`event item ${String(item.pk)}/${String(item.sk)}: unknown dictionary version ${String(item.v)}`);
-  const text = inflateRawSync(toBytes(item.b), { dictionary }).toString('utf8');
+  const text = inflateText(item.b, Number(item.v), `event item ${String(item.pk)}/${String(item.sk)}`);
   const newline = text.indexOf('\n');
   const [instanceArn, sortKey, source, rawLength] = JSON.parse(text.slice(0, newline)) as [string, string, SourceRef, number];
   const raw = text.slice(newline + 1, newline + 1 + rawLength);

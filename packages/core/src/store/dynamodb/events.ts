@@ -5,7 +5,7 @@ import { HeldBackError, PartialAppendError } from '../errors.js';
 import { orderedWithinTime, timePrefix } from '../ordering.js';
 import type { EventStore } from '../ports.js';
 import { batchGet, isConditionalCheckFailed, mapLimit, queryPages, type RetryOptions } from './batch.js';
-import { eventItem, MAX_PAYLOAD_BYTES, packText, packedBytes, storedEventFromItem, unpackText, type Item } from './codec.js';
+import { eventItem, MAX_PAYLOAD_BYTES, packText, packedBytes, shardOf, storedEventFromItem, streamHash, unpackText, type Item } from './codec.js';
 import { COUNTER_SHARDS, EVENT_SHARDS, INDEX_BY_SHARD, type TableNames } from './schema.js';
 
 export interface EventTableOptions {
@@ -168,15 +168,28 @@ export class DynamoEvents implements EventStore {
     return orderedWithinTime(this.indexedEvents({}));
   }
 
-  /** Events in index order (stream, then time), optionally only those inserted at or after `since`. */
-  async *indexedEvents({ since }: { since?: number }): AsyncGenerator<StoredEvent> {
-    for (let shard = 0; shard < EVENT_SHARDS; shard++) {
+  /** The scan position just after the event's stream: its shard, and its prefix in the byShard index. */
+  positionAfter(event: StoredEvent): string {
+    return JSON.stringify([shardOf(event.streamId, EVENT_SHARDS), streamHash(event.streamId)]);
+  }
+
+  /** scanAll from a position positionAfter gave: the rest of its shard after that stream, then the shards after it. */
+  scanFrom(position: string, _options: { preferFacts?: boolean } = {}): AsyncIterable<StoredEvent> {
+    const [shard, hash] = JSON.parse(position) as [number, string];
+    // an index key is the stream's hash then the event's sort key (digits first): '~' sorts after all of them
+    return orderedWithinTime(this.indexedEvents({ after: { shard, ssk: `${hash}~` } }));
+  }
+
+  /** Events in index order (stream, then time), optionally only those inserted at or after `since`, or after a position. */
+  async *indexedEvents({ since, after }: { since?: number; after?: { shard: number; ssk: string } }): AsyncGenerator<StoredEvent> {
+    for (let shard = after?.shard ?? 0; shard < EVENT_SHARDS; shard++) {
+      const from = after?.shard === shard ? after.ssk : undefined;
       const pages = queryPages(this.doc, {
         TableName: this.tables.events,
         IndexName: INDEX_BY_SHARD,
-        KeyConditionExpression: '#shard = :s',
+        KeyConditionExpression: from === undefined ? '#shard = :s' : '#shard = :s AND ssk > :from',
         ExpressionAttributeNames: { '#shard': 'shard' },
-        ExpressionAttributeValues: { ':s': String(shard), ...(since !== undefined ? { ':since': since } : {}) },
+        ExpressionAttributeValues: { ':s': String(shard), ...(since !== undefined ? { ':since': since } : {}), ...(from !== undefined ? { ':from': from } : {}) },
         ...(since !== undefined ? { FilterExpression: 'ins >= :since' } : {}),
         ...(this.options.scanPageSize ? { Limit: this.options.scanPageSize } : {}),
       });

@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoredEvent } from '../../model.js';
 import { VersionConflictError } from '../errors.js';
 import { orderedWithinTime } from '../ordering.js';
-import type { ProjectionVersions } from '../ports.js';
+import type { ProjectionVersions, RebuildCheckpoint } from '../ports.js';
 import { queryAll, sleep } from './batch.js';
 import type { ProjectionContext } from './context.js';
 import { DynamoProjections, genKey } from './projections.js';
@@ -71,14 +71,42 @@ export class DynamoGenerations {
     return projections;
   }
 
-  private async generations(): Promise<Array<{ n: number; scanFrom: number | null }>> {
+  private async generations(): Promise<Array<{ n: number; scanFrom: number | null; checkpoint: RebuildCheckpoint | null }>> {
     const items = await queryAll(this.doc, {
       TableName: this.tables.projections,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': 'gen' },
       ConsistentRead: true,
     });
-    return items.map((i) => ({ n: Number(i.sk), scanFrom: typeof i.scanFrom === 'number' ? i.scanFrom : null }));
+    return items.map((i) => ({
+      n: Number(i.sk),
+      scanFrom: typeof i.scanFrom === 'number' ? i.scanFrom : null,
+      checkpoint: i.state === 'building' && typeof i.checkpoint === 'string' ? (JSON.parse(i.checkpoint) as RebuildCheckpoint) : null,
+    }));
+  }
+
+  /** Records where a rebuild stopped, on its generation: only while that generation is still being built. */
+  async saveCheckpoint(checkpoint: RebuildCheckpoint): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tables.projections,
+        Key: genKey(checkpoint.generation),
+        UpdateExpression: 'SET checkpoint = :c',
+        ConditionExpression: '#state = :building',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':c': JSON.stringify(checkpoint), ':building': 'building' },
+      }),
+    );
+  }
+
+  /** The newest generation still being built with a checkpoint (a rebuild that stopped to continue later), if any. */
+  async pending(): Promise<{ checkpoint: RebuildCheckpoint; target: DynamoProjections } | null> {
+    const current = await this.currentGeneration();
+    const found = (await this.generations()).filter((g) => g.checkpoint && g.n !== current).sort((a, b) => b.n - a.n)[0];
+    if (!found) return null;
+    const target = this.building.get(found.n) ?? new DynamoProjections(this.ctx, found.n, false);
+    this.building.set(found.n, target);
+    return { checkpoint: found.checkpoint!, target };
   }
 
   async begin(rulesHash: string, versions?: ProjectionVersions): Promise<DynamoProjections> {

@@ -29,16 +29,36 @@ import {
   type Key,
   type WriteRequest,
 } from './batch.js';
-import { packJson, shardOf, unpackJson, type Item } from './codec.js';
+import { itemBytes, packJson, shardOf, unpackJson, type Item } from './codec.js';
 import type { ProjectionContext } from './context.js';
 import { compareText } from '../ordering.js';
-import { buildChunks, chunkIntervals, chunkTallies, decodeChunk, type Chunk } from './agent-chunks.js';
+import {
+  buildChunks,
+  chunkIntervals,
+  chunkTallies,
+  chunkUpTo,
+  cutChunks,
+  decodeChunk,
+  decodeRecordBody,
+  encodeChunk,
+  encodeRecordBody,
+  RECORD_BODY_ATTRIBUTES,
+  groupOutputs,
+  mergeChunks,
+  type Chunk,
+} from './agent-chunks.js';
 import { DynamoDocuments } from './documents.js';
 import { AGENT_SHARDS, CONTACT_SHARDS, TTL_ATTRIBUTE } from './schema.js';
 import { dayIndexAttributes, FiledRange, itemsByDay } from './time-index.js';
 
 const AGENT_READ_CONCURRENCY = 16;
 const WRITE_CONCURRENCY = 16;
+/**
+ * An agent record carries its newest outputs (its tail) until it would pass
+ * this many bytes, one write unit: then the tail is sealed into output chunks.
+ * Most batches then write an agent's new outputs with its record, one write.
+ */
+const RECORD_BYTES = 1024;
 
 export const genKey = (generation: number): Key => ({ pk: 'gen', sk: String(generation).padStart(10, '0') });
 
@@ -51,6 +71,8 @@ export const genKey = (generation: number): Key => ({ pk: 'gen', sk: String(gene
 export class DynamoProjections implements ProjectionStore {
   private readonly contactRange: FiledRange;
   private readonly docs: DynamoDocuments;
+  /** the tails of the agent records read for planning, by agent, with the version they belong to */
+  private readonly tails = new Map<string, { version: number; tail: Chunk | null }>();
 
   constructor(
     private readonly ctx: ProjectionContext,
@@ -119,7 +141,12 @@ export class DynamoProjections implements ProjectionStore {
       { ...this.ctx.retry, consistent: true },
     );
     const out = new Map<string, AgentRecord>();
-    for (const item of items) out.set(item.sk as string, toRecord(item));
+    for (const item of items) {
+      const { state, tail } = decodeRecordBody(item);
+      const record = { state, lastSortKey: item.lsk as string, sinceSnapshot: Number(item.sss), version: Number(item.ver) };
+      out.set(item.sk as string, record);
+      this.tails.set(item.sk as string, { version: record.version, tail });
+    }
     return out;
   }
 
@@ -149,33 +176,44 @@ export class DynamoProjections implements ProjectionStore {
     return new Map(items.map((i) => [i.sk as string, Number(i.upd)]));
   }
 
-  /** Every agent record of the generation, in agent ARN order. */
-  private async agentRecords(): Promise<Item[]> {
+  /** Every agent record of the generation, in agent ARN order (`attributes`: only those). */
+  private async agentRecords(attributes?: string): Promise<Item[]> {
     const parts = await mapLimit(Array.from({ length: AGENT_SHARDS }, (_, i) => i), AGENT_SHARDS, (shard) =>
       queryAll(this.ctx.doc, {
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': `g${this.generation}#agents#${shard}` },
+        ...(attributes ? { ProjectionExpression: attributes } : {}),
       }),
     );
     return parts.flat().sort((a, b) => compareText(a.sk as string, b.sk as string));
   }
 
   async listAgents(): Promise<AgentState[]> {
-    return (await this.agentRecords()).map((item) => unpackJson<AgentState>(item, 'st'));
+    return (await this.agentRecords(`sk, ${RECORD_BODY_ATTRIBUTES}`)).map((item) => decodeRecordBody(item).state);
   }
 
-  /** Agents whose outputs can matter for a query starting at `from` (none emitted after lastEventAt). */
-  private async agentsFor(agentArns: string[] | undefined, from: number | undefined): Promise<string[]> {
-    if (agentArns) return [...new Set(agentArns)].sort(compareText);
-    const records = await this.agentRecords();
+  /** Agents whose outputs can matter for a query starting at `from` (none emitted after lastEventAt), with their records' tails. */
+  private async agentsFor(agentArns: string[] | undefined, from: number | undefined): Promise<Array<{ agentArn: string; tail: Chunk | null }>> {
+    if (agentArns) {
+      const arns = [...new Set(agentArns)].sort(compareText);
+      const items = await batchGet(
+        this.ctx.doc,
+        this.table,
+        arns.map((a) => this.agentKey(a)),
+        { ...this.ctx.retry, projection: `sk, ${RECORD_BODY_ATTRIBUTES}` },
+      );
+      const tails = new Map(items.map((i) => [i.sk as string, decodeRecordBody(i).tail]));
+      return arns.map((agentArn) => ({ agentArn, tail: tails.get(agentArn) ?? null }));
+    }
+    const records = await this.agentRecords(`sk, lea, ${RECORD_BODY_ATTRIBUTES}`);
     return records
       .filter((r) => from === undefined || (typeof r.lea === 'number' && r.lea > from))
-      .map((r) => r.sk as string);
+      .map((r) => ({ agentArn: r.sk as string, tail: decodeRecordBody(r).tail }));
   }
 
-  /** The chunks of an agent holding outputs emitted after `from`. */
-  private async *chunks(agentArn: string, from: number | undefined): AsyncGenerator<Chunk> {
+  /** The chunks of an agent holding outputs emitted after `from`, then its record's tail. */
+  private async *chunks({ agentArn, tail }: { agentArn: string; tail: Chunk | null }, from: number | undefined): AsyncGenerator<Chunk> {
     const input =
       from === undefined
         ? { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': this.outPk(agentArn) } }
@@ -184,10 +222,11 @@ export class DynamoProjections implements ProjectionStore {
             ExpressionAttributeValues: { ':pk': this.outPk(agentArn), ':from': padTime(Math.max(0, from)) },
           };
     for await (const item of queryItems(this.ctx.doc, { TableName: this.table, ...input })) yield decodeChunk(item);
+    if (tail) yield tail;
   }
 
   /** Reads agents' chunks a few agents at a time (in parallel), yielding per agent in order. */
-  private async *perAgent<T>(agentArns: string[], read: (agentArn: string) => Promise<T[]>): AsyncGenerator<T> {
+  private async *perAgent<A, T>(agentArns: A[], read: (agent: A) => Promise<T[]>): AsyncGenerator<T> {
     for (let i = 0; i < agentArns.length; i += AGENT_READ_CONCURRENCY) {
       const batch = agentArns.slice(i, i + AGENT_READ_CONCURRENCY);
       const results = await Promise.all(batch.map(read));
@@ -200,10 +239,10 @@ export class DynamoProjections implements ProjectionStore {
     const agents = await this.agentsFor(query.agentArns, query.from);
     const from = query.from ?? -Infinity;
     const to = query.to ?? Infinity;
-    yield* this.perAgent(agents, async (agentArn) => {
+    yield* this.perAgent(agents, async (agent) => {
       const out: Interval[] = [];
-      for await (const chunk of this.chunks(agentArn, query.from)) {
-        for (const iv of chunkIntervals(agentArn, chunk)) if (iv.start < to && iv.end > from) out.push(iv);
+      for await (const chunk of this.chunks(agent, query.from)) {
+        for (const iv of chunkIntervals(agent.agentArn, chunk)) if (iv.start < to && iv.end > from) out.push(iv);
       }
       return out;
     });
@@ -214,11 +253,11 @@ export class DynamoProjections implements ProjectionStore {
     const agents = await this.agentsFor(query.agentArns, query.from === undefined ? undefined : query.from - 1);
     const from = query.from ?? -Infinity;
     const to = query.to ?? Infinity;
-    yield* this.perAgent(agents, async (agentArn) => {
+    yield* this.perAgent(agents, async (agent) => {
       const out: Tally[] = [];
       // a tally's time is its event's time, the start of its emit key
-      for await (const chunk of this.chunks(agentArn, query.from === undefined ? undefined : query.from - 1)) {
-        for (const t of chunkTallies(agentArn, chunk)) if (t.at >= from && t.at < to) out.push(t);
+      for await (const chunk of this.chunks(agent, query.from === undefined ? undefined : query.from - 1)) {
+        for (const t of chunkTallies(agent.agentArn, chunk)) if (t.at >= from && t.at < to) out.push(t);
       }
       return out;
     });
@@ -250,20 +289,23 @@ export class DynamoProjections implements ProjectionStore {
 
   /**
    * Per agent: the record first (conditional on the version read when
-   * planning), then the rewind and the new outputs. A crash after the record
-   * leaves the outputs behind it; redelivery then finds the events late and
-   * re-folds from a snapshot, rewriting them. Agents whose record lost a race
-   * get no outputs written, and a VersionConflictError is thrown at the end.
+   * planning), carrying the newest outputs in its tail, then the rewind, the
+   * chunks the tail was sealed into and the snapshots. A crash after the record
+   * leaves those behind it; redelivery then finds the events late and re-folds
+   * from a snapshot, rewriting them. Agents whose record lost a race get
+   * nothing else written, and a VersionConflictError is thrown at the end.
    */
   async commit(writes: ProjectionWrites): Promise<void> {
     const plans = await mapLimit(writes.agents, WRITE_CONCURRENCY, (w) => this.planAgentWrites(w));
-    const results = await settleLimit(writes.agents, WRITE_CONCURRENCY, (w) => this.putRecord(w));
+    const results = await settleLimit(writes.agents, WRITE_CONCURRENCY, (w, i) => this.putRecord(w, plans[i]!.record));
     const conflicts: string[] = [];
     const errors: unknown[] = [];
     const requests: WriteRequest[] = [];
     results.forEach((r, i) => {
-      if (r.ok) requests.push(...plans[i]!);
-      else if (isConditionalCheckFailed(r.error)) conflicts.push(writes.agents[i]!.agentArn);
+      const agentArn = writes.agents[i]!.agentArn;
+      this.tails.delete(agentArn);
+      if (r.ok) requests.push(...plans[i]!.requests);
+      else if (isConditionalCheckFailed(r.error)) conflicts.push(agentArn);
       else errors.push(r.error);
     });
     await batchWrite(this.ctx.doc, this.table, requests, this.ctx.retry);
@@ -273,16 +315,7 @@ export class DynamoProjections implements ProjectionStore {
     if (conflicts.length > 0) throw new VersionConflictError(conflicts);
   }
 
-  private async putRecord(w: AgentWrite): Promise<void> {
-    const r = w.record;
-    const item = {
-      ...this.agentKey(w.agentArn),
-      ver: r.version,
-      lsk: r.lastSortKey,
-      sss: r.sinceSnapshot,
-      lea: r.state.lastEventAt,
-      ...packJson('st', r.state),
-    };
+  private async putRecord(w: AgentWrite, item: Item): Promise<void> {
     const condition = !this.conditional
       ? {}
       : w.expectedVersion === 0
@@ -291,13 +324,55 @@ export class DynamoProjections implements ProjectionStore {
     await this.ctx.doc.send(new PutCommand({ TableName: this.table, Item: item, ...condition }));
   }
 
-  /** The deletes (rewind) and puts (new chunks, snapshots) of one agent write. */
-  private async planAgentWrites(w: AgentWrite): Promise<WriteRequest[]> {
+  private recordItem(w: AgentWrite, tail: Chunk | null): Item {
+    const r = w.record;
+    return {
+      ...this.agentKey(w.agentArn),
+      ver: r.version,
+      lsk: r.lastSortKey,
+      sss: r.sinceSnapshot,
+      lea: r.state.lastEventAt,
+      ...encodeRecordBody(r.state, tail),
+    };
+  }
+
+  /**
+   * The agent's record, carrying its new tail, and the other writes of one
+   * agent write: the rewind (deletes), the chunks the tail is sealed into once
+   * the record would pass one write unit (1 KB) with it, the snapshots. A
+   * rebuild, which owns its generation and may write an agent in parts, writes
+   * outputs straight to chunks.
+   */
+  private async planAgentWrites(w: AgentWrite): Promise<{ record: Item; requests: WriteRequest[] }> {
     const requests: WriteRequest[] = [];
     if (w.rewindAfter !== null) requests.push(...(await this.rewind(w.agentArn, w.rewindAfter)));
-    for (const chunk of buildChunks(w.intervals, w.tallies)) requests.push({ put: this.chunkItem(w.agentArn, chunk) });
+    let record: Item;
+    let sealed: Chunk[];
+    if (this.conditional) {
+      const stored = await this.storedTail(w.agentArn, w.expectedVersion);
+      const tail = mergeChunks(w.rewindAfter === null ? stored : chunkUpTo(stored, w.rewindAfter), groupOutputs(w.intervals, w.tallies));
+      record = this.recordItem(w, tail);
+      sealed = tail && itemBytes(record) > RECORD_BYTES ? cutChunks(tail) : [];
+      if (sealed.length > 0) record = this.recordItem(w, null);
+    } else {
+      record = this.recordItem(w, null);
+      sealed = buildChunks(w.intervals, w.tallies);
+    }
+    for (const chunk of sealed) requests.push({ put: this.chunkItem(w.agentArn, chunk) });
     for (const s of w.snapshots) requests.push({ put: { pk: this.snapPk(w.agentArn), sk: s.sortKey, ...packJson('st', s.state) } });
-    return requests;
+    return { record, requests };
+  }
+
+  /** The tail of the agent's record at `version` (0: no record yet): as read when planning, or read again. */
+  private async storedTail(agentArn: string, version: number): Promise<Chunk | null> {
+    if (version === 0) return null;
+    const cached = this.tails.get(agentArn);
+    if (cached?.version === version) return cached.tail;
+    const { Item } = await this.ctx.doc.send(
+      new GetCommand({ TableName: this.table, Key: this.agentKey(agentArn), ConsistentRead: true, ProjectionExpression: `ver, sk, ${RECORD_BODY_ATTRIBUTES}` }),
+    );
+    // another version: the conditional put fails and the batch is retried
+    return Item && Number(Item.ver) === version ? decodeRecordBody(Item as Item).tail : null;
   }
 
   /** One Query per partition (outputs, snapshots): everything emitted after `after` goes; a chunk that straddles it is trimmed. */
@@ -324,7 +399,7 @@ export class DynamoProjections implements ProjectionStore {
   private chunkItem(agentArn: string, chunk: Chunk): Item & Key {
     const sk = chunk.groups.at(-1)![0];
     // the emit key starts with the zero-padded time of the event that closed the intervals
-    return { pk: this.outPk(agentArn), sk, first: chunk.groups[0]![0], ...packJson('o', { u: chunk.u, g: chunk.groups }), ...this.expiry(Number(sk.slice(0, 15))) };
+    return { pk: this.outPk(agentArn), sk, first: chunk.groups[0]![0], ...encodeChunk(chunk), ...this.expiry(Number(sk.slice(0, 15))) };
   }
 
   /** The TTL attribute for an item about time `ms`, when projections have a retention. */
@@ -395,15 +470,6 @@ export class DynamoProjections implements ProjectionStore {
   async deleteGenerationItem(): Promise<void> {
     await this.ctx.doc.send(new DeleteCommand({ TableName: this.table, Key: genKey(this.generation) }));
   }
-}
-
-function toRecord(item: Item): AgentRecord {
-  return {
-    state: unpackJson<AgentState>(item, 'st'),
-    lastSortKey: item.lsk as string,
-    sinceSnapshot: Number(item.sss),
-    version: Number(item.ver),
-  };
 }
 
 function toContact(item: Item): ContactProjection {

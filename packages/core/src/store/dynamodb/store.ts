@@ -18,6 +18,8 @@ import type {
   ProjectionVersions,
   ProjectionWrites,
   Rebuildable,
+  RebuildCheckpoint,
+  ResumableRebuild,
   StoredDocument,
   TallyQuery,
 } from '../ports.js';
@@ -54,7 +56,7 @@ export interface DynamoStoreOptions extends EventTableOptions, GenerationOptions
  * events.ts (the event table, its counters and the quarantine), generations.ts
  * (with projections.ts, agent-chunks.ts and documents.ts) and alerts.ts.
  */
-export class DynamoStore extends EventStoreDelegate implements EventStore, ProjectionStore, Rebuildable, AlertLedger {
+export class DynamoStore extends EventStoreDelegate implements EventStore, ProjectionStore, Rebuildable, ResumableRebuild, AlertLedger {
   readonly doc: DynamoDBDocumentClient;
   readonly tables: TableNames;
   protected readonly events: DynamoEvents;
@@ -96,6 +98,22 @@ export class DynamoStore extends EventStoreDelegate implements EventStore, Proje
 
   switchTo(generation: number, rulesHash: string, catchUp: (events: StoredEvent[]) => Promise<void>): Promise<void> {
     return this.generations.switchTo(generation, rulesHash, catchUp);
+  }
+
+  positionAfter(event: StoredEvent): string {
+    return this.events.positionAfter(event);
+  }
+
+  scanFrom(position: string, options?: { preferFacts?: boolean }): AsyncIterable<StoredEvent> {
+    return this.events.scanFrom(position, options);
+  }
+
+  saveCheckpoint(checkpoint: RebuildCheckpoint): Promise<void> {
+    return this.generations.saveCheckpoint(checkpoint);
+  }
+
+  pendingRebuild(): Promise<{ checkpoint: RebuildCheckpoint; target: DynamoProjections } | null> {
+    return this.generations.pending();
   }
 
   dropGeneration(generation: number): Promise<void> {
