@@ -1,7 +1,11 @@
 /**
  * DynamoDB write requests per ingested event on realistic 10,000-event runs
- * (simulated agents and contact records through the ingest and project
- * handlers on DynamoDB Local). Counted, not timed. The figures are printed;
+ * (simulated agent events, contact records and contact events through the
+ * ingest and project handlers on DynamoDB Local). Counted, not timed. About
+ * four in ten of the simulator's events are contact events, and each one that
+ * changes a contact rewrites that contact's queue document (the events of one
+ * contact arrive minutes apart, in different batches): the queue projection
+ * costs about 0.25-0.35 write requests per event of this mix. The figures are printed;
  * bench/dynamodb-writes.ts runs the same measurement with options.
  */
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
@@ -22,22 +26,22 @@ afterAll(async () => {
   await local?.stop();
 });
 
-it('stays within 1.6 DynamoDB write requests per ingested event on 10,000 events with 25 agents', async () => {
+it('stays within 1.8 DynamoDB write requests per ingested event on 10,000 events with 25 agents', async () => {
   const result = await measureWrites(local, { events: 10_000, agents: 25, ingestBatch: 100, streamBatch: 100 });
   process.stdout.write(`${report(result)}\n`);
   expect(result.events).toBe(10_000);
   expect(result.ingest.itemsPerEvent).toBeLessThanOrEqual(1.05); // one conditional put each, plus counters
-  expect(result.total.itemsPerEvent).toBeLessThanOrEqual(1.6);
-  expect(result.total.callsPerEvent).toBeLessThanOrEqual(1.5);
-  expect(result.total.capacityPerEvent).toBeLessThanOrEqual(2.9);
+  expect(result.total.itemsPerEvent).toBeLessThanOrEqual(1.8);
+  expect(result.total.callsPerEvent).toBeLessThanOrEqual(1.7);
+  expect(result.total.capacityPerEvent).toBeLessThanOrEqual(3.8);
 }, 600_000);
 
-it('stays within 1.8 DynamoDB write requests (2.9 write units) per ingested event on 10,000 events with 1,000 agents', async () => {
+it('stays within 2.1 DynamoDB write requests (4.5 write units) per ingested event on 10,000 events with 1,000 agents', async () => {
   // a batch rarely holds two events of one agent: the agent's outputs ride in its record's tail
   const result = await measureWrites(local, { events: 10_000, agents: 1000, ingestBatch: 100, streamBatch: 100 });
   process.stdout.write(`${report(result)}\n`);
   expect(result.ingest.itemsPerEvent).toBeLessThanOrEqual(1.05);
-  expect(result.project.itemsPerEvent).toBeLessThanOrEqual(0.75);
-  expect(result.total.itemsPerEvent).toBeLessThanOrEqual(1.8);
-  expect(result.total.capacityPerEvent).toBeLessThanOrEqual(2.9);
+  expect(result.project.itemsPerEvent).toBeLessThanOrEqual(1.1);
+  expect(result.total.itemsPerEvent).toBeLessThanOrEqual(2.1);
+  expect(result.total.capacityPerEvent).toBeLessThanOrEqual(4.5);
 }, 600_000);

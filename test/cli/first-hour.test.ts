@@ -80,7 +80,7 @@ describe('a store big enough that the output fills a pipe', () => {
     expect(lines[1]).toMatch(/^2024-04-18 08:00 {2}/);
     // a column for every metric of a report row (those of the JSON), times as h:mm:ss
     const metrics = Object.keys(rows[0] as object).filter((k) => !/^(agentArn|username|bucket(Start|End)|statusSeconds|activitySeconds)$/.test(k));
-    expect(lines[0]!.split(/ {2,}/)).toEqual(['Bucket', 'Agent', 'Online', 'Idle', 'Non-productive', 'On contact', 'Hold', 'ACW', 'Error', 'Holds', 'Contacts handled']);
+    expect(lines[0]!.split(/ {2,}/)).toEqual(['Bucket', 'Agent', 'Online', 'Idle', 'Non-productive', 'On contact', 'Hold', 'ACW', 'Error', 'Holds', 'Contacts handled', 'Non-response', 'Occupancy']);
     expect(lines[0]!.split(/ {2,}/)).toHaveLength(2 + metrics.length);
     expect(lines[1]!.split(/ {2,}/)[2]).toMatch(/^\d+:\d{2}:\d{2}$/);
 

@@ -179,6 +179,7 @@ export function SeatMap({ config, zone, wallboard = false, strip }: SeatMapProps
           </button>
           <span class="shown" aria-live="polite">
             {shown.length === total ? agentCount(total) : `${shown.length} of ${agentCount(total)}`}
+            {queue ? ` serving ${queueLabel(queue)} today` : ''}
           </span>
         </div>
       </div>
