@@ -14,6 +14,9 @@ export interface Column {
   align?: 'left' | 'right';
 }
 
+/** A column of numbers, durations or percentages: right-aligned. */
+export const rightAligned = (header: string): Column => ({ header, align: 'right' });
+
 export type Cell = string | number | null;
 
 const GAP = '  ';

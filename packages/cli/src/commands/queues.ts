@@ -7,7 +7,7 @@ import {
   QUEUE_INTERVAL_METRICS,
   type QueueIntervalView,
 } from '@switchboard/core';
-import { formatDuration, printCsv, printJson, printTable, round, type Column } from '../output.js';
+import { formatDuration, printCsv, printJson, printTable, rightAligned, round } from '../output.js';
 import { localIso, withStore, type TableOptions } from './queries.js';
 
 export interface QueuesOptions extends TableOptions {
@@ -19,7 +19,6 @@ export interface QueuesOptions extends TableOptions {
   csv?: boolean;
 }
 
-const number = (header: string): Column => ({ header, align: 'right' });
 const percent = (v: number | null | undefined) => (v === null || v === undefined ? '' : `${Math.round(v * 1000) / 10}%`);
 const seconds = (v: number | null) => (v === null ? '' : formatDuration(v));
 const thresholdsOf = (rows: ReadonlyArray<{ serviceLevel: Record<string, unknown> }>) =>
@@ -36,7 +35,7 @@ export async function queuesCommand(options: QueuesOptions): Promise<void> {
       printTable(
         [
           { header: 'Queue', shrink: true },
-          ...['Waiting', 'Oldest waiting', 'On contact', 'Queued today', 'Answered', 'Abandoned', ...thresholds.map((t) => `SL ${t}s`)].map(number),
+          ...['Waiting', 'Oldest waiting', 'On contact', 'Queued today', 'Answered', 'Abandoned', ...thresholds.map((t) => `SL ${t}s`)].map(rightAligned),
         ],
         view.queues.map((q) => [
           q.queueName ?? q.queueArn,
@@ -79,9 +78,9 @@ export async function queuesCommand(options: QueuesOptions): Promise<void> {
         { header: 'Bucket' },
         { header: 'Queue', shrink: true },
         { header: 'Channel', optional: true },
-        ...['Queued', 'Handled', 'Abandoned', 'Aband. rate', ...thresholds.map((t) => `SL ${t}s`)].map(number),
+        ...['Queued', 'Handled', 'Abandoned', 'Aband. rate', ...thresholds.map((t) => `SL ${t}s`)].map(rightAligned),
         // on a narrow terminal, the averages are left out from the last
-        ...['Avg answer', 'Avg handle', 'Avg hold', 'Avg ACW'].map((header) => ({ ...number(header), optional: true })),
+        ...['Avg answer', 'Avg handle', 'Avg hold', 'Avg ACW'].map((header) => ({ ...rightAligned(header), optional: true })),
       ],
       rows.map((r) => [
         localIso(r.bucketStart, options.wide, 16),

@@ -10,7 +10,7 @@ import {
   type Reconciliation,
 } from '@switchboard/core';
 import { CliError, describeFsError, loadRules, openStore, warnIfStale, type GlobalOptions } from '../context.js';
-import { formatDuration, printJson, printTable, type Column } from '../output.js';
+import { formatDuration, printJson, printTable, rightAligned, type Column } from '../output.js';
 
 export interface ReconcileOptions extends GlobalOptions {
   tolerance?: string;
@@ -84,8 +84,7 @@ function printHuman(r: Reconciliation, zone: string): void {
       diff(c),
       verdict(c),
     ]);
-  const right = (header: string): Column => ({ header, align: 'right' });
-  const head: Column[] = [{ header: 'Agent', shrink: true }, { header: 'Interval' }, { header: 'Metric' }, right('Connect'), right('Switchboard'), right('Difference'), { header: '' }];
+  const head: Column[] = [{ header: 'Agent', shrink: true }, { header: 'Interval' }, { header: 'Metric' }, rightAligned('Connect'), rightAligned('Switchboard'), rightAligned('Difference'), { header: '' }];
   const judged = (c: Comparison) => (c.withinTolerance ? 'ok' : 'DIFFERS');
   printTable(head, [...rows(r.intervals, judged), ...rows(r.intervalsOfTotals, () => 'total only')], 'no values to compare per interval');
   if (r.totals.length > 0) {
