@@ -12,7 +12,7 @@ import {
 } from '@switchboard/core';
 import { eventStreamArn, openDynamoStore, storedEventFromImage } from '@switchboard/core/dynamodb';
 import { startDynamoLocal, type DynamoLocal } from '../support/dynamo-local.js';
-import { StreamReader } from '../support/lambda.js';
+import { countWrites, StreamReader } from '../support/lambda.js';
 import { agentArn, agentEvent, contactRecord, INSTANCE, newEvent } from '../support/payloads.js';
 import { storeContract } from './store-contract.js';
 
@@ -72,6 +72,27 @@ describe('DynamoDB specifics', () => {
     expect(await read()).toEqual({ value: 'c' });
     await store.commit({ agents: [], contacts: [], documents: [doc(3, null)] });
     expect(await read()).toBeUndefined();
+  });
+
+  it('does not write back a document folded into exactly what it read (a no-op fold), and writes any change', async () => {
+    const client = local.client();
+    const writes = countWrites(client);
+    const store = openDynamoStore({ tables: await local.createTables(), client, generationCacheMs: 0 });
+    const doc = (version: number, value: string, at: number | null = T0) => ({ projection: 'p', key: 'k', doc: { value }, at, version, expectedVersion: version - 1 });
+    const stored = async () => (await store.getDocuments('p', ['k'])).get('k');
+    await store.commit({ agents: [], contacts: [], documents: [doc(1, 'a')] });
+    expect((await stored())?.version).toBe(1);
+    writes.reset();
+    await store.commit({ agents: [], contacts: [], documents: [doc(2, 'a')] });
+    expect(writes.counts.items).toBe(0);
+    expect(await stored()).toMatchObject({ doc: { value: 'a' }, version: 1 });
+    // a different value, or the same value filed under another time, is written
+    await store.commit({ agents: [], contacts: [], documents: [doc(2, 'a', T0 + 1)] });
+    expect(await stored()).toMatchObject({ doc: { value: 'a' }, at: T0 + 1, version: 2 });
+    await store.commit({ agents: [], contacts: [], documents: [doc(3, 'b', T0 + 1)] });
+    expect(await stored()).toMatchObject({ doc: { value: 'b' }, version: 3 });
+    // not read before: written (and conditional on the version) as before
+    await expect(store.commit({ agents: [], contacts: [], documents: [doc(3, 'b', T0 + 1)] })).rejects.toBeInstanceOf(VersionConflictError);
   });
 
   it('quarantines an event too large for an item instead of retrying it forever', async () => {

@@ -146,6 +146,8 @@ export interface WriteCounts {
   /** write capacity units DynamoDB reported consumed (tables and indexes) */
   capacity: number;
   byCommand: Record<string, { calls: number; items: number; capacity: number }>;
+  /** items written by what they are: the table, and in the projections table the kind of item (agents, out, snap, contact, doc, gen...) */
+  byKind: Record<string, number>;
   /** HTTP attempts, retries included */
   attempts: number;
   /** read calls (GetItem, BatchGetItem, Query, Scan) and the read capacity units DynamoDB reported */
@@ -154,6 +156,27 @@ export interface WriteCounts {
 
 const WRITE_COMMANDS = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand']);
 const READ_COMMANDS = new Set(['GetItemCommand', 'BatchGetItemCommand', 'QueryCommand', 'ScanCommand']);
+
+/** What a written item is: <table suffix>[:<kind of projections item>] from its table and partition key. */
+function kindOf(table: string, pk: unknown): string {
+  const name = table.replace(/^.*?-(?=[a-z]+$)/, '');
+  const text = typeof pk === 'string' ? pk : typeof pk === 'object' && pk !== null && 'S' in pk ? String((pk as { S: unknown }).S) : '';
+  const kind = /^g\d+#([a-z]+)/i.exec(text)?.[1] ?? /^[a-z]+/i.exec(text)?.[0] ?? '';
+  return kind ? `${name}:${kind}` : name;
+}
+
+function kindsOf(command: string, input: Record<string, any>): string[] {
+  if (command === 'BatchWriteItemCommand') {
+    return Object.entries(input.RequestItems as Record<string, any[]>).flatMap(([t, l]) => l.map((r) => kindOf(t, (r.PutRequest?.Item ?? r.DeleteRequest?.Key)?.pk)));
+  }
+  if (command === 'TransactWriteItemsCommand') {
+    return (input.TransactItems as any[]).map((t) => {
+      const op = t.Put ?? t.Update ?? t.Delete ?? t.ConditionCheck;
+      return kindOf(op.TableName, (op.Item ?? op.Key)?.pk);
+    });
+  }
+  return [kindOf(input.TableName, (input.Item ?? input.Key)?.pk)];
+}
 
 function capacityOf(output: any): number {
   const consumed = output?.ConsumedCapacity;
@@ -164,7 +187,7 @@ function capacityOf(output: any): number {
 
 /** Counts write requests and consumed capacity on a client (asks DynamoDB to report it). */
 export function countWrites(client: DynamoDBClient): { counts: WriteCounts; reset(): void } {
-  const counts: WriteCounts = { calls: 0, items: 0, capacity: 0, byCommand: {}, attempts: 0, reads: { calls: 0, capacity: 0 } };
+  const counts: WriteCounts = { calls: 0, items: 0, capacity: 0, byCommand: {}, byKind: {}, attempts: 0, reads: { calls: 0, capacity: 0 } };
   client.middlewareStack.add(
     ((next: Next, context: Ctx) => async (args: { input: Record<string, any> }) => {
       const command = context.commandName ?? '';
@@ -183,6 +206,7 @@ export function countWrites(client: DynamoDBClient): { counts: WriteCounts; rese
             ? (input.TransactItems as unknown[]).length
             : 1;
       const entry = (counts.byCommand[command.replace(/Command$/, '')] ??= { calls: 0, items: 0, capacity: 0 });
+      for (const kind of kindsOf(command, input)) counts.byKind[kind] = (counts.byKind[kind] ?? 0) + 1;
       entry.calls++;
       counts.calls++;
       let result: Awaited<ReturnType<Next>> | undefined;
@@ -218,7 +242,7 @@ export function countWrites(client: DynamoDBClient): { counts: WriteCounts; rese
   return {
     counts,
     reset() {
-      Object.assign(counts, { calls: 0, items: 0, capacity: 0, byCommand: {}, attempts: 0, reads: { calls: 0, capacity: 0 } });
+      Object.assign(counts, { calls: 0, items: 0, capacity: 0, byCommand: {}, byKind: {}, attempts: 0, reads: { calls: 0, capacity: 0 } });
     },
   };
 }

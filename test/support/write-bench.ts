@@ -34,6 +34,8 @@ export interface PhaseResult {
   readCallsPerEvent: number;
   readCapacityPerEvent: number;
   byCommand: WriteCounts['byCommand'];
+  /** write requests per event by what they write */
+  byKind: Record<string, number>;
 }
 
 export interface WriteBenchResult {
@@ -61,6 +63,7 @@ function phase(c: WriteCounts, events: number): PhaseResult {
     readCallsPerEvent: r(c.reads.calls),
     readCapacityPerEvent: r(c.reads.capacity),
     byCommand: structuredClone(c.byCommand),
+    byKind: Object.fromEntries(Object.entries(c.byKind).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, r(v)])),
   };
 }
 
@@ -72,7 +75,10 @@ function add(a: WriteCounts, b: WriteCounts): WriteCounts {
     e.items += v.items;
     e.capacity += v.capacity;
   }
+  const byKind = { ...a.byKind };
+  for (const [k, v] of Object.entries(b.byKind)) byKind[k] = (byKind[k] ?? 0) + v;
   return {
+    byKind,
     calls: a.calls + b.calls,
     items: a.items + b.items,
     capacity: a.capacity + b.capacity,
@@ -152,6 +158,9 @@ export function report(r: WriteBenchResult): string {
   }
   lines.push('', 'by command (calls / items / capacity):');
   for (const [k, v] of Object.entries(r.total.byCommand)) lines.push(`  ${k.padEnd(16)} ${v.calls} / ${v.items} / ${v.capacity}`);
+  for (const [name, p] of [['ingest', r.ingest], ['project', r.project]] as const) {
+    lines.push(`${name} write requests per event by item: ${Object.entries(p.byKind).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  }
   return lines.join('\n');
 }
 

@@ -1,12 +1,14 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DocumentQuery, DocumentWrite, StoredDocument } from '../ports.js';
 import { batchGet, isConditionalCheckFailed, mapLimit, queryItems, type Key } from './batch.js';
-import { packJson, shardOf, unpackJson, type Item } from './codec.js';
+import { packJson, shardOf, unpackJson, unpackText, type Item } from './codec.js';
 import type { ProjectionContext } from './context.js';
 import { DOCUMENT_SHARDS } from './schema.js';
 import { dayIndexAttributes, FiledRange, itemsByDay } from './time-index.js';
 
 const WRITE_CONCURRENCY = 16;
+/** Documents remembered as read (to skip writing them back unchanged); more than this and the memory is dropped. */
+const REMEMBERED_READS = 20_000;
 
 /**
  * The documents of one generation (the projections kept as the latest
@@ -15,6 +17,8 @@ const WRITE_CONCURRENCY = 16;
  */
 export class DynamoDocuments {
   private readonly ranges = new Map<string, FiledRange>();
+  /** the documents read since the last write, by item sort key: version, `at` and JSON text as stored */
+  private readonly read = new Map<string, { version: number; at: number | null; text: string | undefined }>();
 
   constructor(
     private readonly ctx: ProjectionContext,
@@ -49,6 +53,8 @@ export class DynamoDocuments {
       keys.map((k) => this.key(projection, k)),
       { ...this.ctx.retry, consistent: true },
     );
+    if (this.read.size > REMEMBERED_READS) this.read.clear();
+    for (const i of items) this.read.set(i.sk as string, { version: Number(i.ver), at: typeof i.at === 'number' ? i.at : null, text: unpackText(i, 'd') });
     return new Map(items.map((i) => [i.dk as string, toDocument(i)]));
   }
 
@@ -81,12 +87,22 @@ export class DynamoDocuments {
     return `g${this.generation}#${projection}`;
   }
 
-  /** Puts and deletes; when `conditional`, each on the version read before planning. Returns the documents that lost a race. */
+  /**
+   * Puts and deletes; when `conditional`, each on the version read before
+   * planning. A put of the document exactly as read at its expected version is
+   * skipped (a fold that changed nothing kept, e.g. a contact event repeating
+   * what the document holds): folds are blind to order, so whatever another
+   * writer committed meanwhile already equals the fold of both writers' events.
+   * Returns the documents that lost a race.
+   */
   async write(writes: readonly DocumentWrite[], conditional: boolean): Promise<string[]> {
     if (writes.length === 0) return [];
     const conflicts: string[] = [];
+    const read = new Map(this.read);
+    this.read.clear();
     await mapLimit(writes, WRITE_CONCURRENCY, async (w) => {
       const Key = this.key(w.projection, w.key);
+      if (w.doc !== null && unchanged(read.get(Key.sk), w)) return;
       const condition = !conditional
         ? {}
         : w.expectedVersion === 0
@@ -137,6 +153,10 @@ export class DynamoDocuments {
       }
     }
   }
+}
+
+function unchanged(stored: { version: number; at: number | null; text: string | undefined } | undefined, w: DocumentWrite): boolean {
+  return stored !== undefined && stored.version === w.expectedVersion && stored.at === w.at && stored.text === JSON.stringify(w.doc);
 }
 
 function toDocument(item: Item): StoredDocument {

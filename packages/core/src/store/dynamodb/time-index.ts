@@ -68,7 +68,14 @@ export class FiledRange {
     return this.known;
   }
 
-  async extend(generationItem: () => Promise<Item | undefined>, min: number, max: number): Promise<void> {
+  /**
+   * Widens the range to hold [min, max], kept in whole UTC days: readers walk
+   * the index day by day anyway, and the range then changes once a day rather
+   * than with nearly every batch (two fewer writes per batch).
+   */
+  async extend(generationItem: () => Promise<Item | undefined>, atMin: number, atMax: number): Promise<void> {
+    const min = Math.floor(atMin / DAY_MS) * DAY_MS;
+    const max = Math.floor(atMax / DAY_MS) * DAY_MS + DAY_MS - 1;
     const known = await this.get(generationItem);
     const bound = async (attr: string, value: number, op: '>' | '<') => {
       try {
