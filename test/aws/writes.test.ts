@@ -5,7 +5,8 @@
  * four in ten of the simulator's events are contact events, and each one that
  * changes a contact rewrites that contact's queue document (the events of one
  * contact arrive minutes apart, in different batches): the queue projection
- * costs about 0.25-0.35 write requests per event of this mix. The figures are printed;
+ * costs about 0.25-0.37 write requests per event of this mix. The figures, with
+ * a breakdown by what is written, are printed;
  * bench/dynamodb-writes.ts runs the same measurement with options.
  */
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
