@@ -49,18 +49,22 @@ interface Accumulator {
 
 /** Which metrics each kind of interval feeds, worked out from the table once per kind. */
 class MetricRouter {
-  private readonly byInterval = new Map<string, number[]>();
+  /** by dimension, status type and name: no key is built per interval */
+  private readonly byInterval = new Map<string, Map<string | null, Map<string, number[]>>>();
   private readonly byTally = new Map<string, number[]>();
 
   forInterval(iv: Interval): number[] {
-    const key = `${iv.dimension}\u0000${iv.statusType ?? ''}\u0000${iv.name}`;
-    let slots = this.byInterval.get(key);
+    let byType = this.byInterval.get(iv.dimension);
+    if (!byType) this.byInterval.set(iv.dimension, (byType = new Map()));
+    let byName = byType.get(iv.statusType);
+    if (!byName) byType.set(iv.statusType, (byName = new Map()));
+    let slots = byName.get(iv.name);
     if (!slots) {
       slots = [];
       METRICS.forEach((m, i) => {
         if ('intervals' in m.source && intervalFeeds(m.source.intervals, iv)) slots!.push(i);
       });
-      this.byInterval.set(key, slots);
+      byName.set(iv.name, slots);
     }
     return slots;
   }
@@ -93,48 +97,96 @@ export function buildReportIn(
   tallies: Iterable<Tally>,
   options: { zone: string; from?: number; to?: number },
 ): ReportRow[] {
-  const from = options.from ?? -Infinity;
-  const to = options.to ?? Infinity;
-  const rows = new Map<string, Accumulator>();
-  const usernames = new Map<string, string | null>();
-  const router = new MetricRouter();
+  const fold = new ReportFold(buckets, options);
+  for (const iv of intervals) fold.addInterval(iv);
+  for (const t of tallies) fold.addTally(t);
+  return [...fold.rows()];
+}
 
-  const row = (agentArn: string, bucket: Bucket): Accumulator => {
-    const key = `${agentArn}\u0000${bucket.start}`;
-    let acc = rows.get(key);
-    if (!acc) {
-      acc = { agentArn, start: bucket.start, end: bucket.end, sums: METRICS.map(() => 0), statusMs: new Map(), activityMs: new Map() };
-      rows.set(key, acc);
-    }
-    return acc;
-  };
+/**
+ * The report built up one interval and tally at a time, so that they can be
+ * read from a store without being held: only the sums per agent and bucket
+ * are kept. Intervals first, then tallies; an agent's username is the last
+ * one its intervals give. The rows come out one at a time, in order of bucket,
+ * username and agent ARN (buildReport's order).
+ */
+export class ReportFold {
+  private readonly from: number;
+  private readonly to: number;
+  /** by agent ARN, then bucket start */
+  private readonly byAgent = new Map<string, Map<number, Accumulator>>();
+  private readonly usernames = new Map<string, string | null>();
+  private readonly router = new MetricRouter();
+  private lastAgent: string | null = null;
+  private lastRows: Map<number, Accumulator> | undefined;
 
-  for (const iv of intervals) {
-    if (iv.username) usernames.set(iv.agentArn, iv.username);
-    const slots = router.forInterval(iv);
+  constructor(
+    private readonly buckets: Bucketing,
+    private readonly options: { zone: string; from?: number; to?: number },
+  ) {
+    this.from = options.from ?? -Infinity;
+    this.to = options.to ?? Infinity;
+  }
+
+  addInterval(iv: Interval): void {
+    if (iv.username) this.usernames.set(iv.agentArn, iv.username);
+    const slots = this.router.forInterval(iv);
     const byName = iv.dimension === 'status' ? 'statusMs' : iv.dimension === 'activity' ? 'activityMs' : null;
-    if (slots.length === 0 && byName === null) continue;
-    const start = Math.max(iv.start, from);
-    const end = Math.min(iv.end, to);
-    for (const [bucket, s, e] of buckets.split(start, end)) {
-      const acc = row(iv.agentArn, bucket);
+    if (slots.length === 0 && byName === null) return;
+    const start = Math.max(iv.start, this.from);
+    const end = Math.min(iv.end, this.to);
+    for (const [bucket, s, e] of this.buckets.split(start, end)) {
+      const acc = this.row(iv.agentArn, bucket);
       const ms = e - s;
       for (const i of slots) acc.sums[i]! += ms;
       if (byName) acc[byName].set(iv.name, (acc[byName].get(iv.name) ?? 0) + ms);
     }
   }
-  for (const t of tallies) {
-    if (t.at < from || t.at >= to) continue;
-    const bucket = buckets.bucketOf(t.at);
-    if (!bucket) continue;
-    const acc = row(t.agentArn, bucket);
-    for (const i of router.forTally(t.kind)) acc.sums[i]! += 1;
+
+  addTally(t: Tally): void {
+    if (t.at < this.from || t.at >= this.to) return;
+    const bucket = this.buckets.bucketOf(t.at);
+    if (!bucket) return;
+    const acc = this.row(t.agentArn, bucket);
+    for (const i of this.router.forTally(t.kind)) acc.sums[i]! += 1;
   }
 
-  const name = (acc: Accumulator) => usernames.get(acc.agentArn) ?? null;
-  return [...rows.values()]
-    .sort((a, b) => a.start - b.start || (name(a) ?? '').localeCompare(name(b) ?? '') || a.agentArn.localeCompare(b.agentArn))
-    .map((acc) => toRow(acc, name(acc), options.zone));
+  /** The names of the statuses and of the activities with time in any row, each sorted (the report's CSV columns). */
+  names(): { statuses: string[]; activities: string[] } {
+    const statuses = new Set<string>();
+    const activities = new Set<string>();
+    for (const acc of this.accumulators()) {
+      for (const s of acc.statusMs.keys()) statuses.add(s);
+      for (const a of acc.activityMs.keys()) activities.add(a);
+    }
+    return { statuses: [...statuses].sort(), activities: [...activities].sort() };
+  }
+
+  /** The rows, made one at a time as they are taken. */
+  *rows(): Generator<ReportRow> {
+    const name = (acc: Accumulator) => this.usernames.get(acc.agentArn) ?? null;
+    const sorted = [...this.accumulators()].sort(
+      (a, b) => a.start - b.start || (name(a) ?? '').localeCompare(name(b) ?? '') || a.agentArn.localeCompare(b.agentArn),
+    );
+    for (const acc of sorted) yield toRow(acc, name(acc), this.options.zone);
+  }
+
+  private *accumulators(): Generator<Accumulator> {
+    for (const rows of this.byAgent.values()) yield* rows.values();
+  }
+
+  private row(agentArn: string, bucket: Bucket): Accumulator {
+    let rows = this.lastAgent === agentArn ? this.lastRows : this.byAgent.get(agentArn);
+    if (!rows) this.byAgent.set(agentArn, (rows = new Map()));
+    this.lastAgent = agentArn;
+    this.lastRows = rows;
+    let acc = rows.get(bucket.start);
+    if (!acc) {
+      acc = { agentArn, start: bucket.start, end: bucket.end, sums: METRICS.map(() => 0), statusMs: new Map(), activityMs: new Map() };
+      rows.set(bucket.start, acc);
+    }
+    return acc;
+  }
 }
 
 function secondsByName(map: Map<string, number>): Record<string, number> {
