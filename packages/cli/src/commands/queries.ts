@@ -27,9 +27,16 @@ export interface TableOptions extends GlobalOptions {
   wide?: boolean;
 }
 
+/**
+ * SQLite's page cache for a query: queries read tables through once, in index
+ * order, so a large cache (the store's default, for ingest) only fills up
+ * with pages read once; 8 MB keeps the indexes' upper levels.
+ */
+const QUERY_CACHE_MB = 8;
+
 export async function withStore(options: GlobalOptions, fn: (store: SqliteStore, rules: Rules) => Promise<void>): Promise<void> {
   const { rules } = loadRules(options);
-  const store = openExistingStore(options);
+  const store = openExistingStore(options, { cacheMb: QUERY_CACHE_MB });
   try {
     await warnIfStale(store, rules);
     await fn(store, rules);

@@ -3,7 +3,7 @@ import type { Interval, Tally } from '../../projectors/agent.js';
 import type { ContactProjection } from '../../projectors/contacts.js';
 import type { ContactQuery, IntervalQuery, TallyQuery } from '../ports.js';
 
-const PAGE = 10_000;
+const PAGE = 1_000;
 
 /**
  * The large tables of one generation as the queries read them: the columns
