@@ -5,6 +5,7 @@ import { ReportFold, type ReportRow } from '../projectors/report.js';
 import { isStaleBuild, staleness } from '../projections/index.js';
 import { rulesHash, type Rules } from '../rules.js';
 import type { ProjectionStore } from '../store/ports.js';
+import { forEachRow } from '../store/rows.js';
 import { formatUtc } from '../time.js';
 import { resourceId } from '../parse/agent-event.js';
 import { ParamError } from './params.js';
@@ -147,14 +148,14 @@ export async function reportFold(store: ProjectionStore, rules: Rules, options: 
   const agentArns = await resolveAgents(store, options.agent);
   const zone = options.zone ?? rules.timezone;
   const fold = new ReportFold(new BucketCalendar(zone, options.bucketMinutes ?? rules.bucketMinutes), { zone, from: options.from, to: options.to });
-  for await (const i of store.intervals({ agentArns, from: options.from, to: options.to })) fold.addInterval(i);
+  await forEachRow(store.intervals({ agentArns, from: options.from, to: options.to, contactIds: false }), (i) => fold.addInterval(i));
   // States still going on count up to each agent's last event, so that a day in
   // progress compares with Connect's; `closed` leaves them out.
   if (!options.closed) {
     const agents = (await store.listAgents()).filter((a) => !agentArns || agentArns.includes(a.agentArn));
     for (const i of openIntervals(agents)) fold.addInterval(i);
   }
-  for await (const t of store.tallies({ agentArns, from: options.from, to: options.to })) fold.addTally(t);
+  await forEachRow(store.tallies({ agentArns, from: options.from, to: options.to }), (t) => fold.addTally(t));
   return fold;
 }
 
@@ -178,7 +179,7 @@ export async function queryContacts(store: ProjectionStore, filter: TimeFilter &
 
 export async function queryFunnel(store: ProjectionStore, filter: TimeFilter = {}): Promise<FunnelRow[]> {
   const counts = new FunnelCounts();
-  for await (const c of store.contacts(filter)) counts.add(c);
+  await forEachRow(store.contacts(filter), (c) => counts.add(c));
   return counts.rows();
 }
 

@@ -1,5 +1,8 @@
 import { formatLocal } from '../time.js';
 import type { Interval, Tally } from './agent.js';
+
+/** What tells which metrics an interval feeds. */
+export type IntervalKind = Pick<Interval, 'dimension' | 'statusType' | 'name'>;
 import { BucketCalendar, type Bucket } from './buckets.js';
 import { intervalFeeds, REPORT_METRIC_TABLE, type MetricDefinition, type ReportMetrics } from './metrics.js';
 
@@ -53,7 +56,7 @@ class MetricRouter {
   private readonly byInterval = new Map<string, Map<string | null, Map<string, number[]>>>();
   private readonly byTally = new Map<string, number[]>();
 
-  forInterval(iv: Interval): number[] {
+  forInterval(iv: IntervalKind): number[] {
     let byType = this.byInterval.get(iv.dimension);
     if (!byType) this.byInterval.set(iv.dimension, (byType = new Map()));
     let byName = byType.get(iv.statusType);
@@ -130,17 +133,31 @@ export class ReportFold {
 
   addInterval(iv: Interval): void {
     if (iv.username) this.usernames.set(iv.agentArn, iv.username);
-    const slots = this.router.forInterval(iv);
-    const byName = iv.dimension === 'status' ? 'statusMs' : iv.dimension === 'activity' ? 'activityMs' : null;
+    this.addTime(iv.agentArn, iv, iv.start, iv.end);
+  }
+
+  /** An interval's time, without its username (setUsername gives that). */
+  addTime(agentArn: string, kind: IntervalKind, start: number, end: number): void {
+    const slots = this.router.forInterval(kind);
+    const byName = kind.dimension === 'status' ? 'statusMs' : kind.dimension === 'activity' ? 'activityMs' : null;
     if (slots.length === 0 && byName === null) return;
-    const start = Math.max(iv.start, this.from);
-    const end = Math.min(iv.end, this.to);
-    for (const [bucket, s, e] of this.buckets.split(start, end)) {
-      const acc = this.row(iv.agentArn, bucket);
-      const ms = e - s;
-      for (const i of slots) acc.sums[i]! += ms;
-      if (byName) acc[byName].set(iv.name, (acc[byName].get(iv.name) ?? 0) + ms);
-    }
+    const s = Math.max(start, this.from);
+    const e = Math.min(end, this.to);
+    if (!(s < e)) return;
+    // most intervals lie within one bucket: no split
+    const bucket = this.buckets.bucketOf(s);
+    if (bucket && e <= bucket.end) return this.add(this.row(agentArn, bucket), slots, byName, kind.name, e - s);
+    for (const [b, bs, be] of this.buckets.split(s, e)) this.add(this.row(agentArn, b), slots, byName, kind.name, be - bs);
+  }
+
+  private add(acc: Accumulator, slots: readonly number[], byName: 'statusMs' | 'activityMs' | null, name: string, ms: number): void {
+    for (const i of slots) acc.sums[i]! += ms;
+    if (byName) acc[byName].set(name, (acc[byName].get(name) ?? 0) + ms);
+  }
+
+  /** The username rows of the agent show (the last one given wins). */
+  setUsername(agentArn: string, username: string): void {
+    this.usernames.set(agentArn, username);
   }
 
   addTally(t: Tally): void {
@@ -168,7 +185,10 @@ export class ReportFold {
     const sorted = [...this.accumulators()].sort(
       (a, b) => a.start - b.start || (name(a) ?? '').localeCompare(name(b) ?? '') || a.agentArn.localeCompare(b.agentArn),
     );
-    for (const acc of sorted) yield toRow(acc, name(acc), this.options.zone);
+    // the same few bucket times label thousands of rows
+    const labels = new Map<number, string>();
+    const label = (ms: number) => labels.get(ms) ?? labels.set(ms, formatLocal(ms, this.options.zone)).get(ms)!;
+    for (const acc of sorted) yield toRow(acc, name(acc), label);
   }
 
   private *accumulators(): Generator<Accumulator> {
@@ -206,12 +226,12 @@ function metricValue(m: MetricDefinition, sums: readonly number[]): number | nul
   return m.unit === 'seconds' ? sums[i]! / 1000 : sums[i]!;
 }
 
-function toRow(acc: Accumulator, username: string | null, zone: string): ReportRow {
+function toRow(acc: Accumulator, username: string | null, label: (ms: number) => string): ReportRow {
   const row: Record<string, unknown> = {
     agentArn: acc.agentArn,
     username,
-    bucketStart: formatLocal(acc.start, zone),
-    bucketEnd: formatLocal(acc.end, zone),
+    bucketStart: label(acc.start),
+    bucketEnd: label(acc.end),
   };
   for (const m of METRICS) row[m.field] = metricValue(m, acc.sums);
   row.statusSeconds = secondsByName(acc.statusMs);

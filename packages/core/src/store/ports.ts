@@ -92,6 +92,8 @@ export interface IntervalQuery {
   to?: number;
   /** 'start': in order of start time (among equal starts, in no particular order); otherwise in no particular order */
   order?: 'start';
+  /** false: contactId may be null (a reader that sums time needs none, and a store reads less) */
+  contactIds?: boolean;
 }
 
 export interface TallyQuery {

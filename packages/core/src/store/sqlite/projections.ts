@@ -18,6 +18,7 @@ import {
 import { contactStreamId } from '../../parse/record.js';
 import { SqliteDocuments } from './documents.js';
 import { SqliteReads } from './reads.js';
+import { readableBothWays } from '../rows.js';
 import { generationIndexes, generationSchema } from './schema.js';
 import type { StreamNumbers } from './streams.js';
 
@@ -175,16 +176,16 @@ export class SqliteProjections implements ProjectionStore {
   }
 
   intervals(query: IntervalQuery): AsyncIterable<Interval> {
-    return asAsync(this.reads.intervals(query));
+    return readableBothWays(() => this.reads.intervals(query));
   }
 
   tallies(query: TallyQuery): AsyncIterable<Tally> {
-    return asAsync(this.reads.tallies(query));
+    return readableBothWays(() => this.reads.tallies(query));
   }
 
   /** In order of start time. */
   contacts(query: ContactQuery): AsyncIterable<ContactProjection> {
-    return asAsync(this.reads.contacts(query));
+    return readableBothWays(() => this.reads.contacts(query));
   }
 
   /** What retention deletes of this generation before `before` (ms): intervals, tallies, contact rows and dated documents. */
@@ -265,8 +266,4 @@ export interface RetentionTarget {
   name: string;
   from: string;
   params: unknown[];
-}
-
-async function* asAsync<T>(rows: Iterable<T>): AsyncGenerator<T> {
-  yield* rows;
 }

@@ -29,9 +29,9 @@ export class SqliteReads {
     const bounds: Bound[] = [];
     if (query.from !== undefined) bounds.push(['end_ms > ?', query.from]);
     if (query.to !== undefined) bounds.push(['start_ms < ?', query.to]);
-    const columns = 'agent, username, dimension, name, status_type, contact_id, start_ms, end_ms';
+    const columns = `agent, username, dimension, name, status_type, ${query.contactIds === false ? 'NULL' : 'contact_id'}, start_ms, end_ms`;
     const byStart = query.order === 'start';
-    for (const r of this.pages('intervals', columns, query.agentArns, bounds, byStart ? 'start_ms' : null)) {
+    for (const r of this.pages('intervals', columns, query.agentArns, bounds, byStart ? { column: 'start_ms' } : null)) {
       yield {
         agentArn: this.arn(r[0] as number),
         username: r[1] as string | null,
@@ -47,9 +47,10 @@ export class SqliteReads {
 
   *tallies(query: TallyQuery): Generator<Tally> {
     const bounds: Bound[] = [];
-    if (query.from !== undefined) bounds.push(['at_ms >= ?', query.from]);
     if (query.to !== undefined) bounds.push(['at_ms < ?', query.to]);
-    for (const r of this.pages('tallies', 'agent, kind, contact_id, at_ms', query.agentArns, bounds, null)) {
+    // in order of time: the index on it serves the bounds and the pages (in order of id, each page would sort them all)
+    const order = { column: 'at_ms', from: query.from };
+    for (const r of this.pages('tallies', 'agent, kind, contact_id, at_ms', query.agentArns, bounds, order)) {
       yield { agentArn: this.arn(r[0] as number), kind: r[1] as Tally['kind'], contactId: r[2] as string, at: r[3] as number };
     }
   }
@@ -58,10 +59,9 @@ export class SqliteReads {
   *contacts(query: ContactQuery): Generator<ContactProjection> {
     const bounds: Bound[] = [];
     if (query.outcome) bounds.push(['outcome = ?', query.outcome]);
-    if (query.from !== undefined) bounds.push(['started_at >= ?', query.from]);
     if (query.to !== undefined) bounds.push(['started_at < ?', query.to]);
     const columns = 'instance_arn, contact_id, updated_at, started_at, local_date, chain_start, row';
-    for (const r of this.pages('contacts', columns, undefined, bounds, 'started_at')) {
+    for (const r of this.pages('contacts', columns, undefined, bounds, { column: 'started_at', from: query.from })) {
       yield {
         instanceArn: r[0] as string,
         contactId: r[1] as string,
@@ -84,16 +84,17 @@ export class SqliteReads {
   }
 
   /**
-   * The rows of `table` (the `columns`, then the row id last) within the
-   * bounds, for the agents if given, in order of the row id or of `orderBy`
-   * then the row id.
+   * The rows of `table` (the `columns`, then the order's column and the row
+   * id last) within the bounds, for the agents if given, in order of the row
+   * id, or of `order.column` (from `order.from` on) then the row id. Each page
+   * starts with a seek in the index: `column >= ?` at the last page's value.
    */
   private *pages(
     table: string,
     columns: string,
     agentArns: readonly string[] | undefined,
     bounds: Bound[],
-    orderBy: string | null,
+    order: { column: string; from?: number } | null,
   ): Generator<unknown[]> {
     if (agentArns && agentArns.length === 0) return;
     const where = bounds.map(([term]) => term);
@@ -102,17 +103,18 @@ export class SqliteReads {
       where.push(`agent IN (SELECT id FROM streams WHERE stream_id IN (${agentArns.map(() => '?').join(',')}))`);
       params.push(...agentArns);
     }
-    const after = orderBy ? `(${orderBy}, id) > (?, ?)` : 'id > ?';
-    const order = orderBy ? `${orderBy}, id` : 'id';
-    const sql = `SELECT ${columns}${orderBy ? `, ${orderBy}` : ''}, id FROM ${this.p}${table} WHERE ${[...where, after].join(' AND ')} ORDER BY ${order} LIMIT ${PAGE}`;
+    const c = order?.column;
+    const after = c ? `${c} >= ? AND (${c} > ? OR id > ?)` : 'id > ?';
+    const sql = `SELECT ${columns}${c ? `, ${c}` : ''}, id FROM ${this.p}${table} WHERE ${[...where, after].join(' AND ')} ORDER BY ${c ? `${c}, id` : 'id'} LIMIT ${PAGE}`;
     const stmt = this.statement(sql);
-    let position: unknown[] = orderBy ? [-Number.MAX_SAFE_INTEGER, 0] : [0];
+    const first = order?.from ?? -Number.MAX_SAFE_INTEGER;
+    let position: unknown[] = c ? [first, first, -1] : [0];
     for (;;) {
       const rows = stmt.all(...params, ...position) as unknown[][];
       for (const r of rows) yield r;
       if (rows.length < PAGE) return;
       const last = rows[rows.length - 1]!;
-      position = orderBy ? [last[last.length - 2], last[last.length - 1]] : [last[last.length - 1]];
+      position = c ? [last[last.length - 2], last[last.length - 2], last[last.length - 1]] : [last[last.length - 1]];
     }
   }
 
