@@ -50,6 +50,13 @@ interface Accumulator {
   activityMs: Map<string, number>;
 }
 
+/** An agent's rows by bucket start, and the one last added to. */
+interface AgentRows {
+  agentArn: string;
+  rows: Map<number, Accumulator>;
+  last: Accumulator | null;
+}
+
 /** Which metrics each kind of interval feeds, worked out from the table once per kind. */
 class MetricRouter {
   /** by dimension, status type and name: no key is built per interval */
@@ -117,11 +124,10 @@ export class ReportFold {
   private readonly from: number;
   private readonly to: number;
   /** by agent ARN, then bucket start */
-  private readonly byAgent = new Map<string, Map<number, Accumulator>>();
+  private readonly byAgent = new Map<string, AgentRows>();
+  private lastAgent: AgentRows | null = null;
   private readonly usernames = new Map<string, string | null>();
   private readonly router = new MetricRouter();
-  private lastAgent: string | null = null;
-  private lastRows: Map<number, Accumulator> | undefined;
 
   constructor(
     private readonly buckets: Bucketing,
@@ -192,21 +198,24 @@ export class ReportFold {
   }
 
   private *accumulators(): Generator<Accumulator> {
-    for (const rows of this.byAgent.values()) yield* rows.values();
+    for (const agent of this.byAgent.values()) yield* agent.rows.values();
   }
 
   private row(agentArn: string, bucket: Bucket): Accumulator {
-    let rows = this.lastAgent === agentArn ? this.lastRows : this.byAgent.get(agentArn);
-    if (!rows) this.byAgent.set(agentArn, (rows = new Map()));
-    this.lastAgent = agentArn;
-    this.lastRows = rows;
-    let acc = rows.get(bucket.start);
+    let agent = this.lastAgent?.agentArn === agentArn ? this.lastAgent : this.byAgent.get(agentArn);
+    if (!agent) this.byAgent.set(agentArn, (agent = { agentArn, rows: new Map(), last: null }));
+    this.lastAgent = agent;
+    // an agent's intervals come in about the order of time: mostly in the bucket of the one before
+    if (agent.last?.start === bucket.start) return agent.last;
+    let acc = agent.rows.get(bucket.start);
     if (!acc) {
       acc = { agentArn, start: bucket.start, end: bucket.end, sums: METRICS.map(() => 0), statusMs: new Map(), activityMs: new Map() };
-      rows.set(bucket.start, acc);
+      agent.rows.set(bucket.start, acc);
     }
+    agent.last = acc;
     return acc;
   }
+
 }
 
 function secondsByName(map: Map<string, number>): Record<string, number> {
