@@ -18,7 +18,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { argsOf, fmt, machine, median } from './machine.js';
 
@@ -149,6 +149,17 @@ function tokyoDay(ms: number): { date: string; from: string; to: string } {
   return { date, from: new Date(from).toISOString(), to: new Date(from + 86_400_000).toISOString() };
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere. */
+function cpuSeconds(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime, fields 14 and 15 of stat, in clock ticks (100 a second on Linux)
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
 async function dashboard(db: string, runs: number) {
   const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], { env: ENV, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
@@ -167,15 +178,19 @@ async function dashboard(db: string, runs: number) {
     const reportUrl = `${origin}/api/report?${new URLSearchParams({ bucket: '15m', from: day.from, to: day.to, tz: 'Asia/Tokyo' })}`;
     const agents: number[] = [];
     const report: number[] = [];
+    const reportCpu: number[] = [];
     let rows = 0;
     let bytes = 0;
     for (let i = 0; i < runs; i++) {
       agents.push((await get(`${origin}/api/agents`)).seconds);
+      const cpuBefore = cpuSeconds(server.pid!);
       const r = await get(reportUrl);
+      const cpuAfter = cpuSeconds(server.pid!);
       report.push(r.seconds);
+      if (cpuBefore !== null && cpuAfter !== null) reportCpu.push(cpuAfter - cpuBefore);
       rows = r.rows;
       bytes = r.bytes;
-      process.stderr.write(`run ${i + 1}: dashboard report of ${day.date}: ${r.seconds.toFixed(2)} s (${fmt(r.rows)} rows)\n`);
+      process.stderr.write(`run ${i + 1}: dashboard report of ${day.date}: ${r.seconds.toFixed(2)} s, server CPU ${reportCpu.at(-1)?.toFixed(2) ?? '?'} s (${fmt(r.rows)} rows)\n`);
     }
     return {
       day: day.date,
@@ -184,6 +199,8 @@ async function dashboard(db: string, runs: number) {
       agentsSeconds: Number(median(agents).toFixed(3)),
       reportSeconds: Number(median(report).toFixed(3)),
       reportVsAgents: Number((median(report) / median(agents)).toFixed(1)),
+      // the server's CPU time for the request: on a machine shared with other work, closer to what it takes alone
+      reportServerCpuSeconds: reportCpu.length > 0 ? Number(median(reportCpu).toFixed(2)) : null,
     };
   } finally {
     server.kill();
