@@ -18,7 +18,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { argsOf, fmt, machine, median } from './machine.js';
 
@@ -74,8 +74,8 @@ function store(agents: number, hours: number): string {
   cli(['ingest', '--db', `${db}.partial`, file], 'ingest');
   rmSync(file);
   // renamed only once complete, so that an interrupted ingest is not taken for a store
-  spawnSync('mv', [`${db}.partial`, db]);
-  spawnSync('mv', [`${db}.partial-payloads`, `${db}-payloads`]);
+  renameSync(`${db}.partial`, db);
+  renameSync(`${db}.partial-payloads`, `${db}-payloads`);
   return db;
 }
 
