@@ -343,6 +343,10 @@ export function storeContract(name: string, open: () => Promise<ContractSubject>
         expect(window.map((i) => i.name)).toEqual(['CONNECTED', 'CONNECTED_ONHOLD']);
         expect((await collect(store.intervals({ from: t(30) }))).length).toBe(0);
         expect((await collect(store.intervals({ to: t(0) }))).length).toBe(0);
+        // in order of start when asked (the intervals listing streams them)
+        const byStartOrder = await collect(store.intervals({ order: 'start' }));
+        expect(byStartOrder.map((i) => i.start)).toEqual(w.intervals.map((i) => i.start).sort((a, b) => a - b));
+        expect((await collect(store.intervals({ from: t(15), order: 'start' }))).map((i) => i.name)).toEqual(['CONNECTED', 'CONNECTED_ONHOLD']);
 
         expect(await collect(store.tallies({}))).toEqual(expect.arrayContaining(w.tallies.map(strip)));
         expect(await collect(store.tallies({ from: t(20), to: t(30) }))).toEqual([strip(w.tallies[0]!)]);
@@ -427,6 +431,8 @@ export function storeContract(name: string, open: () => Promise<ContractSubject>
         const all = await collect(store.contacts({}));
         expect(all.find((c) => c.contactId === 'c-handled')).toEqual(newer);
         expect(all).toHaveLength(3);
+        // in order of start (the contacts listing streams them)
+        expect(all.map((c) => c.contactId)).toEqual(['c-handled', 'c-abandoned', 'c-next-day']);
 
         expect((await collect(store.contacts({ outcome: 'abandoned_in_queue' }))).map((c) => c.contactId)).toEqual(['c-abandoned']);
         expect((await collect(store.contacts({ from: t(50), to: t(86_400) }))).map((c) => c.contactId)).toEqual(['c-abandoned']);

@@ -5,6 +5,80 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+type Rows<T> = Iterable<T> | AsyncIterable<T>;
+
+/** About this much text is written at a time: few writes, little held. */
+const CHUNK_CHARS = 64 * 1024;
+
+/**
+ * A JSON array printed as its rows come, the same bytes as printJson of the
+ * whole array: only one chunk of text is held at a time.
+ */
+export async function printJsonRows(rows: Rows<unknown>): Promise<void> {
+  await writeChunks(process.stdout, jsonArrayChunks(rows));
+}
+
+/** CSV printed as its rows come, the same bytes as printCsv of them all. */
+export async function printCsvRows(header: string[], rows: Rows<Array<unknown>>): Promise<void> {
+  await writeChunks(process.stdout, csvChunks(header, rows));
+}
+
+/** The text of `JSON.stringify(rows, null, 2)` and a newline, in chunks of about CHUNK_CHARS. */
+export async function* jsonArrayChunks(rows: Rows<unknown>): AsyncGenerator<string> {
+  let text = '';
+  let first = true;
+  for await (const row of rows) {
+    // a row's own lines, indented one level as inside the array (JSON strings hold no raw newline)
+    text += `${first ? '[\n' : ',\n'}  ${JSON.stringify(row, null, 2).replaceAll('\n', '\n  ')}`;
+    first = false;
+    if (text.length >= CHUNK_CHARS) {
+      yield text;
+      text = '';
+    }
+  }
+  yield `${text}${first ? '[]' : '\n]'}\n`;
+}
+
+/** The text of printCsv(header, rows), in chunks of a few hundred records (each record is quoted on its own). */
+export async function* csvChunks(header: string[], rows: Rows<Array<unknown>>): AsyncGenerator<string> {
+  let records: Array<Array<string | number>> = [header];
+  for await (const row of rows) {
+    records.push(row.map(csvCell));
+    if (records.length >= 500) {
+      yield stringify(records);
+      records = [];
+    }
+  }
+  if (records.length > 0) yield stringify(records);
+}
+
+/**
+ * Writes the chunks, waiting while the reader is behind. When the reader has
+ * gone away (`| head`), stops reading on: the stream's error handler
+ * (stdout.ts) ends the command quietly on its next turn.
+ */
+export async function writeChunks(out: NodeJS.WritableStream & { destroyed?: boolean }, chunks: AsyncIterable<string>): Promise<void> {
+  for await (const chunk of chunks) {
+    if (out.destroyed) break;
+    if (!out.write(chunk)) await drainedOrClosed(out);
+  }
+  if (out.destroyed) await new Promise((resolve) => setImmediate(resolve));
+}
+
+function drainedOrClosed(out: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      out.off('error', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+    out.on('error', done);
+  });
+}
+
 export interface Column {
   header: string;
   /** may be cut (with "…") when the table is wider than the terminal */

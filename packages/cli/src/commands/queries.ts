@@ -10,16 +10,16 @@ import {
   parseOutcome,
   parseTimeRange,
   parseZone,
+  contactRows,
+  intervalRows,
   queryAgents,
-  queryContacts,
   queryFunnel,
-  queryIntervals,
-  queryReport,
+  reportFold,
   type Rules,
 } from '@switchboard/core';
 import type { SqliteStore } from '@switchboard/core/sqlite';
 import { loadRules, openExistingStore, warnIfStale, type GlobalOptions } from '../context.js';
-import { formatDuration, printCsv, printJson, printTable, round, shortArn, shortId, type Cell } from '../output.js';
+import { formatDuration, printCsv, printCsvRows, printJson, printJsonRows, printTable, round, shortArn, shortId, type Cell } from '../output.js';
 
 /** Options of the commands that print a table. */
 export interface TableOptions extends GlobalOptions {
@@ -27,9 +27,16 @@ export interface TableOptions extends GlobalOptions {
   wide?: boolean;
 }
 
+/**
+ * SQLite's page cache for a query: queries read tables through once, in index
+ * order, so a large cache (the store's default, for ingest) only fills up
+ * with pages read once; 8 MB keeps the indexes' upper levels.
+ */
+const QUERY_CACHE_MB = 8;
+
 export async function withStore(options: GlobalOptions, fn: (store: SqliteStore, rules: Rules) => Promise<void>): Promise<void> {
   const { rules } = loadRules(options);
-  const store = openExistingStore(options);
+  const store = openExistingStore(options, { cacheMb: QUERY_CACHE_MB });
   try {
     await warnIfStale(store, rules);
     await fn(store, rules);
@@ -93,8 +100,10 @@ export interface IntervalsOptions extends TableOptions {
 export async function intervalsCommand(options: IntervalsOptions): Promise<void> {
   const range = parseTimeRange(options.from, options.to);
   await withStore(options, async (store, rules) => {
-    const intervals = await queryIntervals(store, { ...range, agent: options.agent });
-    if (options.json) return printJson(intervals);
+    const rows = intervalRows(store, { ...range, agent: options.agent });
+    if (options.json) return printJsonRows(rows);
+    const intervals = [];
+    for await (const i of rows) intervals.push(i);
     const wide = options.wide;
     printTable(
       [
@@ -133,14 +142,13 @@ export async function reportCommand(options: ReportOptions): Promise<void> {
   const bucketMinutes = parseBucket(options.bucket);
   const zone = parseZone(options.tz);
   await withStore(options, async (store, rules) => {
-    const rows = await queryReport(store, rules, { ...range, bucketMinutes, zone, agent: options.agent, closed: options.closed });
-    if (options.json) return printJson(rows);
+    const report = await reportFold(store, rules, { ...range, bucketMinutes, zone, agent: options.agent, closed: options.closed });
+    if (options.json) return printJsonRows(report.rows());
     if (options.csv) {
-      const statuses = [...new Set(rows.flatMap((r) => Object.keys(r.statusSeconds)))].sort();
-      const activities = [...new Set(rows.flatMap((r) => Object.keys(r.activitySeconds)))].sort();
-      return printCsv(
+      const { statuses, activities } = report.names();
+      return printCsvRows(
         [...REPORT_CSV_COLUMNS, ...statuses.map((s) => `status:${s}`), ...activities.map((a) => `activity:${a}`)],
-        rows.map((r) => [
+        map(report.rows(), (r) => [
           r.agentArn,
           r.username,
           r.bucketStart,
@@ -151,6 +159,7 @@ export async function reportCommand(options: ReportOptions): Promise<void> {
         ]),
       );
     }
+    const rows = [...report.rows()];
     const wide = options.wide;
     printTable(
       [
@@ -170,6 +179,14 @@ export async function reportCommand(options: ReportOptions): Promise<void> {
   });
 }
 
+function* map<T, U>(items: Iterable<T>, fn: (item: T) => U): Generator<U> {
+  for (const item of items) yield fn(item);
+}
+
+async function* mapAsync<T, U>(items: AsyncIterable<T>, fn: (item: T) => U): AsyncGenerator<U> {
+  for await (const item of items) yield fn(item);
+}
+
 function formatMetric(unit: 'seconds' | 'count' | 'ratio', value: number | null): string | number {
   if (value === null) return '';
   if (unit === 'seconds') return formatDuration(value);
@@ -187,9 +204,11 @@ export async function contactsCommand(options: ContactsOptions): Promise<void> {
   const outcome = parseOutcome(options.outcome);
   const range = parseTimeRange(options.from, options.to);
   await withStore(options, async (store) => {
-    const rows = await queryContacts(store, { ...range, outcome });
-    if (options.json) return printJson(rows);
-    if (options.csv) return printCsv([...CONTACT_FIELDS], rows.map((r) => CONTACT_FIELDS.map((f) => r[f])));
+    const contacts = contactRows(store, { ...range, outcome });
+    if (options.json) return printJsonRows(contacts);
+    if (options.csv) return printCsvRows([...CONTACT_FIELDS], mapAsync(contacts, (r) => CONTACT_FIELDS.map((f) => r[f])));
+    const rows = [];
+    for await (const r of contacts) rows.push(r);
     const wide = options.wide;
     printTable(
       [

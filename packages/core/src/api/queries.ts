@@ -1,9 +1,11 @@
-import { openIntervals, type AgentState, type Interval, type Tally } from '../projectors/agent.js';
-import { buildFunnel, type ContactRow, type FunnelRow, type Outcome } from '../projectors/contacts.js';
-import { buildReport, type ReportRow } from '../projectors/report.js';
+import { openIntervals, type AgentState, type Interval } from '../projectors/agent.js';
+import { BucketCalendar } from '../projectors/buckets.js';
+import { FunnelCounts, type ContactRow, type FunnelRow, type Outcome } from '../projectors/contacts.js';
+import { ReportFold, type ReportRow } from '../projectors/report.js';
 import { isStaleBuild, staleness } from '../projections/index.js';
 import { rulesHash, type Rules } from '../rules.js';
 import type { ProjectionStore } from '../store/ports.js';
+import { forEachRow } from '../store/rows.js';
 import { formatUtc } from '../time.js';
 import { resourceId } from '../parse/agent-event.js';
 import { ParamError } from './params.js';
@@ -111,56 +113,98 @@ export interface TimeFilter {
 
 const DIMENSION_ORDER = { status: 0, activity: 1, contact: 2 } as const;
 
-export async function queryIntervals(store: ProjectionStore, filter: TimeFilter & { agent?: string }): Promise<IntervalView[]> {
+/** The order of the intervals listing: start, agent, dimension, contact, end. */
+const compareIntervals = (a: Interval, b: Interval) =>
+  a.start - b.start ||
+  a.agentArn.localeCompare(b.agentArn) ||
+  DIMENSION_ORDER[a.dimension] - DIMENSION_ORDER[b.dimension] ||
+  (a.contactId ?? '').localeCompare(b.contactId ?? '') ||
+  a.end - b.end;
+
+/** The closed intervals overlapping the window, in the listing's order, one at a time. */
+export async function* intervalRows(store: ProjectionStore, filter: TimeFilter & { agent?: string }): AsyncGenerator<IntervalView> {
   const agentArns = await resolveAgents(store, filter.agent);
-  const out: Interval[] = [];
-  for await (const i of store.intervals({ agentArns, from: filter.from, to: filter.to })) out.push(i);
-  out.sort(
-    (a, b) =>
-      a.start - b.start ||
-      a.agentArn.localeCompare(b.agentArn) ||
-      DIMENSION_ORDER[a.dimension] - DIMENSION_ORDER[b.dimension] ||
-      (a.contactId ?? '').localeCompare(b.contactId ?? '') ||
-      a.end - b.end,
-  );
-  return out.map(toIntervalView);
+  const byStart = store.intervals({ agentArns, from: filter.from, to: filter.to, order: 'start' });
+  for await (const i of sortedWithin(byStart, (a, b) => a.start === b.start, compareIntervals)) yield toIntervalView(i);
 }
 
-export async function queryReport(
-  store: ProjectionStore,
-  rules: Rules,
-  options: TimeFilter & { bucketMinutes?: number; zone?: string; agent?: string; closed?: boolean },
-): Promise<ReportRow[]> {
+export async function queryIntervals(store: ProjectionStore, filter: TimeFilter & { agent?: string }): Promise<IntervalView[]> {
+  return collect(intervalRows(store, filter));
+}
+
+export interface ReportQuery extends TimeFilter {
+  bucketMinutes?: number;
+  zone?: string;
+  agent?: string;
+  closed?: boolean;
+}
+
+/**
+ * The report folded from the store's intervals and tallies as they are read
+ * (only the sums per agent and bucket are held); its rows are made as they
+ * are taken (ReportFold.rows).
+ */
+export async function reportFold(store: ProjectionStore, rules: Rules, options: ReportQuery): Promise<ReportFold> {
   const agentArns = await resolveAgents(store, options.agent);
-  const intervals: Interval[] = [];
-  for await (const i of store.intervals({ agentArns, from: options.from, to: options.to })) intervals.push(i);
+  const zone = options.zone ?? rules.timezone;
+  const fold = new ReportFold(new BucketCalendar(zone, options.bucketMinutes ?? rules.bucketMinutes), { zone, from: options.from, to: options.to });
+  await forEachRow(store.intervals({ agentArns, from: options.from, to: options.to, contactIds: false }), (i) => fold.addInterval(i));
   // States still going on count up to each agent's last event, so that a day in
   // progress compares with Connect's; `closed` leaves them out.
   if (!options.closed) {
     const agents = (await store.listAgents()).filter((a) => !agentArns || agentArns.includes(a.agentArn));
-    intervals.push(...openIntervals(agents));
+    for (const i of openIntervals(agents)) fold.addInterval(i);
   }
-  const tallies: Tally[] = [];
-  for await (const t of store.tallies({ agentArns, from: options.from, to: options.to })) tallies.push(t);
-  return buildReport(intervals, tallies, {
-    zone: options.zone ?? rules.timezone,
-    bucketMinutes: options.bucketMinutes ?? rules.bucketMinutes,
-    from: options.from,
-    to: options.to,
-  });
+  await forEachRow(store.tallies({ agentArns, from: options.from, to: options.to }), (t) => fold.addTally(t));
+  return fold;
+}
+
+export async function queryReport(store: ProjectionStore, rules: Rules, options: ReportQuery): Promise<ReportRow[]> {
+  return [...(await reportFold(store, rules, options)).rows()];
+}
+
+/** Contact rows in order of start (then contact id), one at a time. */
+export async function* contactRows(store: ProjectionStore, filter: TimeFilter & { outcome?: Outcome }): AsyncGenerator<ContactRow> {
+  const byStart = sortedWithin(
+    store.contacts(filter),
+    (a, b) => a.startedAt === b.startedAt,
+    (a, b) => a.row.contactId.localeCompare(b.row.contactId),
+  );
+  for await (const c of byStart) yield c.row;
 }
 
 export async function queryContacts(store: ProjectionStore, filter: TimeFilter & { outcome?: Outcome }): Promise<ContactRow[]> {
-  const rows: Array<{ startedAt: number; row: ContactRow }> = [];
-  for await (const c of store.contacts(filter)) rows.push(c);
-  rows.sort((a, b) => a.startedAt - b.startedAt || a.row.contactId.localeCompare(b.row.contactId));
-  return rows.map((r) => r.row);
+  return collect(contactRows(store, filter));
 }
 
 export async function queryFunnel(store: ProjectionStore, filter: TimeFilter = {}): Promise<FunnelRow[]> {
-  const rows = [];
-  for await (const c of store.contacts(filter)) rows.push(c);
-  return buildFunnel(rows);
+  const counts = new FunnelCounts();
+  await forEachRow(store.contacts(filter), (c) => counts.add(c));
+  return counts.rows();
+}
+
+/**
+ * Items that come in order of a leading key, in the order of `compare`:
+ * each run of items with the same leading key (`same`) is held and sorted on
+ * its own. Runs are short (items that start in the same millisecond), so
+ * nothing else is held.
+ */
+async function* sortedWithin<T>(items: AsyncIterable<T>, same: (a: T, b: T) => boolean, compare: (a: T, b: T) => number): AsyncGenerator<T> {
+  let run: T[] = [];
+  for await (const item of items) {
+    if (run.length > 0 && !same(run[0]!, item)) {
+      yield* run.length > 1 ? run.sort(compare) : run;
+      run = [];
+    }
+    run.push(item);
+  }
+  yield* run.length > 1 ? run.sort(compare) : run;
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
 }
 
 /** Whether the projections were built under other rules than `rules`, or by other versions of the projection definitions. */

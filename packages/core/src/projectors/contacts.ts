@@ -172,15 +172,26 @@ export interface FunnelRow {
 
 /** Counts chain-starting contacts per local date, exit point and outcome. */
 export function buildFunnel(contacts: Iterable<Pick<ContactProjection, 'localDate' | 'chainStart' | 'row'>>): FunnelRow[] {
-  const counts = new Map<string, FunnelRow>();
-  for (const c of contacts) {
-    if (!c.chainStart) continue;
+  const counts = new FunnelCounts();
+  for (const c of contacts) counts.add(c);
+  return counts.rows();
+}
+
+/** The funnel counted one contact at a time (contacts read from a store need not be held). */
+export class FunnelCounts {
+  private readonly counts = new Map<string, FunnelRow>();
+
+  add(c: Pick<ContactProjection, 'localDate' | 'chainStart' | 'row'>): void {
+    if (!c.chainStart) return;
     const key = JSON.stringify([c.localDate, c.row.exitPoint, c.row.outcome]);
-    const row = counts.get(key);
+    const row = this.counts.get(key);
     if (row) row.contacts += 1;
-    else counts.set(key, { date: c.localDate, exitPoint: c.row.exitPoint, outcome: c.row.outcome, contacts: 1 });
+    else this.counts.set(key, { date: c.localDate, exitPoint: c.row.exitPoint, outcome: c.row.outcome, contacts: 1 });
   }
-  return [...counts.values()].sort(compareFunnel);
+
+  rows(): FunnelRow[] {
+    return [...this.counts.values()].sort(compareFunnel);
+  }
 }
 
 export function compareFunnel(a: FunnelRow, b: FunnelRow): number {

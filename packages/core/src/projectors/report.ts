@@ -1,5 +1,8 @@
 import { formatLocal } from '../time.js';
 import type { Interval, Tally } from './agent.js';
+
+/** What tells which metrics an interval feeds. */
+export type IntervalKind = Pick<Interval, 'dimension' | 'statusType' | 'name'>;
 import { BucketCalendar, type Bucket } from './buckets.js';
 import { intervalFeeds, REPORT_METRIC_TABLE, type MetricDefinition, type ReportMetrics } from './metrics.js';
 
@@ -47,20 +50,31 @@ interface Accumulator {
   activityMs: Map<string, number>;
 }
 
+/** An agent's rows by bucket start, and the one last added to. */
+interface AgentRows {
+  agentArn: string;
+  rows: Map<number, Accumulator>;
+  last: Accumulator | null;
+}
+
 /** Which metrics each kind of interval feeds, worked out from the table once per kind. */
 class MetricRouter {
-  private readonly byInterval = new Map<string, number[]>();
+  /** by dimension, status type and name: no key is built per interval */
+  private readonly byInterval = new Map<string, Map<string | null, Map<string, number[]>>>();
   private readonly byTally = new Map<string, number[]>();
 
-  forInterval(iv: Interval): number[] {
-    const key = `${iv.dimension}\u0000${iv.statusType ?? ''}\u0000${iv.name}`;
-    let slots = this.byInterval.get(key);
+  forInterval(iv: IntervalKind): number[] {
+    let byType = this.byInterval.get(iv.dimension);
+    if (!byType) this.byInterval.set(iv.dimension, (byType = new Map()));
+    let byName = byType.get(iv.statusType);
+    if (!byName) byType.set(iv.statusType, (byName = new Map()));
+    let slots = byName.get(iv.name);
     if (!slots) {
       slots = [];
       METRICS.forEach((m, i) => {
         if ('intervals' in m.source && intervalFeeds(m.source.intervals, iv)) slots!.push(i);
       });
-      this.byInterval.set(key, slots);
+      byName.set(iv.name, slots);
     }
     return slots;
   }
@@ -93,48 +107,115 @@ export function buildReportIn(
   tallies: Iterable<Tally>,
   options: { zone: string; from?: number; to?: number },
 ): ReportRow[] {
-  const from = options.from ?? -Infinity;
-  const to = options.to ?? Infinity;
-  const rows = new Map<string, Accumulator>();
-  const usernames = new Map<string, string | null>();
-  const router = new MetricRouter();
+  const fold = new ReportFold(buckets, options);
+  for (const iv of intervals) fold.addInterval(iv);
+  for (const t of tallies) fold.addTally(t);
+  return [...fold.rows()];
+}
 
-  const row = (agentArn: string, bucket: Bucket): Accumulator => {
-    const key = `${agentArn}\u0000${bucket.start}`;
-    let acc = rows.get(key);
+/**
+ * The report built up one interval and tally at a time, so that they can be
+ * read from a store without being held: only the sums per agent and bucket
+ * are kept. Intervals first, then tallies; an agent's username is the last
+ * one its intervals give. The rows come out one at a time, in order of bucket,
+ * username and agent ARN (buildReport's order).
+ */
+export class ReportFold {
+  private readonly from: number;
+  private readonly to: number;
+  /** by agent ARN, then bucket start */
+  private readonly byAgent = new Map<string, AgentRows>();
+  private lastAgent: AgentRows | null = null;
+  private readonly usernames = new Map<string, string | null>();
+  private readonly router = new MetricRouter();
+
+  constructor(
+    private readonly buckets: Bucketing,
+    private readonly options: { zone: string; from?: number; to?: number },
+  ) {
+    this.from = options.from ?? -Infinity;
+    this.to = options.to ?? Infinity;
+  }
+
+  addInterval(iv: Interval): void {
+    if (iv.username) this.usernames.set(iv.agentArn, iv.username);
+    this.addTime(iv.agentArn, iv, iv.start, iv.end);
+  }
+
+  /** An interval's time, without its username (setUsername gives that). */
+  addTime(agentArn: string, kind: IntervalKind, start: number, end: number): void {
+    const slots = this.router.forInterval(kind);
+    const byName = kind.dimension === 'status' ? 'statusMs' : kind.dimension === 'activity' ? 'activityMs' : null;
+    if (slots.length === 0 && byName === null) return;
+    const s = Math.max(start, this.from);
+    const e = Math.min(end, this.to);
+    if (!(s < e)) return;
+    // most intervals lie within one bucket: no split
+    const bucket = this.buckets.bucketOf(s);
+    if (bucket && e <= bucket.end) return this.add(this.row(agentArn, bucket), slots, byName, kind.name, e - s);
+    for (const [b, bs, be] of this.buckets.split(s, e)) this.add(this.row(agentArn, b), slots, byName, kind.name, be - bs);
+  }
+
+  private add(acc: Accumulator, slots: readonly number[], byName: 'statusMs' | 'activityMs' | null, name: string, ms: number): void {
+    for (const i of slots) acc.sums[i]! += ms;
+    if (byName) acc[byName].set(name, (acc[byName].get(name) ?? 0) + ms);
+  }
+
+  /** The username rows of the agent show (the last one given wins). */
+  setUsername(agentArn: string, username: string): void {
+    this.usernames.set(agentArn, username);
+  }
+
+  addTally(t: Tally): void {
+    if (t.at < this.from || t.at >= this.to) return;
+    const bucket = this.buckets.bucketOf(t.at);
+    if (!bucket) return;
+    const acc = this.row(t.agentArn, bucket);
+    for (const i of this.router.forTally(t.kind)) acc.sums[i]! += 1;
+  }
+
+  /** The names of the statuses and of the activities with time in any row, each sorted (the report's CSV columns). */
+  names(): { statuses: string[]; activities: string[] } {
+    const statuses = new Set<string>();
+    const activities = new Set<string>();
+    for (const acc of this.accumulators()) {
+      for (const s of acc.statusMs.keys()) statuses.add(s);
+      for (const a of acc.activityMs.keys()) activities.add(a);
+    }
+    return { statuses: [...statuses].sort(), activities: [...activities].sort() };
+  }
+
+  /** The rows, made one at a time as they are taken. */
+  *rows(): Generator<ReportRow> {
+    const name = (acc: Accumulator) => this.usernames.get(acc.agentArn) ?? null;
+    const sorted = [...this.accumulators()].sort(
+      (a, b) => a.start - b.start || (name(a) ?? '').localeCompare(name(b) ?? '') || a.agentArn.localeCompare(b.agentArn),
+    );
+    // the same few bucket times label thousands of rows
+    const labels = new Map<number, string>();
+    const label = (ms: number) => labels.get(ms) ?? labels.set(ms, formatLocal(ms, this.options.zone)).get(ms)!;
+    for (const acc of sorted) yield toRow(acc, name(acc), label);
+  }
+
+  private *accumulators(): Generator<Accumulator> {
+    for (const agent of this.byAgent.values()) yield* agent.rows.values();
+  }
+
+  private row(agentArn: string, bucket: Bucket): Accumulator {
+    let agent = this.lastAgent?.agentArn === agentArn ? this.lastAgent : this.byAgent.get(agentArn);
+    if (!agent) this.byAgent.set(agentArn, (agent = { agentArn, rows: new Map(), last: null }));
+    this.lastAgent = agent;
+    // an agent's intervals come in about the order of time: mostly in the bucket of the one before
+    if (agent.last?.start === bucket.start) return agent.last;
+    let acc = agent.rows.get(bucket.start);
     if (!acc) {
       acc = { agentArn, start: bucket.start, end: bucket.end, sums: METRICS.map(() => 0), statusMs: new Map(), activityMs: new Map() };
-      rows.set(key, acc);
+      agent.rows.set(bucket.start, acc);
     }
+    agent.last = acc;
     return acc;
-  };
-
-  for (const iv of intervals) {
-    if (iv.username) usernames.set(iv.agentArn, iv.username);
-    const slots = router.forInterval(iv);
-    const byName = iv.dimension === 'status' ? 'statusMs' : iv.dimension === 'activity' ? 'activityMs' : null;
-    if (slots.length === 0 && byName === null) continue;
-    const start = Math.max(iv.start, from);
-    const end = Math.min(iv.end, to);
-    for (const [bucket, s, e] of buckets.split(start, end)) {
-      const acc = row(iv.agentArn, bucket);
-      const ms = e - s;
-      for (const i of slots) acc.sums[i]! += ms;
-      if (byName) acc[byName].set(iv.name, (acc[byName].get(iv.name) ?? 0) + ms);
-    }
-  }
-  for (const t of tallies) {
-    if (t.at < from || t.at >= to) continue;
-    const bucket = buckets.bucketOf(t.at);
-    if (!bucket) continue;
-    const acc = row(t.agentArn, bucket);
-    for (const i of router.forTally(t.kind)) acc.sums[i]! += 1;
   }
 
-  const name = (acc: Accumulator) => usernames.get(acc.agentArn) ?? null;
-  return [...rows.values()]
-    .sort((a, b) => a.start - b.start || (name(a) ?? '').localeCompare(name(b) ?? '') || a.agentArn.localeCompare(b.agentArn))
-    .map((acc) => toRow(acc, name(acc), options.zone));
 }
 
 function secondsByName(map: Map<string, number>): Record<string, number> {
@@ -154,12 +235,12 @@ function metricValue(m: MetricDefinition, sums: readonly number[]): number | nul
   return m.unit === 'seconds' ? sums[i]! / 1000 : sums[i]!;
 }
 
-function toRow(acc: Accumulator, username: string | null, zone: string): ReportRow {
+function toRow(acc: Accumulator, username: string | null, label: (ms: number) => string): ReportRow {
   const row: Record<string, unknown> = {
     agentArn: acc.agentArn,
     username,
-    bucketStart: formatLocal(acc.start, zone),
-    bucketEnd: formatLocal(acc.end, zone),
+    bucketStart: label(acc.start),
+    bucketEnd: label(acc.end),
   };
   for (const m of METRICS) row[m.field] = metricValue(m, acc.sums);
   row.statusSeconds = secondsByName(acc.statusMs);

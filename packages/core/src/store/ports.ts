@@ -90,6 +90,10 @@ export interface IntervalQuery {
   /** ms: intervals overlapping [from, to) */
   from?: number;
   to?: number;
+  /** 'start': in order of start time (among equal starts, in no particular order); otherwise in no particular order */
+  order?: 'start';
+  /** false: contactId may be null (a reader that sums time needs none, and a store reads less) */
+  contactIds?: boolean;
 }
 
 export interface TallyQuery {
@@ -132,6 +136,7 @@ export interface ProjectionReader {
   listAgents(): Promise<AgentState[]>;
   intervals(query: IntervalQuery): AsyncIterable<Interval>;
   tallies(query: TallyQuery): AsyncIterable<Tally>;
+  /** In order of start time (among equal starts, in no particular order), so that a listing streams without sorting. */
   contacts(query: ContactQuery): AsyncIterable<ContactProjection>;
   /** The stored documents of a projection with these keys (absent keys have none). */
   getDocuments(projection: string, keys: readonly string[]): Promise<Map<string, StoredDocument>>;

@@ -235,6 +235,13 @@ export class DynamoProjections implements ProjectionStore {
   }
 
   async *intervals(query: IntervalQuery): AsyncIterable<Interval> {
+    if (query.order === 'start') {
+      // the chunks are read agent by agent: the order of start times is known once all are read
+      const all: Interval[] = [];
+      for await (const iv of this.intervals({ ...query, order: undefined })) all.push(iv);
+      yield* all.sort((a, b) => a.start - b.start);
+      return;
+    }
     if (query.agentArns && query.agentArns.length === 0) return;
     const agents = await this.agentsFor(query.agentArns, query.from);
     const from = query.from ?? -Infinity;
@@ -263,6 +270,7 @@ export class DynamoProjections implements ProjectionStore {
     });
   }
 
+  /** In order of start time: the byDay index files them by day, then by time. */
   async *contacts(query: ContactQuery): AsyncIterable<ContactProjection> {
     // fresh: other writers (another Lambda) extend the range
     const range = await this.contactRange.get(() => this.genItem(), true);

@@ -17,10 +17,11 @@ import {
 } from '../ports.js';
 import { contactStreamId } from '../../parse/record.js';
 import { SqliteDocuments } from './documents.js';
+import { SqliteReads } from './reads.js';
+import { readableBothWays } from '../rows.js';
 import { generationIndexes, generationSchema } from './schema.js';
 import type { StreamNumbers } from './streams.js';
 
-const PAGE = 10_000;
 const IN_CHUNK = 500;
 
 type Row = Record<string, unknown>;
@@ -30,6 +31,7 @@ export class SqliteProjections implements ProjectionStore {
   private readonly p: string;
   private readonly stmts: ReturnType<SqliteProjections['prepare']>;
   private readonly docs: SqliteDocuments;
+  private readonly reads: SqliteReads;
   /**
    * Agent records read or written in the open ingest transaction, written back
    * once before it commits: a transaction of many batches touches the same
@@ -49,6 +51,7 @@ export class SqliteProjections implements ProjectionStore {
     if (create === true) db.exec(generationIndexes(generation));
     this.stmts = this.prepare();
     this.docs = new SqliteDocuments(db, `${this.p}documents`);
+    this.reads = new SqliteReads(db, this.p);
   }
 
   private prepare() {
@@ -172,61 +175,17 @@ export class SqliteProjections implements ProjectionStore {
     return (this.stmts.listAgents.all() as Row[]).map((r) => JSON.parse(r.state as string) as AgentState);
   }
 
-  async *intervals(query: IntervalQuery): AsyncIterable<Interval> {
-    // overlapping [from, to)
-    const filter = agentTimeFilter(query.agentArns, query.from === undefined ? [] : [['end_ms > ?', query.from]], query.to === undefined ? [] : [['start_ms < ?', query.to]]);
-    if (!filter) return;
-    const { where, params } = filter;
-    for (const r of this.paged('intervals', where, params, AGENT_ARN)) {
-      yield {
-        agentArn: r.agent_arn as string,
-        username: (r.username as string | null) ?? null,
-        dimension: r.dimension as Interval['dimension'],
-        name: r.name as string,
-        statusType: (r.status_type as string | null) ?? null,
-        contactId: (r.contact_id as string | null) ?? null,
-        start: r.start_ms as number,
-        end: r.end_ms as number,
-      };
-    }
+  intervals(query: IntervalQuery): AsyncIterable<Interval> {
+    return readableBothWays(() => this.reads.intervals(query));
   }
 
-  async *tallies(query: TallyQuery): AsyncIterable<Tally> {
-    // at in [from, to)
-    const filter = agentTimeFilter(query.agentArns, query.from === undefined ? [] : [['at_ms >= ?', query.from]], query.to === undefined ? [] : [['at_ms < ?', query.to]]);
-    if (!filter) return;
-    const { where, params } = filter;
-    for (const r of this.paged('tallies', where, params, AGENT_ARN)) {
-      yield { agentArn: r.agent_arn as string, kind: r.kind as Tally['kind'], contactId: r.contact_id as string, at: r.at_ms as number };
-    }
+  tallies(query: TallyQuery): AsyncIterable<Tally> {
+    return readableBothWays(() => this.reads.tallies(query));
   }
 
-  async *contacts(query: ContactQuery): AsyncIterable<ContactProjection> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (query.outcome) {
-      where.push('outcome = ?');
-      params.push(query.outcome);
-    }
-    if (query.from !== undefined) {
-      where.push('started_at >= ?');
-      params.push(query.from);
-    }
-    if (query.to !== undefined) {
-      where.push('started_at < ?');
-      params.push(query.to);
-    }
-    for (const r of this.paged('contacts', where, params)) {
-      yield {
-        instanceArn: r.instance_arn as string,
-        contactId: r.contact_id as string,
-        updatedAt: r.updated_at as number,
-        startedAt: r.started_at as number,
-        localDate: r.local_date as string,
-        chainStart: r.chain_start === 1,
-        row: JSON.parse(r.row as string),
-      };
-    }
+  /** In order of start time. */
+  contacts(query: ContactQuery): AsyncIterable<ContactProjection> {
+    return readableBothWays(() => this.reads.contacts(query));
   }
 
   /** What retention deletes of this generation before `before` (ms): intervals, tallies, contact rows and dated documents. */
@@ -254,22 +213,6 @@ export class SqliteProjections implements ProjectionStore {
     for (let i = 0; i < values.length; i += IN_CHUNK) {
       const chunk = values.slice(i, i + IN_CHUNK);
       yield* this.db.prepare(`${select} IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as Row[];
-    }
-  }
-
-  /**
-   * Pages through a table by rowid so that no statement stays open between
-   * pages (the connection is shared with writers and other readers).
-   */
-  private *paged(table: string, where: string[], params: unknown[], extraColumns = ''): Generator<Row> {
-    const sql = `SELECT t.*${extraColumns} FROM ${this.p}${table} t WHERE ${[...where, 't.id > ?'].join(' AND ')} ORDER BY t.id LIMIT ${PAGE}`;
-    const stmt = this.db.prepare(sql);
-    let after = 0;
-    for (;;) {
-      const rows = stmt.all(...params, after) as Row[];
-      for (const r of rows) yield r;
-      if (rows.length < PAGE) return;
-      after = rows[rows.length - 1]!.id as number;
     }
   }
 
@@ -323,26 +266,4 @@ export interface RetentionTarget {
   name: string;
   from: string;
   params: unknown[];
-}
-
-/** The agent ARN of an interval or tally row `t`. */
-const AGENT_ARN = ', (SELECT stream_id FROM streams WHERE id = t.agent) AS agent_arn';
-
-/** WHERE terms for an optional agent list and time bounds; null when the agent list is empty (no rows). */
-function agentTimeFilter(
-  agentArns: readonly string[] | undefined,
-  ...bounds: Array<Array<[string, number]>>
-): { where: string[]; params: unknown[] } | null {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (agentArns) {
-    if (agentArns.length === 0) return null;
-    where.push(`t.agent IN (SELECT id FROM streams WHERE stream_id IN (${agentArns.map(() => '?').join(',')}))`);
-    params.push(...agentArns);
-  }
-  for (const [term, value] of bounds.flat()) {
-    where.push(term);
-    params.push(value);
-  }
-  return { where, params };
 }
