@@ -1,10 +1,10 @@
 import { formatLocal } from '../time.js';
 import type { Interval, Tally } from './agent.js';
-
-/** What tells which metrics an interval feeds. */
-export type IntervalKind = Pick<Interval, 'dimension' | 'statusType' | 'name'>;
 import { BucketCalendar, type Bucket } from './buckets.js';
 import { intervalFeeds, REPORT_METRIC_TABLE, type MetricDefinition, type ReportMetrics } from './metrics.js';
+
+/** What tells which metrics an interval feeds. */
+type IntervalKind = Pick<Interval, 'dimension' | 'statusType' | 'name'>;
 
 /** One agent's metrics in one bucket. Fields: metrics.ts; definitions: docs/metrics.md. */
 export type ReportRow = {
@@ -139,31 +139,21 @@ export class ReportFold {
 
   addInterval(iv: Interval): void {
     if (iv.username) this.usernames.set(iv.agentArn, iv.username);
-    this.addTime(iv.agentArn, iv, iv.start, iv.end);
-  }
-
-  /** An interval's time, without its username (setUsername gives that). */
-  addTime(agentArn: string, kind: IntervalKind, start: number, end: number): void {
-    const slots = this.router.forInterval(kind);
-    const byName = kind.dimension === 'status' ? 'statusMs' : kind.dimension === 'activity' ? 'activityMs' : null;
+    const slots = this.router.forInterval(iv);
+    const byName = iv.dimension === 'status' ? 'statusMs' : iv.dimension === 'activity' ? 'activityMs' : null;
     if (slots.length === 0 && byName === null) return;
-    const s = Math.max(start, this.from);
-    const e = Math.min(end, this.to);
+    const s = Math.max(iv.start, this.from);
+    const e = Math.min(iv.end, this.to);
     if (!(s < e)) return;
     // most intervals lie within one bucket: no split
     const bucket = this.buckets.bucketOf(s);
-    if (bucket && e <= bucket.end) return this.add(this.row(agentArn, bucket), slots, byName, kind.name, e - s);
-    for (const [b, bs, be] of this.buckets.split(s, e)) this.add(this.row(agentArn, b), slots, byName, kind.name, be - bs);
+    if (bucket && e <= bucket.end) return this.add(this.row(iv.agentArn, bucket), slots, byName, iv.name, e - s);
+    for (const [b, bs, be] of this.buckets.split(s, e)) this.add(this.row(iv.agentArn, b), slots, byName, iv.name, be - bs);
   }
 
   private add(acc: Accumulator, slots: readonly number[], byName: 'statusMs' | 'activityMs' | null, name: string, ms: number): void {
     for (const i of slots) acc.sums[i]! += ms;
     if (byName) acc[byName].set(name, (acc[byName].get(name) ?? 0) + ms);
-  }
-
-  /** The username rows of the agent show (the last one given wins). */
-  setUsername(agentArn: string, username: string): void {
-    this.usernames.set(agentArn, username);
   }
 
   addTally(t: Tally): void {

@@ -18,7 +18,7 @@ const REMEMBERED_READS = 20_000;
 export class DynamoDocuments {
   private readonly ranges = new Map<string, FiledRange>();
   /** the documents read since the last write, by item sort key: version, `at` and JSON text as stored */
-  private readonly read = new Map<string, { version: number; at: number | null; text: string | undefined }>();
+  private read = new Map<string, { version: number; at: number | null; text: string | undefined }>();
 
   constructor(
     private readonly ctx: ProjectionContext,
@@ -98,8 +98,8 @@ export class DynamoDocuments {
   async write(writes: readonly DocumentWrite[], conditional: boolean): Promise<string[]> {
     if (writes.length === 0) return [];
     const conflicts: string[] = [];
-    const read = new Map(this.read);
-    this.read.clear();
+    const read = this.read;
+    this.read = new Map();
     await mapLimit(writes, WRITE_CONCURRENCY, async (w) => {
       const Key = this.key(w.projection, w.key);
       if (w.doc !== null && unchanged(read.get(Key.sk), w)) return;
