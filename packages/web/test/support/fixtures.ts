@@ -235,12 +235,26 @@ export function reportRows(agents: AgentView[], q: { bucket: string; from: numbe
 
 const EXITS = ['menu_main', 'business_hours_closed', 'self_service_balance', 'self_service_address', 'transfer_sales', 'queue_support', null] as const;
 
-/** Contacts of today and yesterday (local dates in the zone), every outcome. */
+/** The UTC time of local midnight starting `date` in the zone. */
+function localMidnight(date: string, zone: string): number {
+  const t = Date.parse(`${date}T00:00:00Z`);
+  return t - zoneOffsetMinutes(t, zone) * 60_000;
+}
+
+/**
+ * Contacts of today and yesterday (local dates in the zone), every outcome:
+ * half of them today, whatever the time of day (just after local midnight,
+ * a window reaching back from now would hold almost none of today's).
+ */
 export function contactRows(zone: string, now = Date.now()): ContactRow[] {
   const r = rand(42);
   const out: ContactRow[] = [];
+  const todayStart = localMidnight(localDateIn(now, zone), zone);
+  const yesterdayStart = localMidnight(localDateIn(todayStart - 3600_000, zone), zone);
+  // today's contacts started at least a minute before now, when the day is that old
+  const todaySpan = Math.max(0, now - 60_000 - todayStart);
   for (let i = 0; i < 160; i++) {
-    const started = now - Math.floor(r() * 36 * 3600_000) - 60_000;
+    const started = i % 2 === 0 ? todayStart + Math.floor(r() * todaySpan) : yesterdayStart + Math.floor(r() * (todayStart - yesterdayStart));
     const exit = EXITS[Math.floor(r() * EXITS.length)] ?? null;
     const x = r();
     const outcome: ContactRow['outcome'] =
