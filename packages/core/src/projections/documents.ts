@@ -25,7 +25,9 @@ export interface DocumentProjectionSpec<D> {
    * any of them more than once, give the same document. The engine folds
    * batches as they arrive (late ones too) and a rebuild folds the event table
    * stream by stream, so a document that depends on order must keep what it
-   * needs to decide, e.g. the time of the newest event per contact.
+   * needs to decide, e.g. the time of the newest event per contact. Returns
+   * the document it was given (the same object, unmodified) when the event
+   * changes nothing: no write follows.
    */
   evolve(doc: D | null, event: ProjectableEvent, key: string, rules: Rules): D | null;
   /** The time a document is filed under: range queries, and retention prunes it after that time. Default: none (kept). */
@@ -116,7 +118,10 @@ export class DocumentFold<D> {
     for (const { event, keys } of touched) {
       for (const key of keys) {
         const h = this.held.get(key)!;
-        h.doc = this.spec.evolve(h.doc, event, key, this.rules);
+        const next = this.spec.evolve(h.doc, event, key, this.rules);
+        // evolve returns the very document it was given when the event changes nothing (a repeat, an older field): no write
+        if (next === h.doc) continue;
+        h.doc = next;
         h.dirty = true;
       }
     }
@@ -143,19 +148,34 @@ export class DocumentFold<D> {
     return writes;
   }
 
-  /** Forgets the documents that were taken (they are in the store once the writes are committed). */
-  forgetClean(): void {
-    for (const [key, h] of this.held) if (!h.dirty) this.held.delete(key);
+  /** Forgets the documents that were taken (they are in the store once the writes are committed), handing each to `keep` if given. */
+  forgetClean(keep?: (key: string, doc: D | null, stored: number) => void): void {
+    for (const [key, h] of this.held) {
+      if (h.dirty) continue;
+      this.held.delete(key);
+      keep?.(key, h.doc, h.stored);
+    }
   }
 }
 
 /** Documents held by a replay before the rebuild flushes: events are folded in chunks of this many. */
 const REPLAY_CHUNK = 2_000;
+/** Documents a replay keeps after flushing them, for the streams soon after that fold into them again (a contact's records after its contact events). */
+export const REPLAY_RECENT = 8_192;
 
-/** Replays a document projection: events folded in chunks, documents read back from the generation being built. */
+/**
+ * Replays a document projection: events folded in chunks; documents flushed
+ * lately are kept (a bounded number), the others read back from the
+ * generation being built, and only when the replay wrote them (a fresh
+ * generation holds nothing else).
+ */
 class DocumentReplay<D> implements Replay {
   private readonly fold: DocumentFold<D>;
   private pending: ProjectableEvent[] = [];
+  /** flushed documents, least recently used first (null doc: none) */
+  private readonly recent = new Map<string, { doc: D | null; stored: number }>();
+  /** the keys this replay wrote, when the generation began empty (null: it may hold others, read every key) */
+  private readonly written: Set<string> | null;
   built = 0;
 
   constructor(
@@ -163,6 +183,7 @@ class DocumentReplay<D> implements Replay {
     private readonly ctx: ReplayContext,
   ) {
     this.fold = new DocumentFold(spec, ctx.rules);
+    this.written = ctx.fresh ? new Set() : null;
   }
 
   apply(event: ProjectableEvent): Promise<void> | void {
@@ -177,8 +198,25 @@ class DocumentReplay<D> implements Replay {
   private async foldPending(): Promise<void> {
     const events = this.pending;
     this.pending = [];
-    // documents folded but not flushed are held by the fold; the others are read from the target
-    await this.fold.apply(events, (keys) => this.ctx.target.getDocuments(this.spec.name, keys));
+    // documents folded but not flushed are held by the fold; the others are kept, absent, or read from the target
+    await this.fold.apply(events, (keys) => this.read(keys));
+  }
+
+  private async read(keys: string[]): Promise<Map<string, StoredDocument>> {
+    const out = new Map<string, StoredDocument>();
+    const ask: string[] = [];
+    for (const key of keys) {
+      const kept = this.recent.get(key);
+      if (kept) {
+        // back in the fold, which holds it until the next flush
+        this.recent.delete(key);
+        if (kept.doc !== null) out.set(key, { key, doc: kept.doc, at: null, version: kept.stored });
+      } else if (!this.written || this.written.has(key)) {
+        ask.push(key);
+      }
+    }
+    if (ask.length > 0) for (const [key, d] of await this.ctx.target.getDocuments(this.spec.name, ask)) out.set(key, d);
+    return out;
   }
 
   get heldOutputs(): number {
@@ -196,8 +234,14 @@ class DocumentReplay<D> implements Replay {
   take(writes: Required<ProjectionWrites>): void {
     for (const w of this.fold.take()) {
       writes.documents.push(w);
+      this.written?.add(w.key);
       if (w.expectedVersion === 0) this.built++;
     }
-    this.fold.forgetClean();
+    this.fold.forgetClean((key, doc, stored) => this.recent.set(key, { doc, stored }));
+    let excess = this.recent.size - REPLAY_RECENT;
+    for (const key of this.recent.keys()) {
+      if (excess-- <= 0) break;
+      this.recent.delete(key);
+    }
   }
 }

@@ -3,6 +3,8 @@ import type { DocumentQuery, DocumentWrite, StoredDocument } from '../ports.js';
 
 const PAGE = 2_000;
 const IN_CHUNK = 500;
+/** Documents kept after their transaction commits, for the next transactions to read without SQLite (a live contact's events span several). */
+export const RECENT_DOCUMENTS = 8_192;
 
 type Row = { key: string; at: number | null; version: number; doc: string };
 
@@ -12,6 +14,21 @@ type Row = { key: string; at: number | null; version: number; doc: string };
  */
 export class SqliteDocuments {
   private readonly stmts;
+  /**
+   * Documents read or written in the open ingest transaction (null: none, or
+   * deleted), by projection and key, with the writes to make: each changed
+   * document is written once, before the transaction commits, however many of
+   * its batches changed it. Nobody else writes while it holds the write lock.
+   */
+  private held: { docs: Map<string, StoredDocument | null>; changed: Map<string, DocumentWrite> } | null = null;
+  /**
+   * The documents of the last transactions as they committed, least recently
+   * used first: the next transactions read them from here. Forgotten when a
+   * transaction rolls back, when another connection commits (data_version),
+   * and when anything else writes documents.
+   */
+  private readonly recent = new Map<string, StoredDocument | null>();
+  private dataVersion: number | null = null;
 
   constructor(
     private readonly db: Database.Database,
@@ -34,7 +51,79 @@ export class SqliteDocuments {
     };
   }
 
+  /** Starts holding documents until `settle` (SqliteStore.transaction calls hold, release and settle). */
+  hold(): void {
+    const version = this.db.pragma('data_version', { simple: true }) as number;
+    if (version !== this.dataVersion) this.recent.clear();
+    this.dataVersion = version;
+    this.held = { docs: new Map(), changed: new Map() };
+  }
+
+  /** Writes the held documents that changed (the transaction is about to commit). */
+  release(): void {
+    const held = this.held;
+    if (!held) return;
+    this.writeNow([...held.changed.values()]);
+    held.changed.clear();
+  }
+
+  /** Stops holding: keeps what the transaction held for the next ones if it committed, forgets everything if not. */
+  settle(committed: boolean): void {
+    const held = this.held;
+    this.held = null;
+    if (!held || !committed) {
+      this.recent.clear();
+      return;
+    }
+    for (const [id, d] of held.docs) {
+      this.recent.delete(id);
+      this.recent.set(id, d);
+    }
+    const excess = this.recent.size - RECENT_DOCUMENTS;
+    if (excess > 0) {
+      let n = 0;
+      for (const id of this.recent.keys()) {
+        if (n++ >= excess) break;
+        this.recent.delete(id);
+      }
+    }
+  }
+
+  /** Forgets the documents kept between transactions (something wrote documents behind their back, e.g. retention). */
+  forgetRecent(): void {
+    this.recent.clear();
+  }
+
   get(projection: string, keys: readonly string[]): Map<string, StoredDocument> {
+    const held = this.held;
+    if (!held) return this.read(projection, keys);
+    const out = new Map<string, StoredDocument>();
+    const missing: string[] = [];
+    for (const key of keys) {
+      const id = documentId(projection, key);
+      let d = held.docs.get(id);
+      if (d === undefined) {
+        d = this.recent.get(id);
+        if (d === undefined) {
+          missing.push(key);
+          continue;
+        }
+        held.docs.set(id, d);
+      }
+      if (d) out.set(key, d);
+    }
+    if (missing.length > 0) {
+      const stored = this.read(projection, missing);
+      for (const key of missing) {
+        const d = stored.get(key) ?? null;
+        held.docs.set(documentId(projection, key), d);
+        if (d) out.set(key, d);
+      }
+    }
+    return out;
+  }
+
+  private read(projection: string, keys: readonly string[]): Map<string, StoredDocument> {
     const out = new Map<string, StoredDocument>();
     for (let i = 0; i < keys.length; i += IN_CHUNK) {
       const chunk = keys.slice(i, i + IN_CHUNK);
@@ -48,6 +137,8 @@ export class SqliteDocuments {
 
   /** Pages by key (or time and key) so that no statement stays open between pages: the connection is shared. */
   *list(projection: string, query: DocumentQuery = {}): Generator<StoredDocument> {
+    // inside a transaction, what it changed so far is written first: the listing reads SQLite
+    this.release();
     const ranged = query.from !== undefined || query.to !== undefined;
     const from = query.from ?? -Number.MAX_SAFE_INTEGER;
     const to = query.to ?? Number.MAX_SAFE_INTEGER;
@@ -61,11 +152,30 @@ export class SqliteDocuments {
   }
 
   write(writes: readonly DocumentWrite[]): void {
+    const held = this.held;
+    if (!held) {
+      // written outside an ingest transaction: what was kept may be stale
+      this.recent.clear();
+      this.writeNow(writes);
+      return;
+    }
+    for (const w of writes) {
+      const id = documentId(w.projection, w.key);
+      held.docs.set(id, w.doc === null ? null : { key: w.key, at: w.at, version: w.version, doc: w.doc });
+      held.changed.set(id, w);
+    }
+  }
+
+  private writeNow(writes: readonly DocumentWrite[]): void {
     for (const w of writes) {
       if (w.doc === null) this.stmts.remove.run(w.projection, w.key);
       else this.stmts.upsert.run(w.projection, w.key, w.at, w.version, JSON.stringify(w.doc));
     }
   }
+}
+
+function documentId(projection: string, key: string): string {
+  return `${projection}\u0000${key}`;
 }
 
 function toDocument(r: Row): StoredDocument {
