@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Engine, FACTS_VERSION, parseRules, QUEUE_CONTACTS, readDocuments, rebuildProjections, REPLAY_RECENT } from '@switchboard/core';
+import { Engine, FACTS_VERSION, parseRules, QUEUE_CONTACTS, readDocuments, rebuildProjections } from '@switchboard/core';
 import { SqliteStore } from '@switchboard/core/sqlite';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -97,7 +97,7 @@ describe('embedded store specifics', () => {
   });
 });
 
-describe('queue documents kept between ingest transactions and by a rebuild', () => {
+describe('queue documents held by ingest transactions and rebuilt', () => {
   const at = (minute: number, second: number) => new Date(Date.UTC(2024, 3, 18, 0, minute, second)).toISOString();
   /** A contact's events: queued, answered, gone (the last one without the agent, so that only the answer tells of it). */
   const story = (contactId: string, minute = 0) => ({
@@ -115,7 +115,7 @@ describe('queue documents kept between ingest transactions and by a rebuild', ()
     return documents(store);
   };
 
-  it('given a transaction that changed a kept document and failed, then the next transaction folds into the document as committed', async () => {
+  it('given a transaction that changed a document and failed, then the next transaction folds into the document as committed', async () => {
     const { store, engine } = localEngine();
     const c1 = story('c1');
     await engine.ingestBatch(c1.queued.map((e) => candidate(e)));
@@ -125,11 +125,11 @@ describe('queue documents kept between ingest transactions and by a rebuild', ()
     })();
     await expect(engine.ingestBatches(failing, { commitEvery: 100 })).rejects.toThrow('input broke');
     await engine.ingestBatch([candidate(c1.gone)]);
-    // the answer was rolled back: neither the store nor what the engine kept remembers it
+    // the answer was rolled back: neither the store nor what the transaction held remembers it
     expect(await documents(store)).toEqual(await ingestedOnce([...c1.queued, c1.gone]));
   });
 
-  it('given another process changed a kept document, then the next transaction folds into its version', async () => {
+  it('given another process changed a document, then the next transaction folds into its version', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'sb-')), 'shared.db');
     const rules = parseRules({});
     const c1 = story('c1');
@@ -147,7 +147,7 @@ describe('queue documents kept between ingest transactions and by a rebuild', ()
     }
   });
 
-  it('given retention deleted a kept document, then a later event of its contact starts a new one', async () => {
+  it('given retention deleted a document, then a later event of its contact starts a new one', async () => {
     const { store, engine } = localEngine();
     const c1 = story('c1');
     await engine.ingestBatch([...c1.queued, c1.answered].map((e) => candidate(e)));
@@ -157,19 +157,20 @@ describe('queue documents kept between ingest transactions and by a rebuild', ()
     expect(await documents(store)).toEqual(await ingestedOnce([c1.gone]));
   });
 
-  it('given more contacts than a replay keeps, each with its events and later its record, then the rebuild equals the incremental documents', async () => {
+  it('given contacts whose records come long after their events, then the rebuild folds each record into the document it wrote, as the incremental documents', async () => {
     const { store, engine } = localEngine();
-    const n = REPLAY_RECENT + 500;
+    // more documents than a rebuild holds before it flushes (5,000): the first ones are read back from the generation it builds
+    const n = 6_000;
     const stories = Array.from({ length: n }, (_, i) => ({ id: `c${i}`, ...story(`c${i}`, i % 60) }));
     const events = stories.map((s) => s.queued[1]!);
     const records = stories.map((s) => contactRecord({ contactId: s.id, initiation: at(0, 0) }));
-    // events first, records after: the record streams come after every event stream in the replay, and the first ones were flushed long before
+    // events first, records after: the record streams come after every event stream in the replay
     for (const payloads of [events, records]) await engine.ingestBatches(classifiedBatches(chunks(payloads, 2_000)), { commitEvery: 10_000 });
     const incremental = await documents(store);
     expect(incremental).toHaveLength(n);
     const summary = await rebuildProjections(store, parseRules({}));
     expect(await documents(store)).toEqual(incremental);
-    // each record folded into its contact's document as the replay wrote it (kept, or read back), not into a new one
+    // each record folded into its contact's document as the replay wrote it, not into a new one
     expect(summary[QUEUE_CONTACTS]).toBe(n);
     expect(new Set((await readDocuments(store, QUEUE_CONTACTS)).map((d) => d.version))).toEqual(new Set([2]));
   }, 60_000);

@@ -148,32 +148,23 @@ export class DocumentFold<D> {
     return writes;
   }
 
-  /** Forgets the documents that were taken (they are in the store once the writes are committed), handing each to `keep` if given. */
-  forgetClean(keep?: (key: string, doc: D | null, stored: number) => void): void {
-    for (const [key, h] of this.held) {
-      if (h.dirty) continue;
-      this.held.delete(key);
-      keep?.(key, h.doc, h.stored);
-    }
+  /** Forgets the documents that were taken (they are in the store once the writes are committed). */
+  forgetClean(): void {
+    for (const [key, h] of this.held) if (!h.dirty) this.held.delete(key);
   }
 }
 
 /** Documents held by a replay before the rebuild flushes: events are folded in chunks of this many. */
 const REPLAY_CHUNK = 2_000;
-/** Documents a replay keeps after flushing them, for the streams soon after that fold into them again (a contact's records after its contact events). */
-export const REPLAY_RECENT = 8_192;
 
 /**
- * Replays a document projection: events folded in chunks; documents flushed
- * lately are kept (a bounded number), the others read back from the
- * generation being built, and only when the replay wrote them (a fresh
- * generation holds nothing else).
+ * Replays a document projection: events folded in chunks; the documents it
+ * flushed already are read back from the generation being built, and only
+ * those when the generation began empty (nothing else can be there).
  */
 class DocumentReplay<D> implements Replay {
   private readonly fold: DocumentFold<D>;
   private pending: ProjectableEvent[] = [];
-  /** flushed documents, least recently used first (null doc: none) */
-  private readonly recent = new Map<string, { doc: D | null; stored: number }>();
   /** the keys this replay wrote, when the generation began empty (null: it may hold others, read every key) */
   private readonly written: Set<string> | null;
   built = 0;
@@ -198,25 +189,14 @@ class DocumentReplay<D> implements Replay {
   private async foldPending(): Promise<void> {
     const events = this.pending;
     this.pending = [];
-    // documents folded but not flushed are held by the fold; the others are kept, absent, or read from the target
+    // documents folded but not flushed are held by the fold; the others are read from the target, or absent
     await this.fold.apply(events, (keys) => this.read(keys));
   }
 
   private async read(keys: string[]): Promise<Map<string, StoredDocument>> {
-    const out = new Map<string, StoredDocument>();
-    const ask: string[] = [];
-    for (const key of keys) {
-      const kept = this.recent.get(key);
-      if (kept) {
-        // back in the fold, which holds it until the next flush
-        this.recent.delete(key);
-        if (kept.doc !== null) out.set(key, { key, doc: kept.doc, at: null, version: kept.stored });
-      } else if (!this.written || this.written.has(key)) {
-        ask.push(key);
-      }
-    }
-    if (ask.length > 0) for (const [key, d] of await this.ctx.target.getDocuments(this.spec.name, ask)) out.set(key, d);
-    return out;
+    const written = this.written;
+    const ask = written ? keys.filter((k) => written.has(k)) : keys;
+    return ask.length > 0 ? this.ctx.target.getDocuments(this.spec.name, ask) : new Map();
   }
 
   get heldOutputs(): number {
@@ -237,11 +217,6 @@ class DocumentReplay<D> implements Replay {
       this.written?.add(w.key);
       if (w.expectedVersion === 0) this.built++;
     }
-    this.fold.forgetClean((key, doc, stored) => this.recent.set(key, { doc, stored }));
-    let excess = this.recent.size - REPLAY_RECENT;
-    for (const key of this.recent.keys()) {
-      if (excess-- <= 0) break;
-      this.recent.delete(key);
-    }
+    this.fold.forgetClean();
   }
 }

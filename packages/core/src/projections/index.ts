@@ -75,5 +75,5 @@ export type { ProjectionDefinition, Plan, PlanContext, Replay, ReplayContext, St
 export { emptyPlan } from './definition.js';
 export { agentsProjection, AgentFolder, SNAPSHOT_EVERY } from './agents.js';
 export { contactsProjection } from './contacts.js';
-export { documentProjection, readDocuments, DocumentFold, REPLAY_RECENT, type DocumentProjection, type DocumentProjectionSpec } from './documents.js';
+export { documentProjection, readDocuments, DocumentFold, type DocumentProjection, type DocumentProjectionSpec } from './documents.js';
 export { queueContactsProjection, queueContactAt, recentQueueContacts, QUEUE_CONTACTS } from './queues.js';

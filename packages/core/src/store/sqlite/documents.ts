@@ -3,8 +3,6 @@ import type { DocumentQuery, DocumentWrite, StoredDocument } from '../ports.js';
 
 const PAGE = 2_000;
 const IN_CHUNK = 500;
-/** Documents kept after their transaction commits, for the next transactions to read without SQLite (a live contact's events span several). */
-export const RECENT_DOCUMENTS = 8_192;
 
 type Row = { key: string; at: number | null; version: number; doc: string };
 
@@ -21,14 +19,6 @@ export class SqliteDocuments {
    * its batches changed it. Nobody else writes while it holds the write lock.
    */
   private held: { docs: Map<string, StoredDocument | null>; changed: Map<string, DocumentWrite> } | null = null;
-  /**
-   * The documents of the last transactions as they committed, least recently
-   * used first: the next transactions read them from here. Forgotten when a
-   * transaction rolls back, when another connection commits (data_version),
-   * and when anything else writes documents.
-   */
-  private readonly recent = new Map<string, StoredDocument | null>();
-  private dataVersion: number | null = null;
 
   constructor(
     private readonly db: Database.Database,
@@ -51,47 +41,16 @@ export class SqliteDocuments {
     };
   }
 
-  /** Starts holding documents until `settle` (SqliteStore.transaction calls hold, release and settle). */
+  /** Starts holding documents until `release` (SqliteStore.transaction calls both, through SqliteProjections). */
   hold(): void {
-    const version = this.db.pragma('data_version', { simple: true }) as number;
-    if (version !== this.dataVersion) this.recent.clear();
-    this.dataVersion = version;
     this.held = { docs: new Map(), changed: new Map() };
   }
 
-  /** Writes the held documents that changed (the transaction is about to commit). */
-  release(): void {
-    const held = this.held;
-    if (!held) return;
-    this.writeNow([...held.changed.values()]);
-    held.changed.clear();
-  }
-
-  /** Stops holding: keeps what the transaction held for the next ones if it committed, forgets everything if not. */
-  settle(committed: boolean): void {
+  /** Writes the held documents that changed (the transaction is about to commit; `write` false: it rolls back) and stops holding. */
+  release(write: boolean): void {
     const held = this.held;
     this.held = null;
-    if (!held || !committed) {
-      this.recent.clear();
-      return;
-    }
-    for (const [id, d] of held.docs) {
-      this.recent.delete(id);
-      this.recent.set(id, d);
-    }
-    const excess = this.recent.size - RECENT_DOCUMENTS;
-    if (excess > 0) {
-      let n = 0;
-      for (const id of this.recent.keys()) {
-        if (n++ >= excess) break;
-        this.recent.delete(id);
-      }
-    }
-  }
-
-  /** Forgets the documents kept between transactions (something wrote documents behind their back, e.g. retention). */
-  forgetRecent(): void {
-    this.recent.clear();
+    if (held && write) this.writeNow([...held.changed.values()]);
   }
 
   get(projection: string, keys: readonly string[]): Map<string, StoredDocument> {
@@ -101,16 +60,9 @@ export class SqliteDocuments {
     const missing: string[] = [];
     for (const key of keys) {
       const id = documentId(projection, key);
-      let d = held.docs.get(id);
-      if (d === undefined) {
-        d = this.recent.get(id);
-        if (d === undefined) {
-          missing.push(key);
-          continue;
-        }
-        held.docs.set(id, d);
-      }
-      if (d) out.set(key, d);
+      const d = held.docs.get(id);
+      if (d === undefined) missing.push(key);
+      else if (d) out.set(key, d);
     }
     if (missing.length > 0) {
       const stored = this.read(projection, missing);
@@ -138,7 +90,10 @@ export class SqliteDocuments {
   /** Pages by key (or time and key) so that no statement stays open between pages: the connection is shared. */
   *list(projection: string, query: DocumentQuery = {}): Generator<StoredDocument> {
     // inside a transaction, what it changed so far is written first: the listing reads SQLite
-    this.release();
+    if (this.held) {
+      this.writeNow([...this.held.changed.values()]);
+      this.held.changed.clear();
+    }
     const ranged = query.from !== undefined || query.to !== undefined;
     const from = query.from ?? -Number.MAX_SAFE_INTEGER;
     const to = query.to ?? Number.MAX_SAFE_INTEGER;
@@ -154,8 +109,6 @@ export class SqliteDocuments {
   write(writes: readonly DocumentWrite[]): void {
     const held = this.held;
     if (!held) {
-      // written outside an ingest transaction: what was kept may be stale
-      this.recent.clear();
       this.writeNow(writes);
       return;
     }

@@ -104,29 +104,19 @@ export class SqliteProjections implements ProjectionStore {
     if (versions) this.stmts.setMeta.run(`gen.${this.generation}.versions`, JSON.stringify(versions));
   }
 
-  /** Starts holding agent records and documents until `release` and `settle` (SqliteStore.transaction calls them). */
+  /** Starts holding agent records and documents until `release` (SqliteStore.transaction calls both). */
   hold(): void {
     this.held = { records: new Map(), changed: new Set() };
     this.docs.hold();
   }
 
-  /** Writes the held agent records and documents that changed (when the transaction commits) and stops holding agent records. */
+  /** Writes the held agent records and documents that changed (when the transaction commits) and stops holding. */
   release(write: boolean): void {
     const held = this.held;
     this.held = null;
+    this.docs.release(write);
     if (!held || !write) return;
     for (const agentArn of held.changed) this.writeAgent(agentArn, held.records.get(agentArn)!);
-    this.docs.release();
-  }
-
-  /** After COMMIT (or ROLLBACK): documents of a committed transaction are kept for the next ones to read; a rollback forgets them. */
-  settle(committed: boolean): void {
-    this.docs.settle(committed);
-  }
-
-  /** Forgets the documents kept between transactions: something wrote documents behind their back (retention). */
-  forgetRecentDocuments(): void {
-    this.docs.forgetRecent();
   }
 
   async getAgents(agentArns: readonly string[]): Promise<Map<string, AgentRecord>> {

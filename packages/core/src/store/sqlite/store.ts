@@ -159,11 +159,9 @@ export class SqliteStore extends EventStoreDelegate implements LocalStore {
       await Promise.all(payloadWrites);
       this.db.exec('COMMIT');
       this.streams.end(true);
-      projections.settle(true);
       return result;
     } catch (err) {
       projections.release(false);
-      projections.settle(false);
       await Promise.allSettled(payloadWrites);
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       this.streams.end(false);
@@ -192,7 +190,6 @@ export class SqliteStore extends EventStoreDelegate implements LocalStore {
         : [...this.projections().retention(projectionsBefore), { name: 'alerts', from: 'alerts WHERE raised_at < ?', params: [projectionsBefore] }]),
     ];
     const counts: Record<string, number> = {};
-    if (!dryRun) this.projections().forgetRecentDocuments();
     this.db.transaction(() => {
       for (const { name, from, params } of targets) {
         counts[name] = dryRun
