@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   foldQueueContacts,
+  mergeObservation,
   observeContactEvent,
   observeContactRecord,
   queueContactsProjection,
@@ -14,15 +15,17 @@ import {
   queueNames,
   queueNow,
   readDocuments,
+  stampOf,
   QUEUE_CONTACTS,
   type QueueContact,
+  type QueueField,
   type QueueIntervalRow,
   type QueueNow,
   type QueueObservation,
   type Rules,
 } from '@switchboard/core';
 import { projectionSpec, type SpecSubject } from './projection-spec.js';
-import { CALLBACKS, SALES, storyEvents, storyRecord, SUPPORT, type ContactStory } from './queue-scenarios.js';
+import { CALLBACKS, eventObservations, recordObservation, SALES, storyEvents, storyRecord, SUPPORT, type ContactStory } from './queue-scenarios.js';
 
 const T = Date.UTC(2024, 3, 18, 1, 0, 0); // 10:00 in Tokyo
 const s = (seconds: number) => T + seconds * 1000;
@@ -110,5 +113,20 @@ describe('queue contacts projection (engine, repeats, any order, rebuild)', () =
           ['Support', 1, 0, 1],
         ]);
       });
+  });
+});
+
+describe('queue contact documents stored by an earlier version', () => {
+  it('given a document of version 1 (the stamp behind each field keyed by field name), then later observations fold into it as into the current shape', () => {
+    const story: ContactStory = { id: 'c-old', initiated: s(0), queue: SALES, enqueued: s(5), agent: 'alice', connected: s(30), disconnected: s(200), completed: s(230), interaction: 170 };
+    const [first, ...rest] = [...eventObservations(story), recordObservation(story)];
+    const current = foldQueueContacts([first!]).values().next().value!;
+    const fields = Object.keys(current).filter((k) => !['instanceArn', 'contactId', 'seen', 'from'].includes(k)) as QueueField[];
+    const legacyFrom = Object.fromEntries(fields.flatMap((f) => (stampOf(current, f) ? [[f, current.seen.indexOf(stampOf(current, f)!)]] : [])));
+    expect(Object.keys(legacyFrom).length).toBeGreaterThan(0);
+    const legacy = { ...current, from: legacyFrom } as unknown as QueueContact;
+    for (const f of fields) expect(stampOf(legacy, f), f).toEqual(stampOf(current, f));
+    const folded = rest.reduce<QueueContact>((doc, o) => mergeObservation(doc, o), legacy);
+    expect(folded).toEqual(foldQueueContacts([first!, ...rest]).values().next().value);
   });
 });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { FACTS_VERSION, parseRules, rebuildProjections } from '@switchboard/core';
+import { Engine, FACTS_VERSION, parseRules, QUEUE_CONTACTS, readDocuments, rebuildProjections } from '@switchboard/core';
 import { SqliteStore } from '@switchboard/core/sqlite';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { agentEvent, contactRecord } from './builders.js';
+import { agentEvent, contactEvent, contactRecord } from './builders.js';
 import { candidate, classifiedBatches, localEngine, projectionSnapshot } from './harness.js';
 
 describe('embedded store specifics', () => {
@@ -96,3 +96,88 @@ describe('embedded store specifics', () => {
     expect(() => SqliteStore.open(path)).toThrow(/created by another version of Switchboard/);
   });
 });
+
+describe('queue documents held by ingest transactions and rebuilt', () => {
+  const at = (minute: number, second: number) => new Date(Date.UTC(2024, 3, 18, 0, minute, second)).toISOString();
+  /** A contact's events: queued, answered, gone (the last one without the agent, so that only the answer tells of it). */
+  const story = (contactId: string, minute = 0) => ({
+    queued: [
+      contactEvent({ type: 'INITIATED', contactId, initiation: at(minute, 0) }),
+      contactEvent({ type: 'QUEUED', contactId, initiation: at(minute, 0), queue: { enqueue: at(minute, 5) } }),
+    ],
+    answered: contactEvent({ type: 'CONNECTED_TO_AGENT', contactId, initiation: at(minute, 0), queue: { enqueue: at(minute, 5) }, agent: { connected: at(minute, 20) } }),
+    gone: contactEvent({ type: 'DISCONNECTED', contactId, initiation: at(minute, 0), disconnect: at(minute, 50) }),
+  });
+  const documents = async (store: SqliteStore) => (await readDocuments(store, QUEUE_CONTACTS)).map((d) => [d.key, d.doc]);
+  const ingestedOnce = async (payloads: unknown[]) => {
+    const { store, engine } = localEngine();
+    await engine.ingestBatch(payloads.map((p, i) => candidate(p, i + 1)));
+    return documents(store);
+  };
+
+  it('given a transaction that changed a document and failed, then the next transaction folds into the document as committed', async () => {
+    const { store, engine } = localEngine();
+    const c1 = story('c1');
+    await engine.ingestBatch(c1.queued.map((e) => candidate(e)));
+    const failing = (async function* () {
+      yield* classifiedBatches([[c1.answered]]);
+      throw new Error('input broke');
+    })();
+    await expect(engine.ingestBatches(failing, { commitEvery: 100 })).rejects.toThrow('input broke');
+    await engine.ingestBatch([candidate(c1.gone)]);
+    // the answer was rolled back: neither the store nor what the transaction held remembers it
+    expect(await documents(store)).toEqual(await ingestedOnce([...c1.queued, c1.gone]));
+  });
+
+  it('given another process changed a document, then the next transaction folds into its version', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'sb-')), 'shared.db');
+    const rules = parseRules({});
+    const c1 = story('c1');
+    const first = SqliteStore.open(path);
+    const second = SqliteStore.open(path);
+    try {
+      const engine = new Engine(first, rules);
+      await engine.ingestBatch(c1.queued.map((e) => candidate(e)));
+      await new Engine(second, rules).ingestBatch([candidate(c1.answered)]);
+      await engine.ingestBatch([candidate(c1.gone)]);
+      expect(await documents(first)).toEqual(await ingestedOnce([...c1.queued, c1.answered, c1.gone]));
+    } finally {
+      first.close();
+      second.close();
+    }
+  });
+
+  it('given retention deleted a document, then a later event of its contact starts a new one', async () => {
+    const { store, engine } = localEngine();
+    const c1 = story('c1');
+    await engine.ingestBatch([...c1.queued, c1.answered].map((e) => candidate(e)));
+    store.prune({ projectionsBefore: Date.UTC(2024, 3, 19) });
+    expect(await documents(store)).toEqual([]);
+    await engine.ingestBatch([candidate(c1.gone)]);
+    expect(await documents(store)).toEqual(await ingestedOnce([c1.gone]));
+  });
+
+  it('given contacts whose records come long after their events, then the rebuild folds each record into the document it wrote, as the incremental documents', async () => {
+    const { store, engine } = localEngine();
+    // more documents than a rebuild holds before it flushes (5,000): the first ones are read back from the generation it builds
+    const n = 6_000;
+    const stories = Array.from({ length: n }, (_, i) => ({ id: `c${i}`, ...story(`c${i}`, i % 60) }));
+    const events = stories.map((s) => s.queued[1]!);
+    const records = stories.map((s) => contactRecord({ contactId: s.id, initiation: at(0, 0) }));
+    // events first, records after: the record streams come after every event stream in the replay
+    for (const payloads of [events, records]) await engine.ingestBatches(classifiedBatches(chunks(payloads, 2_000)), { commitEvery: 10_000 });
+    const incremental = await documents(store);
+    expect(incremental).toHaveLength(n);
+    const summary = await rebuildProjections(store, parseRules({}));
+    expect(await documents(store)).toEqual(incremental);
+    // each record folded into its contact's document as the replay wrote it, not into a new one
+    expect(summary[QUEUE_CONTACTS]).toBe(n);
+    expect(new Set((await readDocuments(store, QUEUE_CONTACTS)).map((d) => d.version))).toEqual(new Set([2]));
+  }, 60_000);
+});
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

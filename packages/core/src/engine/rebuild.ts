@@ -47,7 +47,7 @@ export async function rebuildProjections(
   const target = await store.beginGeneration(hash, projectionVersions(projections));
   const summary = newSummary(projections, target.generation, hash);
   try {
-    await replayInto(store.scanAll({ preferFacts: true }), target, rules, projections, summary, onProgress, options);
+    await replayInto(store.scanAll({ preferFacts: true }), target, rules, projections, summary, onProgress, { ...options, fresh: true });
     await switchOver(store, target, rules, summary, options);
   } catch (err) {
     if (!options.signal?.aborted) await store.dropGeneration(target.generation).catch(() => undefined);
@@ -93,7 +93,7 @@ export async function rebuildStep(
   if (resume) Object.assign(summary, resume.checkpoint.built);
   try {
     const scan = resume ? store.scanFrom(resume.checkpoint.position, { preferFacts: true }) : store.scanAll({ preferFacts: true });
-    const stoppedAfter = await replayInto(scan, target, rules, projections, summary, onProgress, options, () => Date.now() >= options.deadline);
+    const stoppedAfter = await replayInto(scan, target, rules, projections, summary, onProgress, { ...options, fresh: !resume }, () => Date.now() >= options.deadline);
     options.signal?.throwIfAborted();
     if (stoppedAfter) {
       const built = Object.fromEntries(['events', ...projections.map((p) => p.name)].map((k) => [k, Number(summary[k])]));
@@ -147,10 +147,10 @@ async function replayInto(
   projections: readonly ProjectionDefinition[],
   summary: RebuildSummary,
   onProgress?: (events: number) => void,
-  options: RebuildOptions = {},
+  options: RebuildOptions & { fresh?: boolean } = {},
   stop?: () => boolean,
 ): Promise<StoredEvent | null> {
-  const ctx = { target, rules, snapshotEvery: options.snapshotEvery ?? SNAPSHOT_EVERY };
+  const ctx = { target, rules, snapshotEvery: options.snapshotEvery ?? SNAPSHOT_EVERY, fresh: options.fresh ?? false };
   const replays = projections.map((p) => ({ name: p.name, replay: p.replay(ctx) }));
   const readers = new Map<EventKind, Replay[]>();
   projections.forEach((p, i) => {

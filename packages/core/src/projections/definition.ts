@@ -61,6 +61,8 @@ export interface ReplayContext {
   target: ProjectionReader;
   rules: Rules;
   snapshotEvery: number;
+  /** the generation held nothing when the replay began (not a continued rebuild): what the replay did not write is not there */
+  fresh?: boolean;
 }
 
 /**

@@ -25,7 +25,9 @@ export interface DocumentProjectionSpec<D> {
    * any of them more than once, give the same document. The engine folds
    * batches as they arrive (late ones too) and a rebuild folds the event table
    * stream by stream, so a document that depends on order must keep what it
-   * needs to decide, e.g. the time of the newest event per contact.
+   * needs to decide, e.g. the time of the newest event per contact. Returns
+   * the document it was given (the same object, unmodified) when the event
+   * changes nothing: no write follows.
    */
   evolve(doc: D | null, event: ProjectableEvent, key: string, rules: Rules): D | null;
   /** The time a document is filed under: range queries, and retention prunes it after that time. Default: none (kept). */
@@ -116,7 +118,10 @@ export class DocumentFold<D> {
     for (const { event, keys } of touched) {
       for (const key of keys) {
         const h = this.held.get(key)!;
-        h.doc = this.spec.evolve(h.doc, event, key, this.rules);
+        const next = this.spec.evolve(h.doc, event, key, this.rules);
+        // evolve returns the very document it was given when the event changes nothing (a repeat, an older field): no write
+        if (next === h.doc) continue;
+        h.doc = next;
         h.dirty = true;
       }
     }
@@ -152,10 +157,16 @@ export class DocumentFold<D> {
 /** Documents held by a replay before the rebuild flushes: events are folded in chunks of this many. */
 const REPLAY_CHUNK = 2_000;
 
-/** Replays a document projection: events folded in chunks, documents read back from the generation being built. */
+/**
+ * Replays a document projection: events folded in chunks; the documents it
+ * flushed already are read back from the generation being built, and only
+ * those when the generation began empty (nothing else can be there).
+ */
 class DocumentReplay<D> implements Replay {
   private readonly fold: DocumentFold<D>;
   private pending: ProjectableEvent[] = [];
+  /** the keys this replay wrote, when the generation began empty (null: it may hold others, read every key) */
+  private readonly written: Set<string> | null;
   built = 0;
 
   constructor(
@@ -163,6 +174,7 @@ class DocumentReplay<D> implements Replay {
     private readonly ctx: ReplayContext,
   ) {
     this.fold = new DocumentFold(spec, ctx.rules);
+    this.written = ctx.fresh ? new Set() : null;
   }
 
   apply(event: ProjectableEvent): Promise<void> | void {
@@ -177,8 +189,14 @@ class DocumentReplay<D> implements Replay {
   private async foldPending(): Promise<void> {
     const events = this.pending;
     this.pending = [];
-    // documents folded but not flushed are held by the fold; the others are read from the target
-    await this.fold.apply(events, (keys) => this.ctx.target.getDocuments(this.spec.name, keys));
+    // documents folded but not flushed are held by the fold; the others are read from the target, or absent
+    await this.fold.apply(events, (keys) => this.read(keys));
+  }
+
+  private async read(keys: string[]): Promise<Map<string, StoredDocument>> {
+    const written = this.written;
+    const ask = written ? keys.filter((k) => written.has(k)) : keys;
+    return ask.length > 0 ? this.ctx.target.getDocuments(this.spec.name, ask) : new Map();
   }
 
   get heldOutputs(): number {
@@ -196,6 +214,7 @@ class DocumentReplay<D> implements Replay {
   take(writes: Required<ProjectionWrites>): void {
     for (const w of this.fold.take()) {
       writes.documents.push(w);
+      this.written?.add(w.key);
       if (w.expectedVersion === 0) this.built++;
     }
     this.fold.forgetClean();

@@ -40,7 +40,8 @@ export function queueContactAt(c: QueueContact): number | null {
  */
 const definition = documentProjection<QueueContact>({
   name: QUEUE_CONTACTS,
-  version: 1,
+  // 2: `from` spelled as one character per field
+  version: 2,
   reads: ['contactEvent', 'contact'],
   keys: (e) => {
     const c = e.contactEvent ?? (e.contact ? { instanceArn: e.contact.InstanceARN, contactId: e.contact.ContactId } : null);

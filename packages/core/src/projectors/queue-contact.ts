@@ -56,8 +56,13 @@ export interface QueueContact extends QueueContactFields {
   contactId: string;
   /** the stamps of the observations the fields hold, each once, in stamp order (kept compact: the stores keep one document per contact) */
   seen: Stamp[];
-  /** the stamp behind each field that has been set: an index into `seen` */
-  from: Partial<Record<QueueField, number>>;
+  /**
+   * The stamp behind each field, one character per field in QUEUE_FIELDS
+   * order: '.' not set, else '0' plus its index in `seen` (a string rather
+   * than an object keyed by field name: the document is stored per contact,
+   * and this keeps it under a kilobyte).
+   */
+  from: string;
 }
 
 /** One observation of a contact: the fields it sets, under its stamp. */
@@ -91,6 +96,28 @@ const EMPTY: QueueContactFields = {
   afterContactWorkSeconds: null,
   pauseSeconds: null,
 };
+
+/** The fields in the order `from` spells them. */
+const QUEUE_FIELDS = Object.keys(EMPTY) as QueueField[];
+const FIELD_INDEX = new Map(QUEUE_FIELDS.map((f, i) => [f, i]));
+/** `from`: the character of `seen` index 0 ('0'); '.' (below it) marks a field not set */
+const FIRST_INDEX = 48;
+const NOT_SET = '.';
+
+/** Index into `seen` of the stamp behind each set field, as `from` holds them; documents stored before version 2 keep an object keyed by field name. */
+function stampIndexes(c: QueueContact): Array<[QueueField, number]> {
+  const from = c.from as string | Partial<Record<QueueField, number>>;
+  const out: Array<[QueueField, number]> = [];
+  if (typeof from === 'string') {
+    for (let i = 0; i < from.length; i++) {
+      const code = from.charCodeAt(i);
+      if (code >= FIRST_INDEX) out.push([QUEUE_FIELDS[i]!, code - FIRST_INDEX]);
+    }
+  } else {
+    for (const k in from) out.push([k as QueueField, from[k as QueueField]!]);
+  }
+  return out;
+}
 
 export function compareStamps(a: Stamp, b: Stamp): number {
   return a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
@@ -165,8 +192,9 @@ export function observeContactRecord(r: ContactFacts): QueueObservation {
 
 /** The stamp behind a field of the contact, if it has been set. */
 export function stampOf(c: QueueContact, field: QueueField): Stamp | undefined {
-  const i = c.from[field];
-  return i === undefined ? undefined : c.seen[i];
+  const from = c.from as string | Partial<Record<QueueField, number>>;
+  const i = typeof from === 'string' ? from.charCodeAt(FIELD_INDEX.get(field)!) - FIRST_INDEX : from[field];
+  return i === undefined || !(i >= 0) ? undefined : c.seen[i];
 }
 
 /**
@@ -179,20 +207,24 @@ export function mergeObservation(contact: QueueContact | undefined, o: QueueObse
   const stamp = contact?.seen.find((s) => compareStamps(s, o.stamp) === 0) ?? o.stamp;
   let next: QueueContact | undefined;
   const stamps = new Map<QueueField, Stamp>();
-  if (contact) for (const k in contact.from) stamps.set(k as QueueField, contact.seen[contact.from[k as QueueField]!]!);
+  if (contact) for (const [k, i] of stampIndexes(contact)) stamps.set(k, contact.seen[i]!);
   for (const k in o.fields) {
     const held = stamps.get(k as QueueField);
     if (held && compareStamps(held, stamp) >= 0) continue;
-    next ??= contact ? { ...contact } : { ...EMPTY, instanceArn: o.instanceArn, contactId: o.contactId, seen: [], from: {} };
+    next ??= contact ? { ...contact } : { ...EMPTY, instanceArn: o.instanceArn, contactId: o.contactId, seen: [], from: '' };
     (next as unknown as Record<string, unknown>)[k] = o.fields[k as QueueField];
     stamps.set(k as QueueField, stamp);
   }
-  if (!next) return contact ?? { ...EMPTY, instanceArn: o.instanceArn, contactId: o.contactId, seen: [], from: {} };
+  if (!next) return contact ?? { ...EMPTY, instanceArn: o.instanceArn, contactId: o.contactId, seen: [], from: '' };
   // canonical: the distinct stamps still behind a field, in stamp order, so any order of merging gives equal documents
   const used = new Set(stamps.values());
   next.seen = [...used].sort(compareStamps);
-  next.from = {};
-  for (const [k, s] of stamps) next.from[k] = next.seen.indexOf(s);
+  let from = '';
+  for (const field of QUEUE_FIELDS) {
+    const s = stamps.get(field);
+    from += s ? String.fromCharCode(FIRST_INDEX + next.seen.indexOf(s)) : NOT_SET;
+  }
+  next.from = from;
   return next;
 }
 

@@ -107,15 +107,17 @@ export class SqliteProjections implements ProjectionStore {
     if (versions) this.stmts.setMeta.run(`gen.${this.generation}.versions`, JSON.stringify(versions));
   }
 
-  /** Starts holding agent records until `release` (SqliteStore.transaction calls both). */
+  /** Starts holding agent records and documents until `release` (SqliteStore.transaction calls both). */
   hold(): void {
     this.held = { records: new Map(), changed: new Set() };
+    this.docs.hold();
   }
 
-  /** Writes the held agent records that changed (when the transaction commits) and stops holding. */
+  /** Writes the held agent records and documents that changed (when the transaction commits) and stops holding. */
   release(write: boolean): void {
     const held = this.held;
     this.held = null;
+    this.docs.release(write);
     if (!held || !write) return;
     for (const agentArn of held.changed) this.writeAgent(agentArn, held.records.get(agentArn)!);
   }

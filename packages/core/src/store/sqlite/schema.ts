@@ -73,6 +73,11 @@ CREATE INDEX IF NOT EXISTS ${p}documents_by_time ON ${p}documents (projection, a
  * `documents` holds the projections kept as the latest document per key
  * (projections/documents.ts), all in one table; it was added to the layout
  * without a new version: opening a store creates it for the current generation.
+ * Its rows live in a rowid table, the key in an index beside it: a document
+ * (about a kilobyte) is too large for a WITHOUT ROWID row of a 4 KB page, which
+ * spilled every one to an overflow page of its own (three times the space, and
+ * two pages rewritten per change). Stores whose generation predates this keep
+ * the old layout until their next rebuild; the statements suit both.
  * Intervals and tallies, the large ones, name their agent by its interned
  * stream number (the events of the agent created it); contact rows are keyed
  * by their contact's stream number, which grows as contacts arrive, so new
@@ -127,13 +132,14 @@ CREATE TABLE IF NOT EXISTS ${p}contacts (
   row          TEXT    NOT NULL
 );
 CREATE TABLE IF NOT EXISTS ${p}documents (
+  id         INTEGER PRIMARY KEY,
   projection TEXT    NOT NULL,
   key        TEXT    NOT NULL,
   at         INTEGER,
   version    INTEGER NOT NULL,
   doc        TEXT    NOT NULL,
-  PRIMARY KEY (projection, key)
-) WITHOUT ROWID;
+  UNIQUE (projection, key)
+);
 `;
 }
 
