@@ -74,25 +74,24 @@ describe('DynamoDB specifics', () => {
     expect(await read()).toBeUndefined();
   });
 
-  it('does not write back a document folded into exactly what it read (a no-op fold), and writes any change', async () => {
+  it('stores a document in as few write units as its item allows: gzipped when plain it would cross a kilobyte with its keys, and reads it back', async () => {
     const client = local.client();
     const writes = countWrites(client);
     const store = openDynamoStore({ tables: await local.createTables(), client, generationCacheMs: 0 });
-    const doc = (version: number, value: string, at: number | null = T0) => ({ projection: 'p', key: 'k', doc: { value }, at, version, expectedVersion: version - 1 });
-    const stored = async () => (await store.getDocuments('p', ['k'])).get('k');
-    await store.commit({ agents: [], contacts: [], documents: [doc(1, 'a')] });
-    expect((await stored())?.version).toBe(1);
-    writes.reset();
-    await store.commit({ agents: [], contacts: [], documents: [doc(2, 'a')] });
-    expect(writes.counts.items).toBe(0);
-    expect(await stored()).toMatchObject({ doc: { value: 'a' }, version: 1 });
-    // a different value, or the same value filed under another time, is written
-    await store.commit({ agents: [], contacts: [], documents: [doc(2, 'a', T0 + 1)] });
-    expect(await stored()).toMatchObject({ doc: { value: 'a' }, at: T0 + 1, version: 2 });
-    await store.commit({ agents: [], contacts: [], documents: [doc(3, 'b', T0 + 1)] });
-    expect(await stored()).toMatchObject({ doc: { value: 'b' }, version: 3 });
-    // not read before: written (and conditional on the version) as before
-    await expect(store.commit({ agents: [], contacts: [], documents: [doc(3, 'b', T0 + 1)] })).rejects.toBeInstanceOf(VersionConflictError);
+    const key = (n: number) => `${INSTANCE}/contact/0f2a7c3e-1b4d-4e8f-9a6b-3c5d7e9f1a2${n}`;
+    // ~900 bytes of JSON: under a kilobyte alone, over it with the item's keys and index attributes
+    const large = { seen: Array.from({ length: 33 }, (_, i) => [T0 + i * 1000, i, `e-${i}`]), from: '0123456789.' };
+    const small = { value: 'a' };
+    expect(JSON.stringify(large).length).toBeGreaterThan(850);
+    expect(JSON.stringify(large).length).toBeLessThan(1000);
+    const unitsToWrite = async (n: number, doc: object) => {
+      writes.reset();
+      await store.commit({ agents: [], contacts: [], documents: [{ projection: 'queueContacts', key: key(n), doc, at: T0, version: 1, expectedVersion: 0 }] });
+      expect((await store.getDocuments('queueContacts', [key(n)])).get(key(n))).toMatchObject({ doc, version: 1 });
+      return writes.counts.capacity;
+    };
+    await unitsToWrite(0, small); // files the day on the generation item
+    expect(await unitsToWrite(1, large)).toBe(await unitsToWrite(2, small));
   });
 
   it('quarantines an event too large for an item instead of retrying it forever', async () => {

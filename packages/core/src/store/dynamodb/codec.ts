@@ -19,6 +19,25 @@ export function packText(name: string, text: string): Item {
   return { [`${name}z`]: gzipSync(text, { level: 6 }) };
 }
 
+/**
+ * The item with a string attribute added as `<name>` or, gzipped, as
+ * `<name>z`: whichever bills fewer write units for the whole item (keys and
+ * other attributes count too, so a ~800-byte document next to its keys can
+ * cross a kilobyte plain and fit in one unit gzipped).
+ */
+export function withCheapestText(item: Item, name: string, text: string): Item {
+  const plain = { ...item, [name]: text };
+  const plainUnits = writeUnits(plain);
+  if (plainUnits === 1) return plain;
+  const zipped = { ...item, [`${name}z`]: gzipSync(text, { level: 6 }) };
+  return writeUnits(zipped) < plainUnits ? zipped : plain;
+}
+
+/** Write units DynamoDB bills for putting the item: one per started kilobyte. */
+export function writeUnits(item: Item): number {
+  return Math.max(1, Math.ceil(itemBytes(item) / 1024));
+}
+
 export function unpackText(item: Item, name: string): string | undefined {
   const plain = item[name];
   if (typeof plain === 'string') return plain;

@@ -1,14 +1,12 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DocumentQuery, DocumentWrite, StoredDocument } from '../ports.js';
 import { batchGet, isConditionalCheckFailed, mapLimit, queryItems, type Key } from './batch.js';
-import { packJson, shardOf, unpackJson, unpackText, type Item } from './codec.js';
+import { shardOf, unpackJson, withCheapestText, type Item } from './codec.js';
 import type { ProjectionContext } from './context.js';
 import { DOCUMENT_SHARDS } from './schema.js';
 import { dayIndexAttributes, FiledRange, itemsByDay } from './time-index.js';
 
 const WRITE_CONCURRENCY = 16;
-/** Documents remembered as read (to skip writing them back unchanged); more than this and the memory is dropped. */
-const REMEMBERED_READS = 20_000;
 
 /**
  * The documents of one generation (the projections kept as the latest
@@ -17,8 +15,6 @@ const REMEMBERED_READS = 20_000;
  */
 export class DynamoDocuments {
   private readonly ranges = new Map<string, FiledRange>();
-  /** the documents read since the last write, by item sort key: version, `at` and JSON text as stored */
-  private read = new Map<string, { version: number; at: number | null; text: string | undefined }>();
 
   constructor(
     private readonly ctx: ProjectionContext,
@@ -53,8 +49,6 @@ export class DynamoDocuments {
       keys.map((k) => this.key(projection, k)),
       { ...this.ctx.retry, consistent: true },
     );
-    if (this.read.size > REMEMBERED_READS) this.read.clear();
-    for (const i of items) this.read.set(i.sk as string, { version: Number(i.ver), at: typeof i.at === 'number' ? i.at : null, text: unpackText(i, 'd') });
     return new Map(items.map((i) => [i.dk as string, toDocument(i)]));
   }
 
@@ -98,11 +92,8 @@ export class DynamoDocuments {
   async write(writes: readonly DocumentWrite[], conditional: boolean): Promise<string[]> {
     if (writes.length === 0) return [];
     const conflicts: string[] = [];
-    const read = this.read;
-    this.read = new Map();
     await mapLimit(writes, WRITE_CONCURRENCY, async (w) => {
       const Key = this.key(w.projection, w.key);
-      if (w.doc !== null && unchanged(read.get(Key.sk), w)) return;
       const condition = !conditional
         ? {}
         : w.expectedVersion === 0
@@ -113,14 +104,17 @@ export class DynamoDocuments {
           await this.ctx.doc.send(new DeleteCommand({ TableName: this.ctx.tables.projections, Key, ...condition }));
           return;
         }
-        const item: Item = {
-          ...Key,
-          dp: w.projection,
-          dk: w.key,
-          ver: w.version,
-          ...(w.at === null ? {} : { at: w.at, ...dayIndexAttributes(this.dayPrefix(w.projection), w.at, w.key), ...this.expiry(w.at) }),
-          ...packJson('d', w.doc),
-        };
+        const item = withCheapestText(
+          {
+            ...Key,
+            dp: w.projection,
+            dk: w.key,
+            ver: w.version,
+            ...(w.at === null ? {} : { at: w.at, ...dayIndexAttributes(this.dayPrefix(w.projection), w.at, w.key), ...this.expiry(w.at) }),
+          },
+          'd',
+          JSON.stringify(w.doc),
+        );
         await this.ctx.doc.send(new PutCommand({ TableName: this.ctx.tables.projections, Item: item, ...condition }));
       } catch (err) {
         if (!isConditionalCheckFailed(err)) throw err;
@@ -153,10 +147,6 @@ export class DynamoDocuments {
       }
     }
   }
-}
-
-function unchanged(stored: { version: number; at: number | null; text: string | undefined } | undefined, w: DocumentWrite): boolean {
-  return stored !== undefined && stored.version === w.expectedVersion && stored.at === w.at && stored.text === JSON.stringify(w.doc);
 }
 
 function toDocument(item: Item): StoredDocument {

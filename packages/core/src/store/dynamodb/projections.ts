@@ -29,7 +29,7 @@ import {
   type Key,
   type WriteRequest,
 } from './batch.js';
-import { itemBytes, packJson, shardOf, unpackJson, type Item } from './codec.js';
+import { itemBytes, packJson, shardOf, unpackJson, withCheapestText, type Item } from './codec.js';
 import type { ProjectionContext } from './context.js';
 import { compareText } from '../ordering.js';
 import {
@@ -424,19 +424,22 @@ export class DynamoProjections implements ProjectionStore {
         await this.ctx.doc.send(
           new PutCommand({
             TableName: this.table,
-            Item: {
-              ...this.contactItemKey(ck),
-              ...this.expiry(c.startedAt),
-              ia: c.instanceArn,
-              cid: c.contactId,
-              upd: c.updatedAt,
-              start: c.startedAt,
-              ld: c.localDate,
-              cs: c.chainStart,
-              oc: c.row.outcome,
-              ...dayIndexAttributes(`g${this.generation}`, c.startedAt, ck),
-              ...packJson('row', c.row),
-            },
+            Item: withCheapestText(
+              {
+                ...this.contactItemKey(ck),
+                ...this.expiry(c.startedAt),
+                ia: c.instanceArn,
+                cid: c.contactId,
+                upd: c.updatedAt,
+                start: c.startedAt,
+                ld: c.localDate,
+                cs: c.chainStart,
+                oc: c.row.outcome,
+                ...dayIndexAttributes(`g${this.generation}`, c.startedAt, ck),
+              },
+              'row',
+              JSON.stringify(c.row),
+            ),
             ConditionExpression: 'attribute_not_exists(pk) OR upd < :u',
             ExpressionAttributeValues: { ':u': c.updatedAt },
           }),
