@@ -1,10 +1,32 @@
 import { formatLocal } from '../time.js';
 import type { Interval, Tally } from './agent.js';
-import { BucketCalendar, type Bucket } from './buckets.js';
+import { BucketCalendar, REPORT_SLOT_MS, type Bucket } from './buckets.js';
 import { intervalFeeds, REPORT_METRIC_TABLE, type MetricDefinition, type ReportMetrics } from './metrics.js';
 
-/** What tells which metrics an interval feeds. */
-type IntervalKind = Pick<Interval, 'dimension' | 'statusType' | 'name'>;
+/** A kind of interval: what tells which report metrics it feeds. */
+export type IntervalKind = Pick<Interval, 'dimension' | 'statusType' | 'name'>;
+
+/** A kind of interval, or of tally (dimension 'tally', its kind as the name). */
+export type ReportKind = IntervalKind | { dimension: 'tally'; name: Tally['kind']; statusType: null };
+
+/**
+ * One agent's intervals and tallies in one UTC 15-minute slot (REPORT_SLOT_MS),
+ * summed: the time of the intervals within the slot by kind (ms) and the
+ * tallies by kind (counts), and the username of the interval stored last
+ * among those with time in the slot that give one (`usernameOrder`: its place
+ * in storage order, to compare slots). Only kinds with time or tallies appear.
+ */
+export interface ReportTotals {
+  agentArn: string;
+  /** ms: the slot's start */
+  slot: number;
+  username: string | null;
+  usernameOrder: number;
+  /** [kind, amount, kind, amount, ...]: each kind an index in `kinds`, its amount ms or a count */
+  amounts: readonly number[];
+  /** shared by the rows of one read: the same kind is the same object */
+  kinds: readonly ReportKind[];
+}
 
 /** One agent's metrics in one bucket. Fields: metrics.ts; definitions: docs/metrics.md. */
 export type ReportRow = {
@@ -127,6 +149,8 @@ export class ReportFold {
   private readonly byAgent = new Map<string, AgentRows>();
   private lastAgent: AgentRows | null = null;
   private readonly usernames = new Map<string, string | null>();
+  /** where the username of each agent comes from, when from slot totals: the latest in storage order wins */
+  private readonly usernameOrders = new Map<string, number>();
   private readonly router = new MetricRouter();
 
   constructor(
@@ -156,6 +180,36 @@ export class ReportFold {
     if (byName) acc[byName].set(name, (acc[byName].get(name) ?? 0) + ms);
   }
 
+  /**
+   * An agent's intervals and tallies summed over a 15-minute slot (a store's
+   * report totals), as if its intervals and tallies were added one by one:
+   * before any single interval, and only over slots within [from, to).
+   */
+  addTotals(t: ReportTotals): void {
+    if (t.username && t.usernameOrder > (this.usernameOrders.get(t.agentArn) ?? -Infinity)) {
+      this.usernames.set(t.agentArn, t.username);
+      this.usernameOrders.set(t.agentArn, t.usernameOrder);
+    }
+    const slotEnd = t.slot + REPORT_SLOT_MS;
+    if (t.slot < this.from || slotEnd > this.to) throw new Error(`report totals: the slot at ${t.slot} is not within the report's range`);
+    const bucket = this.buckets.bucketOf(t.slot);
+    if (!bucket) return;
+    if (bucket.start > t.slot || slotEnd > bucket.end) throw new Error(`report totals: the slot at ${t.slot} crosses a bucket edge`);
+    const { amounts, kinds } = t;
+    for (let i = 0; i < amounts.length; i += 2) {
+      const kind = kinds[amounts[i]!]!;
+      const amount = amounts[i + 1]!;
+      if (kind.dimension === 'tally') {
+        const acc = this.row(t.agentArn, bucket);
+        for (const m of this.router.forTally(kind.name)) acc.sums[m]! += amount;
+        continue;
+      }
+      const slots = this.router.forInterval(kind);
+      const byName = kind.dimension === 'status' ? 'statusMs' : kind.dimension === 'activity' ? 'activityMs' : null;
+      if (slots.length > 0 || byName !== null) this.add(this.row(t.agentArn, bucket), slots, byName, kind.name, amount);
+    }
+  }
+
   addTally(t: Tally): void {
     if (t.at < this.from || t.at >= this.to) return;
     const bucket = this.buckets.bucketOf(t.at);
@@ -178,13 +232,17 @@ export class ReportFold {
   /** The rows, made one at a time as they are taken. */
   *rows(): Generator<ReportRow> {
     const name = (acc: Accumulator) => this.usernames.get(acc.agentArn) ?? null;
-    const sorted = [...this.accumulators()].sort(
-      (a, b) => a.start - b.start || (name(a) ?? '').localeCompare(name(b) ?? '') || a.agentArn.localeCompare(b.agentArn),
-    );
+    // username and ARN are the agent's: their order is worked out once per agent, not once per pair of rows
+    const agents = [...this.byAgent.keys()].map((agentArn) => ({ agentArn, name: this.usernames.get(agentArn) ?? '' }));
+    agents.sort((a, b) => a.name.localeCompare(b.name) || a.agentArn.localeCompare(b.agentArn));
+    const rank = new Map(agents.map((a, i) => [a.agentArn, i]));
+    const sorted = [...this.accumulators()].sort((a, b) => a.start - b.start || rank.get(a.agentArn)! - rank.get(b.agentArn)!);
     // the same few bucket times label thousands of rows
     const labels = new Map<number, string>();
     const label = (ms: number) => labels.get(ms) ?? labels.set(ms, formatLocal(ms, this.options.zone)).get(ms)!;
-    for (const acc of sorted) yield toRow(acc, name(acc), label);
+    // the names in order once, not sorted again for every row
+    const { statuses, activities } = this.names();
+    for (const acc of sorted) yield toRow(acc, name(acc), label, statuses, activities);
   }
 
   private *accumulators(): Generator<Accumulator> {
@@ -208,9 +266,14 @@ export class ReportFold {
 
 }
 
-function secondsByName(map: Map<string, number>): Record<string, number> {
+/** The seconds by name, in the order of `names` (every name the map holds, sorted). */
+function secondsByName(map: Map<string, number>, names: readonly string[]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const name of [...map.keys()].sort()) out[name] = map.get(name)! / 1000;
+  if (map.size === 0) return out;
+  for (const name of names) {
+    const ms = map.get(name);
+    if (ms !== undefined) out[name] = ms / 1000;
+  }
   return out;
 }
 
@@ -225,7 +288,13 @@ function metricValue(m: MetricDefinition, sums: readonly number[]): number | nul
   return m.unit === 'seconds' ? sums[i]! / 1000 : sums[i]!;
 }
 
-function toRow(acc: Accumulator, username: string | null, label: (ms: number) => string): ReportRow {
+function toRow(
+  acc: Accumulator,
+  username: string | null,
+  label: (ms: number) => string,
+  statuses: readonly string[],
+  activities: readonly string[],
+): ReportRow {
   const row: Record<string, unknown> = {
     agentArn: acc.agentArn,
     username,
@@ -233,7 +302,7 @@ function toRow(acc: Accumulator, username: string | null, label: (ms: number) =>
     bucketEnd: label(acc.end),
   };
   for (const m of METRICS) row[m.field] = metricValue(m, acc.sums);
-  row.statusSeconds = secondsByName(acc.statusMs);
-  row.activitySeconds = secondsByName(acc.activityMs);
+  row.statusSeconds = secondsByName(acc.statusMs, statuses);
+  row.activitySeconds = secondsByName(acc.activityMs, activities);
   return row as ReportRow;
 }
