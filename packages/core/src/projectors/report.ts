@@ -152,6 +152,8 @@ export class ReportFold {
   /** where the username of each agent comes from, when from slot totals: the latest in storage order wins */
   private readonly usernameOrders = new Map<string, number>();
   private readonly router = new MetricRouter();
+  /** the names of the statuses and activities with time in some row */
+  private readonly named = { statusMs: new Set<string>(), activityMs: new Set<string>() };
 
   constructor(
     private readonly buckets: Bucketing,
@@ -177,7 +179,10 @@ export class ReportFold {
 
   private add(acc: Accumulator, slots: readonly number[], byName: 'statusMs' | 'activityMs' | null, name: string, ms: number): void {
     for (const i of slots) acc.sums[i]! += ms;
-    if (byName) acc[byName].set(name, (acc[byName].get(name) ?? 0) + ms);
+    if (!byName) return;
+    const before = acc[byName].get(name);
+    if (before === undefined) this.named[byName].add(name);
+    acc[byName].set(name, (before ?? 0) + ms);
   }
 
   /**
@@ -220,13 +225,7 @@ export class ReportFold {
 
   /** The names of the statuses and of the activities with time in any row, each sorted (the report's CSV columns). */
   names(): { statuses: string[]; activities: string[] } {
-    const statuses = new Set<string>();
-    const activities = new Set<string>();
-    for (const acc of this.accumulators()) {
-      for (const s of acc.statusMs.keys()) statuses.add(s);
-      for (const a of acc.activityMs.keys()) activities.add(a);
-    }
-    return { statuses: [...statuses].sort(), activities: [...activities].sort() };
+    return { statuses: [...this.named.statusMs].sort(), activities: [...this.named.activityMs].sort() };
   }
 
   /** The rows, made one at a time as they are taken. */
@@ -235,18 +234,23 @@ export class ReportFold {
     // username and ARN are the agent's: their order is worked out once per agent, not once per pair of rows
     const agents = [...this.byAgent.keys()].map((agentArn) => ({ agentArn, name: this.usernames.get(agentArn) ?? '' }));
     agents.sort((a, b) => a.name.localeCompare(b.name) || a.agentArn.localeCompare(b.agentArn));
-    const rank = new Map(agents.map((a, i) => [a.agentArn, i]));
-    const sorted = [...this.accumulators()].sort((a, b) => a.start - b.start || rank.get(a.agentArn)! - rank.get(b.agentArn)!);
+    // in order of bucket, then of agent: each bucket's rows gathered in the agents' order
+    const byStart = new Map<number, Accumulator[]>();
+    for (const { agentArn } of agents) {
+      for (const acc of this.byAgent.get(agentArn)!.rows.values()) {
+        const rows = byStart.get(acc.start);
+        if (rows) rows.push(acc);
+        else byStart.set(acc.start, [acc]);
+      }
+    }
     // the same few bucket times label thousands of rows
     const labels = new Map<number, string>();
     const label = (ms: number) => labels.get(ms) ?? labels.set(ms, formatLocal(ms, this.options.zone)).get(ms)!;
     // the names in order once, not sorted again for every row
     const { statuses, activities } = this.names();
-    for (const acc of sorted) yield toRow(acc, name(acc), label, statuses, activities);
-  }
-
-  private *accumulators(): Generator<Accumulator> {
-    for (const agent of this.byAgent.values()) yield* agent.rows.values();
+    for (const start of [...byStart.keys()].sort((a, b) => a - b)) {
+      for (const acc of byStart.get(start)!) yield toRow(acc, name(acc), label, statuses, activities);
+    }
   }
 
   private row(agentArn: string, bucket: Bucket): Accumulator {
