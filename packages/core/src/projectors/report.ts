@@ -68,8 +68,8 @@ interface Accumulator {
   start: number;
   end: number;
   sums: number[];
-  statusMs: Map<string, number>;
-  activityMs: Map<string, number>;
+  /** ms by status and activity name, at the fold's index of the name (undefined: no time) */
+  named: Array<number | undefined>;
 }
 
 /** An agent's rows by bucket start, and the one last added to. */
@@ -152,8 +152,8 @@ export class ReportFold {
   /** where the username of each agent comes from, when from slot totals: the latest in storage order wins */
   private readonly usernameOrders = new Map<string, number>();
   private readonly router = new MetricRouter();
-  /** the names of the statuses and activities with time in some row */
-  private readonly named = { statusMs: new Set<string>(), activityMs: new Set<string>() };
+  /** the names of the statuses and of the activities with time in some row, each with its index in every row's `named` */
+  private readonly nameIndex = { statusMs: new Map<string, number>(), activityMs: new Map<string, number>() };
 
   constructor(
     private readonly buckets: Bucketing,
@@ -180,9 +180,10 @@ export class ReportFold {
   private add(acc: Accumulator, slots: readonly number[], byName: 'statusMs' | 'activityMs' | null, name: string, ms: number): void {
     for (const i of slots) acc.sums[i]! += ms;
     if (!byName) return;
-    const before = acc[byName].get(name);
-    if (before === undefined) this.named[byName].add(name);
-    acc[byName].set(name, (before ?? 0) + ms);
+    const names = this.nameIndex[byName];
+    let i = names.get(name);
+    if (i === undefined) names.set(name, (i = this.nameIndex.statusMs.size + this.nameIndex.activityMs.size));
+    acc.named[i] = (acc.named[i] ?? 0) + ms;
   }
 
   /**
@@ -225,7 +226,7 @@ export class ReportFold {
 
   /** The names of the statuses and of the activities with time in any row, each sorted (the report's CSV columns). */
   names(): { statuses: string[]; activities: string[] } {
-    return { statuses: [...this.named.statusMs].sort(), activities: [...this.named.activityMs].sort() };
+    return { statuses: [...this.nameIndex.statusMs.keys()].sort(), activities: [...this.nameIndex.activityMs.keys()].sort() };
   }
 
   /** The rows, made one at a time as they are taken. */
@@ -248,8 +249,12 @@ export class ReportFold {
     const label = (ms: number) => labels.get(ms) ?? labels.set(ms, formatLocal(ms, this.options.zone)).get(ms)!;
     // the names in order once, not sorted again for every row
     const { statuses, activities } = this.names();
+    const statusIndexes = statuses.map((s) => this.nameIndex.statusMs.get(s)!);
+    const activityIndexes = activities.map((a) => this.nameIndex.activityMs.get(a)!);
     for (const start of [...byStart.keys()].sort((a, b) => a - b)) {
-      for (const acc of byStart.get(start)!) yield toRow(acc, name(acc), label, statuses, activities);
+      for (const acc of byStart.get(start)!) {
+        yield toRow(acc, name(acc), label, secondsByName(acc, statuses, statusIndexes), secondsByName(acc, activities, activityIndexes));
+      }
     }
   }
 
@@ -261,7 +266,7 @@ export class ReportFold {
     if (agent.last?.start === bucket.start) return agent.last;
     let acc = agent.rows.get(bucket.start);
     if (!acc) {
-      acc = { agentArn, start: bucket.start, end: bucket.end, sums: METRICS.map(() => 0), statusMs: new Map(), activityMs: new Map() };
+      acc = { agentArn, start: bucket.start, end: bucket.end, sums: METRICS.map(() => 0), named: [] };
       agent.rows.set(bucket.start, acc);
     }
     agent.last = acc;
@@ -270,13 +275,12 @@ export class ReportFold {
 
 }
 
-/** The seconds by name, in the order of `names` (every name the map holds, sorted). */
-function secondsByName(map: Map<string, number>, names: readonly string[]): Record<string, number> {
+/** The row's seconds by name, in the order of `names` (sorted; `indexes`: where each is in `named`). */
+function secondsByName(acc: Accumulator, names: readonly string[], indexes: readonly number[]): Record<string, number> {
   const out: Record<string, number> = {};
-  if (map.size === 0) return out;
-  for (const name of names) {
-    const ms = map.get(name);
-    if (ms !== undefined) out[name] = ms / 1000;
+  for (let i = 0; i < names.length; i++) {
+    const ms = acc.named[indexes[i]!];
+    if (ms !== undefined) out[names[i]!] = ms / 1000;
   }
   return out;
 }
@@ -296,8 +300,8 @@ function toRow(
   acc: Accumulator,
   username: string | null,
   label: (ms: number) => string,
-  statuses: readonly string[],
-  activities: readonly string[],
+  statusSeconds: Record<string, number>,
+  activitySeconds: Record<string, number>,
 ): ReportRow {
   const row: Record<string, unknown> = {
     agentArn: acc.agentArn,
@@ -306,7 +310,7 @@ function toRow(
     bucketEnd: label(acc.end),
   };
   for (const m of METRICS) row[m.field] = metricValue(m, acc.sums);
-  row.statusSeconds = secondsByName(acc.statusMs, statuses);
-  row.activitySeconds = secondsByName(acc.activityMs, activities);
+  row.statusSeconds = statusSeconds;
+  row.activitySeconds = activitySeconds;
   return row as ReportRow;
 }
