@@ -57,16 +57,17 @@ describe('report totals (per agent and 15-minute slot, kept by the SQLite store)
     await fc.assert(
       fc.asyncProperty(
         scenarioArb
-          .chain((s) => fc.tuple(fc.constant(s), fc.integer({ min: 1, max: s.events.length }), fc.nat(s.events.length), queryArb))
-          .chain(([s, kept, renamedFrom, query]) => {
-          // a prefix of each sequence: agents cut off mid-session are in a state still (open intervals)
-          const events = renamed(s.events, renamedFrom).slice(0, kept);
-          return fc.tuple(fc.constant(events), deliveryArb(events), fc.constant(query));
-        }),
-        async ([, batches, query]) => {
+          .chain((s) => fc.tuple(fc.constant(s), fc.integer({ min: 1, max: s.events.length }), fc.nat(s.events.length), queryArb, fc.boolean()))
+          .chain(([s, kept, renamedFrom, query, oneAgent]) => {
+            // a prefix of each sequence: agents cut off mid-session are in a state still (open intervals)
+            const events = renamed(s.events, renamedFrom).slice(0, kept);
+            return fc.tuple(fc.constant(events), deliveryArb(events), fc.constant(query), fc.constant(oneAgent));
+          }),
+        async ([, batches, query, oneAgent]) => {
           const { store, engine } = localEngine({}, { snapshotEvery: 3 });
           for (const batch of batches) await engine.ingestBatch(batch.map((e) => candidate(e)));
-          await expectSameReport(store, query);
+          const agent = oneAgent ? (await store.listAgents()).at(-1)?.agentArn : undefined;
+          await expectSameReport(store, { ...query, agent });
           await expectSameReport(store, {});
         },
       ),
