@@ -116,7 +116,26 @@ function serveStatic(res: ServerResponse, webRoot: string, pathname: string): vo
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headOnly = false): void {
-  const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(headOnly ? undefined : text);
+  if (!headOnly) for (const piece of jsonPieces(body)) res.write(piece);
+  res.end();
+}
+
+/**
+ * JSON.stringify(body), in pieces of about `size` characters when it is a
+ * list: a long list (a day's report of 1,000 agents is 20 MB) is sent without
+ * one string of all of it.
+ */
+export function* jsonPieces(body: unknown, size = 256 * 1024): Generator<string> {
+  if (!Array.isArray(body)) return yield JSON.stringify(body);
+  let piece = '[';
+  for (let i = 0; i < body.length; i++) {
+    // as JSON.stringify writes a list: what has no JSON form is null
+    piece += (i === 0 ? '' : ',') + (JSON.stringify(body[i]) ?? 'null');
+    if (piece.length >= size) {
+      yield piece;
+      piece = '';
+    }
+  }
+  yield `${piece}]`;
 }

@@ -10,6 +10,12 @@ export interface Bucket {
 const SLOT_MS = 15 * 60 * 1000;
 
 /**
+ * The UTC 15-minute slots that every bucket of every calendar is made of
+ * whole: what stores may total report time in (the report adds slots up).
+ */
+export const REPORT_SLOT_MS = SLOT_MS;
+
+/**
  * Local wall-clock buckets of 15, 30 or 60 minutes, or whole local days, in an
  * IANA zone. DST-correct: a bucket is a span of local time at one UTC offset,
  * so a repeated hour gives two buckets and a skipped hour none, and a bucket

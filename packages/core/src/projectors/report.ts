@@ -1,10 +1,32 @@
 import { formatLocal } from '../time.js';
 import type { Interval, Tally } from './agent.js';
-import { BucketCalendar, type Bucket } from './buckets.js';
+import { BucketCalendar, REPORT_SLOT_MS, type Bucket } from './buckets.js';
 import { intervalFeeds, REPORT_METRIC_TABLE, type MetricDefinition, type ReportMetrics } from './metrics.js';
 
-/** What tells which metrics an interval feeds. */
-type IntervalKind = Pick<Interval, 'dimension' | 'statusType' | 'name'>;
+/** A kind of interval: what tells which report metrics it feeds. */
+export type IntervalKind = Pick<Interval, 'dimension' | 'statusType' | 'name'>;
+
+/** A kind of interval, or of tally (dimension 'tally', its kind as the name). */
+export type ReportKind = IntervalKind | { dimension: 'tally'; name: Tally['kind']; statusType: null };
+
+/**
+ * One agent's intervals and tallies in one UTC 15-minute slot (REPORT_SLOT_MS),
+ * summed: the time of the intervals within the slot by kind (ms) and the
+ * tallies by kind (counts), and the username of the interval stored last
+ * among those with time in the slot that give one (`usernameOrder`: its place
+ * in storage order, to compare slots). Only kinds with time or tallies appear.
+ */
+export interface ReportTotals {
+  agentArn: string;
+  /** ms: the slot's start */
+  slot: number;
+  username: string | null;
+  usernameOrder: number;
+  /** [kind, amount, kind, amount, ...]: each kind an index in `kinds`, its amount ms or a count */
+  amounts: readonly number[];
+  /** shared by the rows of one read: the same kind is the same object */
+  kinds: readonly ReportKind[];
+}
 
 /** One agent's metrics in one bucket. Fields: metrics.ts; definitions: docs/metrics.md. */
 export type ReportRow = {
@@ -46,8 +68,8 @@ interface Accumulator {
   start: number;
   end: number;
   sums: number[];
-  statusMs: Map<string, number>;
-  activityMs: Map<string, number>;
+  /** ms by status and activity name, at the fold's index of the name (undefined: no time) */
+  named: Array<number | undefined>;
 }
 
 /** An agent's rows by bucket start, and the one last added to. */
@@ -127,7 +149,11 @@ export class ReportFold {
   private readonly byAgent = new Map<string, AgentRows>();
   private lastAgent: AgentRows | null = null;
   private readonly usernames = new Map<string, string | null>();
+  /** where the username of each agent comes from, when from slot totals: the latest in storage order wins */
+  private readonly usernameOrders = new Map<string, number>();
   private readonly router = new MetricRouter();
+  /** the names of the statuses and of the activities with time in some row, each with its index in every row's `named` */
+  private readonly nameIndex = { statusMs: new Map<string, number>(), activityMs: new Map<string, number>() };
 
   constructor(
     private readonly buckets: Bucketing,
@@ -153,7 +179,41 @@ export class ReportFold {
 
   private add(acc: Accumulator, slots: readonly number[], byName: 'statusMs' | 'activityMs' | null, name: string, ms: number): void {
     for (const i of slots) acc.sums[i]! += ms;
-    if (byName) acc[byName].set(name, (acc[byName].get(name) ?? 0) + ms);
+    if (!byName) return;
+    const names = this.nameIndex[byName];
+    let i = names.get(name);
+    if (i === undefined) names.set(name, (i = this.nameIndex.statusMs.size + this.nameIndex.activityMs.size));
+    acc.named[i] = (acc.named[i] ?? 0) + ms;
+  }
+
+  /**
+   * An agent's intervals and tallies summed over a 15-minute slot (a store's
+   * report totals), as if its intervals and tallies were added one by one:
+   * before any single interval, and only over slots within [from, to).
+   */
+  addTotals(t: ReportTotals): void {
+    if (t.username && t.usernameOrder > (this.usernameOrders.get(t.agentArn) ?? -Infinity)) {
+      this.usernames.set(t.agentArn, t.username);
+      this.usernameOrders.set(t.agentArn, t.usernameOrder);
+    }
+    const slotEnd = t.slot + REPORT_SLOT_MS;
+    if (t.slot < this.from || slotEnd > this.to) throw new Error(`report totals: the slot at ${t.slot} is not within the report's range`);
+    const bucket = this.buckets.bucketOf(t.slot);
+    if (!bucket) return;
+    if (bucket.start > t.slot || slotEnd > bucket.end) throw new Error(`report totals: the slot at ${t.slot} crosses a bucket edge`);
+    const { amounts, kinds } = t;
+    for (let i = 0; i < amounts.length; i += 2) {
+      const kind = kinds[amounts[i]!]!;
+      const amount = amounts[i + 1]!;
+      if (kind.dimension === 'tally') {
+        const acc = this.row(t.agentArn, bucket);
+        for (const m of this.router.forTally(kind.name)) acc.sums[m]! += amount;
+        continue;
+      }
+      const slots = this.router.forInterval(kind);
+      const byName = kind.dimension === 'status' ? 'statusMs' : kind.dimension === 'activity' ? 'activityMs' : null;
+      if (slots.length > 0 || byName !== null) this.add(this.row(t.agentArn, bucket), slots, byName, kind.name, amount);
+    }
   }
 
   addTally(t: Tally): void {
@@ -166,29 +226,36 @@ export class ReportFold {
 
   /** The names of the statuses and of the activities with time in any row, each sorted (the report's CSV columns). */
   names(): { statuses: string[]; activities: string[] } {
-    const statuses = new Set<string>();
-    const activities = new Set<string>();
-    for (const acc of this.accumulators()) {
-      for (const s of acc.statusMs.keys()) statuses.add(s);
-      for (const a of acc.activityMs.keys()) activities.add(a);
-    }
-    return { statuses: [...statuses].sort(), activities: [...activities].sort() };
+    return { statuses: [...this.nameIndex.statusMs.keys()].sort(), activities: [...this.nameIndex.activityMs.keys()].sort() };
   }
 
   /** The rows, made one at a time as they are taken. */
   *rows(): Generator<ReportRow> {
     const name = (acc: Accumulator) => this.usernames.get(acc.agentArn) ?? null;
-    const sorted = [...this.accumulators()].sort(
-      (a, b) => a.start - b.start || (name(a) ?? '').localeCompare(name(b) ?? '') || a.agentArn.localeCompare(b.agentArn),
-    );
+    // username and ARN are the agent's: their order is worked out once per agent, not once per pair of rows
+    const agents = [...this.byAgent.keys()].map((agentArn) => ({ agentArn, name: this.usernames.get(agentArn) ?? '' }));
+    agents.sort((a, b) => a.name.localeCompare(b.name) || a.agentArn.localeCompare(b.agentArn));
+    // in order of bucket, then of agent: each bucket's rows gathered in the agents' order
+    const byStart = new Map<number, Accumulator[]>();
+    for (const { agentArn } of agents) {
+      for (const acc of this.byAgent.get(agentArn)!.rows.values()) {
+        const rows = byStart.get(acc.start);
+        if (rows) rows.push(acc);
+        else byStart.set(acc.start, [acc]);
+      }
+    }
     // the same few bucket times label thousands of rows
     const labels = new Map<number, string>();
     const label = (ms: number) => labels.get(ms) ?? labels.set(ms, formatLocal(ms, this.options.zone)).get(ms)!;
-    for (const acc of sorted) yield toRow(acc, name(acc), label);
-  }
-
-  private *accumulators(): Generator<Accumulator> {
-    for (const agent of this.byAgent.values()) yield* agent.rows.values();
+    // the names in order once, not sorted again for every row
+    const { statuses, activities } = this.names();
+    const statusIndexes = statuses.map((s) => this.nameIndex.statusMs.get(s)!);
+    const activityIndexes = activities.map((a) => this.nameIndex.activityMs.get(a)!);
+    for (const start of [...byStart.keys()].sort((a, b) => a - b)) {
+      for (const acc of byStart.get(start)!) {
+        yield toRow(acc, name(acc), label, secondsByName(acc, statuses, statusIndexes), secondsByName(acc, activities, activityIndexes));
+      }
+    }
   }
 
   private row(agentArn: string, bucket: Bucket): Accumulator {
@@ -199,7 +266,7 @@ export class ReportFold {
     if (agent.last?.start === bucket.start) return agent.last;
     let acc = agent.rows.get(bucket.start);
     if (!acc) {
-      acc = { agentArn, start: bucket.start, end: bucket.end, sums: METRICS.map(() => 0), statusMs: new Map(), activityMs: new Map() };
+      acc = { agentArn, start: bucket.start, end: bucket.end, sums: METRICS.map(() => 0), named: [] };
       agent.rows.set(bucket.start, acc);
     }
     agent.last = acc;
@@ -208,9 +275,13 @@ export class ReportFold {
 
 }
 
-function secondsByName(map: Map<string, number>): Record<string, number> {
+/** The row's seconds by name, in the order of `names` (sorted; `indexes`: where each is in `named`). */
+function secondsByName(acc: Accumulator, names: readonly string[], indexes: readonly number[]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const name of [...map.keys()].sort()) out[name] = map.get(name)! / 1000;
+  for (let i = 0; i < names.length; i++) {
+    const ms = acc.named[indexes[i]!];
+    if (ms !== undefined) out[names[i]!] = ms / 1000;
+  }
   return out;
 }
 
@@ -225,7 +296,13 @@ function metricValue(m: MetricDefinition, sums: readonly number[]): number | nul
   return m.unit === 'seconds' ? sums[i]! / 1000 : sums[i]!;
 }
 
-function toRow(acc: Accumulator, username: string | null, label: (ms: number) => string): ReportRow {
+function toRow(
+  acc: Accumulator,
+  username: string | null,
+  label: (ms: number) => string,
+  statusSeconds: Record<string, number>,
+  activitySeconds: Record<string, number>,
+): ReportRow {
   const row: Record<string, unknown> = {
     agentArn: acc.agentArn,
     username,
@@ -233,7 +310,7 @@ function toRow(acc: Accumulator, username: string | null, label: (ms: number) =>
     bucketEnd: label(acc.end),
   };
   for (const m of METRICS) row[m.field] = metricValue(m, acc.sums);
-  row.statusSeconds = secondsByName(acc.statusMs);
-  row.activitySeconds = secondsByName(acc.activityMs);
+  row.statusSeconds = statusSeconds;
+  row.activitySeconds = activitySeconds;
   return row as ReportRow;
 }

@@ -1,6 +1,7 @@
 import type { AppendedEvent, NewEvent, Rejection, StoredEvent } from '../model.js';
 import type { AgentState, Interval, Tally } from '../projectors/agent.js';
 import type { ContactProjection, Outcome } from '../projectors/contacts.js';
+import type { ReportTotals } from '../projectors/report.js';
 import type { Alert } from '../alert.js';
 
 /** An interval or tally with the sort key of the event that produced it. */
@@ -102,6 +103,13 @@ export interface TallyQuery {
   to?: number;
 }
 
+/** ms: slots within [from, to), both on slot edges (REPORT_SLOT_MS) */
+export interface ReportTotalsQuery {
+  agentArns?: string[];
+  from?: number;
+  to?: number;
+}
+
 export interface ContactQuery {
   outcome?: Outcome;
   from?: number;
@@ -136,6 +144,12 @@ export interface ProjectionReader {
   listAgents(): Promise<AgentState[]>;
   intervals(query: IntervalQuery): AsyncIterable<Interval>;
   tallies(query: TallyQuery): AsyncIterable<Tally>;
+  /**
+   * The intervals and tallies summed per agent and UTC 15-minute slot, for
+   * the report, equal to what intervals() and tallies() give; absent where the
+   * store keeps no such totals (the report then reads the rows).
+   */
+  reportTotals?(query: ReportTotalsQuery): AsyncIterable<ReportTotals>;
   /** In order of start time (among equal starts, in no particular order), so that a listing streams without sorting. */
   contacts(query: ContactQuery): AsyncIterable<ContactProjection>;
   /** The stored documents of a projection with these keys (absent keys have none). */

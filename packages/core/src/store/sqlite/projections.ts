@@ -12,12 +12,15 @@ import {
   type ProjectionStore,
   type ProjectionVersions,
   type ProjectionWrites,
+  type ReportTotalsQuery,
   type StoredDocument,
   type TallyQuery,
 } from '../ports.js';
 import { contactStreamId } from '../../parse/record.js';
+import type { ReportTotals } from '../../projectors/report.js';
 import { SqliteDocuments } from './documents.js';
 import { SqliteReads } from './reads.js';
+import { SqliteReportTotals } from './report-totals.js';
 import { readableBothWays } from '../rows.js';
 import { generationIndexes, generationSchema } from './schema.js';
 import type { StreamNumbers } from './streams.js';
@@ -32,6 +35,7 @@ export class SqliteProjections implements ProjectionStore {
   private readonly stmts: ReturnType<SqliteProjections['prepare']>;
   private readonly docs: SqliteDocuments;
   private readonly reads: SqliteReads;
+  private readonly totals: SqliteReportTotals;
   /**
    * Agent records read or written in the open ingest transaction, written back
    * once before it commits: a transaction of many batches touches the same
@@ -52,6 +56,7 @@ export class SqliteProjections implements ProjectionStore {
     this.stmts = this.prepare();
     this.docs = new SqliteDocuments(db, `${this.p}documents`);
     this.reads = new SqliteReads(db, this.p);
+    this.totals = new SqliteReportTotals(db, this.p);
   }
 
   private prepare() {
@@ -69,8 +74,10 @@ export class SqliteProjections implements ProjectionStore {
       ),
       insertTally: db.prepare(`INSERT INTO ${p}tallies (agent, kind, contact_id, at_ms, emit_key) VALUES (?, ?, ?, ?, ?)`),
       upsertSnapshot: db.prepare(`INSERT OR REPLACE INTO ${p}snapshots (agent_arn, sort_key, state) VALUES (?, ?, ?)`),
-      rewindIntervals: db.prepare(`DELETE FROM ${p}intervals WHERE agent = ? AND emit_key > ?`),
-      rewindTallies: db.prepare(`DELETE FROM ${p}tallies WHERE agent = ? AND emit_key > ?`),
+      rewindIntervals: db.prepare(
+        `DELETE FROM ${p}intervals WHERE agent = ? AND emit_key > ? RETURNING username, dimension, name, status_type AS statusType, start_ms AS start, end_ms AS end`,
+      ),
+      rewindTallies: db.prepare(`DELETE FROM ${p}tallies WHERE agent = ? AND emit_key > ? RETURNING kind, at_ms AS at`),
       rewindSnapshots: db.prepare(`DELETE FROM ${p}snapshots WHERE agent_arn = ? AND sort_key > ?`),
       snapshotBefore: db.prepare(
         `SELECT sort_key, state FROM ${p}snapshots WHERE agent_arn = ? AND sort_key < ? ORDER BY sort_key DESC LIMIT 1`,
@@ -118,7 +125,9 @@ export class SqliteProjections implements ProjectionStore {
     const held = this.held;
     this.held = null;
     this.docs.release(write);
-    if (!held || !write) return;
+    if (!write) return this.totals.discard();
+    this.totals.flush();
+    if (!held) return;
     for (const agentArn of held.changed) this.writeAgent(agentArn, held.records.get(agentArn)!);
   }
 
@@ -185,6 +194,15 @@ export class SqliteProjections implements ProjectionStore {
     return readableBothWays(() => this.reads.tallies(query));
   }
 
+  reportTotals(query: ReportTotalsQuery): AsyncIterable<ReportTotals> {
+    return readableBothWays(() => this.totals.read(query, (agent) => this.reads.arn(agent)));
+  }
+
+  /** After retention deleted intervals and tallies before `before` (ms): the report totals of the slots up to it again from the rows. */
+  retained(before: number): void {
+    this.totals.recompute(-Infinity, before);
+  }
+
   /** In order of start time. */
   contacts(query: ContactQuery): AsyncIterable<ContactProjection> {
     return readableBothWays(() => this.reads.contacts(query));
@@ -225,15 +243,21 @@ export class SqliteProjections implements ProjectionStore {
         if (w.rewindAfter !== null) {
           // an agent without a stream number has no rows to take back (null matches none)
           const stream = this.streams.lookup(w.agentArn) ?? null;
-          s.rewindIntervals.run(stream, w.rewindAfter);
-          s.rewindTallies.run(stream, w.rewindAfter);
+          for (const iv of s.rewindIntervals.all(stream, w.rewindAfter) as Interval[]) this.totals.removeInterval(stream!, iv);
+          for (const t of s.rewindTallies.all(stream, w.rewindAfter) as Tally[]) this.totals.addTally(stream!, t.kind, t.at, -1);
           s.rewindSnapshots.run(w.agentArn, w.rewindAfter);
         }
         if (w.intervals.length > 0 || w.tallies.length > 0) {
           // the events interned the stream already (projections written on their own, in tests, intern it here)
           const agent = this.streams.intern(w.agentArn, 'agent', w.record.state.instanceArn);
-          for (const iv of w.intervals) s.insertInterval.run(agent, iv.username, iv.dimension, iv.name, iv.statusType, iv.contactId, iv.start, iv.end, iv.emitKey);
-          for (const t of w.tallies) s.insertTally.run(agent, t.kind, t.contactId, t.at, t.emitKey);
+          for (const iv of w.intervals) {
+            const { lastInsertRowid } = s.insertInterval.run(agent, iv.username, iv.dimension, iv.name, iv.statusType, iv.contactId, iv.start, iv.end, iv.emitKey);
+            this.totals.addInterval(agent, Number(lastInsertRowid), iv);
+          }
+          for (const t of w.tallies) {
+            s.insertTally.run(agent, t.kind, t.contactId, t.at, t.emitKey);
+            this.totals.addTally(agent, t.kind, t.at);
+          }
         }
         for (const snap of w.snapshots) s.upsertSnapshot.run(w.agentArn, snap.sortKey, JSON.stringify(snap.state));
         if (this.held) {
@@ -258,8 +282,19 @@ export class SqliteProjections implements ProjectionStore {
       }
       if (writes.documents) this.docs.write(writes.documents);
     };
-    if (this.db.inTransaction) apply();
-    else this.db.transaction(apply)();
+    // held: the totals are written as the transaction ends (release)
+    if (this.held) return apply();
+    const applyAndTotal = () => {
+      apply();
+      this.totals.flush();
+    };
+    try {
+      if (this.db.inTransaction) applyAndTotal();
+      else this.db.transaction(applyAndTotal)();
+    } catch (err) {
+      this.totals.discard();
+      throw err;
+    }
   }
 }
 

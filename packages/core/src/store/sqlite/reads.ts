@@ -74,7 +74,7 @@ export class SqliteReads {
     }
   }
 
-  private arn(agent: number): string {
+  arn(agent: number): string {
     let arn = this.arns.get(agent);
     if (arn === undefined) {
       arn = this.arnOf.get(agent) as string;

@@ -143,4 +143,5 @@ CREATE TABLE IF NOT EXISTS ${p}documents (
 `;
 }
 
-export const GENERATION_TABLES = ['agents', 'snapshots', 'intervals', 'tallies', 'contacts', 'documents'] as const;
+/** report_totals: see report-totals.ts */
+export const GENERATION_TABLES = ['agents', 'snapshots', 'intervals', 'tallies', 'contacts', 'documents', 'report_totals'] as const;

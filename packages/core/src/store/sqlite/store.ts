@@ -5,6 +5,7 @@ import type { Alert } from '../../alert.js';
 import type { StoredEvent } from '../../model.js';
 import type { AgentState, Interval, Tally } from '../../projectors/agent.js';
 import type { ContactProjection } from '../../projectors/contacts.js';
+import type { ReportTotals } from '../../projectors/report.js';
 import type {
   AgentRecord,
   AgentSnapshot,
@@ -18,6 +19,7 @@ import type {
   ProjectionWrites,
   StoredDocument,
   TallyQuery,
+  ReportTotalsQuery,
 } from '../ports.js';
 import { StoreError } from '../errors.js';
 import { EventStoreDelegate } from '../event-delegate.js';
@@ -196,6 +198,7 @@ export class SqliteStore extends EventStoreDelegate implements LocalStore {
           ? (this.db.prepare(`SELECT COUNT(*) FROM ${from}`).pluck().get(...params) as number)
           : this.db.prepare(`DELETE FROM ${from}`).run(...params).changes;
       }
+      if (!dryRun && projectionsBefore !== undefined) this.projections().retained(projectionsBefore);
     })();
     if (!dryRun && eventsBefore !== undefined) this.events.dropUnreferencedPayloads();
     return counts;
@@ -236,6 +239,9 @@ export class SqliteStore extends EventStoreDelegate implements LocalStore {
   }
   tallies(query: TallyQuery): AsyncIterable<Tally> {
     return this.projections().tallies(query);
+  }
+  reportTotals(query: ReportTotalsQuery): AsyncIterable<ReportTotals> {
+    return this.projections().reportTotals(query);
   }
   contacts(query: ContactQuery): AsyncIterable<ContactProjection> {
     return this.projections().contacts(query);
