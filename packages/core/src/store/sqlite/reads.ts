@@ -3,7 +3,23 @@ import type { Interval, Tally } from '../../projectors/agent.js';
 import type { ContactProjection } from '../../projectors/contacts.js';
 import type { ContactQuery, IntervalQuery, TallyQuery } from '../ports.js';
 
-const PAGE = 1_000;
+/** Rows per page of every paged read (the statements' LIMIT). */
+export const PAGE = 1_000;
+
+/**
+ * The rows of a statement (LIMIT PAGE) page by page: keyset paging, its last
+ * parameters the position after the previous page, which `after` takes from
+ * that page's last row. No statement stays open between pages.
+ */
+export function* keysetPages(stmt: Database.Statement, params: readonly unknown[], first: readonly unknown[], after: (last: unknown[]) => unknown[]): Generator<unknown[]> {
+  let position = first;
+  for (;;) {
+    const rows = stmt.all(...params, ...position) as unknown[][];
+    yield* rows;
+    if (rows.length < PAGE) return;
+    position = after(rows[rows.length - 1]!);
+  }
+}
 
 /**
  * The large tables of one generation as the queries read them: the columns
@@ -108,14 +124,9 @@ export class SqliteReads {
     const sql = `SELECT ${columns}${c ? `, ${c}` : ''}, id FROM ${this.p}${table} WHERE ${[...where, after].join(' AND ')} ORDER BY ${c ? `${c}, id` : 'id'} LIMIT ${PAGE}`;
     const stmt = this.statement(sql);
     const first = order?.from ?? -Number.MAX_SAFE_INTEGER;
-    let position: unknown[] = c ? [first, first, -1] : [0];
-    for (;;) {
-      const rows = stmt.all(...params, ...position) as unknown[][];
-      for (const r of rows) yield r;
-      if (rows.length < PAGE) return;
-      const last = rows[rows.length - 1]!;
-      position = c ? [last[last.length - 2], last[last.length - 2], last[last.length - 1]] : [last[last.length - 1]];
-    }
+    yield* keysetPages(stmt, params, c ? [first, first, -1] : [0], (last) =>
+      c ? [last[last.length - 2], last[last.length - 2], last[last.length - 1]] : [last[last.length - 1]],
+    );
   }
 
   private statement(sql: string): Database.Statement {

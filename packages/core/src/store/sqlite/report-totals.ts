@@ -3,8 +3,7 @@ import type { Interval, Tally } from '../../projectors/agent.js';
 import { REPORT_SLOT_MS } from '../../projectors/buckets.js';
 import type { IntervalKind, ReportKind, ReportTotals } from '../../projectors/report.js';
 import type { ReportTotalsQuery } from '../ports.js';
-
-const PAGE = 1_000;
+import { keysetPages, PAGE } from './reads.js';
 
 /**
  * The kinds of interval and of tally, interned: a row of totals names them by
@@ -118,26 +117,28 @@ export class SqliteReportTotals {
 
   /** A stored interval (`id`: its row id) adds its time to the slots it spans. */
   addInterval(agent: number, id: number, iv: IntervalRow): void {
-    const key = this.intervalKey(iv);
-    for (let slot = slotOf(iv.start); slot < iv.end; slot += REPORT_SLOT_MS) {
-      const ms = Math.min(iv.end, slot + REPORT_SLOT_MS) - Math.max(iv.start, slot);
-      const change = this.change(slot, agent);
-      add(change.deltas, key, ms);
+    this.spread(agent, iv, 1, (change) => {
       if (iv.username && id > change.usernameId) {
         change.username = iv.username;
         change.usernameId = id;
       }
-    }
+    });
   }
 
   /** An interval row taken back (a rewind, retention) takes its time back. */
   removeInterval(agent: number, iv: IntervalRow): void {
+    this.spread(agent, iv, -1, (change) => {
+      if (iv.username) change.recheck = true;
+    });
+  }
+
+  /** Adds (sign 1) or takes back (-1) the interval's time in each slot it spans, then lets `touch` see the slot's change. */
+  private spread(agent: number, iv: IntervalRow, sign: 1 | -1, touch: (change: SlotChange) => void): void {
     const key = this.intervalKey(iv);
     for (let slot = slotOf(iv.start); slot < iv.end; slot += REPORT_SLOT_MS) {
-      const ms = Math.min(iv.end, slot + REPORT_SLOT_MS) - Math.max(iv.start, slot);
       const change = this.change(slot, agent);
-      add(change.deltas, key, -ms);
-      if (iv.username) change.recheck = true;
+      add(change.deltas, key, sign * (Math.min(iv.end, slot + REPORT_SLOT_MS) - Math.max(iv.start, slot)));
+      touch(change);
     }
   }
 
@@ -187,7 +188,7 @@ export class SqliteReportTotals {
       )
       .raw(true);
     let n = 0;
-    for (const r of pages(intervals, [hi, lo], -Number.MAX_SAFE_INTEGER)) {
+    for (const r of timePages(intervals, [hi, lo], -Number.MAX_SAFE_INTEGER)) {
       const [start, id, agent, username, dimension, name, statusType, end] = r as [number, number, number, string | null, Interval['dimension'], string, string | null, number];
       // only the part within [lo, hi): the slots outside keep their totals
       this.addInterval(agent, id, { username, dimension, name, statusType, start: Math.max(start, lo), end: Math.min(end, hi) });
@@ -198,7 +199,7 @@ export class SqliteReportTotals {
     const tallies = this.db
       .prepare(`SELECT at_ms, id, agent, kind FROM ${this.p}tallies WHERE at_ms < ? AND at_ms >= ? AND (at_ms > ? OR id > ?) ORDER BY at_ms, id LIMIT ${PAGE}`)
       .raw(true);
-    for (const r of pages(tallies, [hi], lo)) {
+    for (const r of timePages(tallies, [hi], lo)) {
       const [at, id, agent, kind] = r as [number, number, number, Tally['kind']];
       this.addTally(agent, kind, at);
       if (++n % PAGE === 0) this.flush(slotOf(at));
@@ -208,13 +209,14 @@ export class SqliteReportTotals {
 
   /** The totals of the slots within [from, to) (which start and end on slot edges), in order of slot. */
   *read(query: ReportTotalsQuery, arnOf: (agent: number) => string): Generator<ReportTotals> {
-    const where = ['(slot_ms, agent) > (?, ?)', 'slot_ms < ?'];
-    const params: unknown[] = [];
+    const where = ['slot_ms < ?'];
+    const params: unknown[] = [query.to ?? Number.MAX_SAFE_INTEGER];
     if (query.agentArns) {
       if (query.agentArns.length === 0) return;
       where.push(`agent IN (SELECT id FROM streams WHERE stream_id IN (${query.agentArns.map(() => '?').join(',')}))`);
       params.push(...query.agentArns);
     }
+    where.push('(slot_ms, agent) > (?, ?)');
     const stmt = this.db
       .prepare(`SELECT slot_ms, agent, totals, username, username_id FROM ${this.table} WHERE ${where.join(' AND ')} ORDER BY slot_ms, agent LIMIT ${PAGE}`)
       .raw(true);
@@ -231,23 +233,15 @@ export class SqliteReportTotals {
       }
       return amounts;
     };
-    let position = [query.from ?? -Number.MAX_SAFE_INTEGER, -1];
-    const to = query.to ?? Number.MAX_SAFE_INTEGER;
-    for (;;) {
-      const rows = stmt.all(...position, to, ...params) as unknown[][];
-      for (const r of rows) {
-        yield {
-          agentArn: arnOf(r[1] as number),
-          slot: r[0] as number,
-          username: r[3] as string | null,
-          usernameOrder: (r[4] as number | null) ?? -1,
-          amounts: known(JSON.parse(r[2] as string) as number[]),
-          kinds,
-        };
-      }
-      if (rows.length < PAGE) return;
-      const last = rows[rows.length - 1]!;
-      position = [last[0] as number, last[1] as number];
+    for (const r of keysetPages(stmt, params, [query.from ?? -Number.MAX_SAFE_INTEGER, -1], (last) => [last[0], last[1]])) {
+      yield {
+        agentArn: arnOf(r[1] as number),
+        slot: r[0] as number,
+        username: r[3] as string | null,
+        usernameOrder: (r[4] as number | null) ?? -1,
+        amounts: known(JSON.parse(r[2] as string) as number[]),
+        kinds,
+      };
     }
   }
 
@@ -340,15 +334,8 @@ export class SqliteReportTotals {
  * The rows of a statement whose last three parameters are a position in
  * (time, id) order, page by page from `from`: each row starts with its time and id.
  */
-function* pages(stmt: Database.Statement, params: unknown[], from: number): Generator<unknown[]> {
-  let position: unknown[] = [from, from, -1];
-  for (;;) {
-    const rows = stmt.all(...params, ...position) as unknown[][];
-    yield* rows;
-    if (rows.length < PAGE) return;
-    const last = rows[rows.length - 1]!;
-    position = [last[0], last[0], last[1]];
-  }
+function timePages(stmt: Database.Statement, params: unknown[], from: number): Generator<unknown[]> {
+  return keysetPages(stmt, params, [from, from, -1], (last) => [last[0], last[0], last[1]]);
 }
 
 const TALLY_KEYS = new Map<string, string>();
