@@ -132,6 +132,7 @@ const ENDPOINTS: Array<[string, string]> = [
   ['/api/intervals', ''],
   ['/api/report', 'bucket=15m'],
   ['/api/report', 'bucket=1h&tz=UTC'],
+  ['/api/report/view', 'bucket=15m&offset=1&limit=3'],
   ['/api/contacts', ''],
   ['/api/funnel', ''],
   ['/api/queues', ''],

@@ -67,6 +67,7 @@ describe('switchboard serve', () => {
     expect(await (await fetch(`${url}api/health`)).json()).toMatchObject({ ok: true, events: 1, quarantined: 0, stale: false });
     expect(await (await fetch(`${url}api/agents`)).json()).toMatchObject([{ username: 'ito', loggedIn: true }]);
     expect((await fetch(`${url}api/report?bucket=7m`)).status).toBe(400);
+    expect((await fetch(`${url}api/report/view?offset=-1`)).status).toBe(400);
     expect((await fetch(`${url}api/nothing`)).status).toBe(404);
     expect((await fetch(`${url}api/agents`, { method: 'POST' })).status).toBe(405);
 

@@ -25,6 +25,7 @@ export * from './projectors/queue-alerts.js';
 export * from './api/views.js';
 export * from './api/queries.js';
 export * from './api/queues.js';
+export * from './api/report-view.js';
 export * from './api/params.js';
 export * from './api/http.js';
 export * from './store/ports.js';

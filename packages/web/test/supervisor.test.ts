@@ -219,12 +219,12 @@ describe('a supervisor with 1,000 agents (headless Chromium)', () => {
     // the report of a big centre takes seconds: held back here until the page has shown it is coming
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    const isReport = (u: URL) => u.pathname === '/api/report';
+    const isReport = (u: URL) => u.pathname === '/api/report/view';
     await page.route(isReport, async (route) => {
       await held;
       await route.continue();
     });
-    const request = page.waitForRequest((r) => r.url().includes('/api/report?'));
+    const request = page.waitForRequest((r) => r.url().includes('/api/report/view?'));
     await dash.open('report');
     const url = new URL((await request).url());
     // on its way, not "no data"
@@ -281,7 +281,7 @@ describe('a supervisor with 1,000 agents (headless Chromium)', () => {
     expect(hash).toContain('bucket=1h');
     expect(hash).toMatch(/agent=arn%3Aaws%3Aconnect/);
     const other = await dash.context.newPage();
-    const request = other.waitForRequest((r) => r.url().includes('/api/report?'));
+    const request = other.waitForRequest((r) => r.url().includes('/api/report/view?'));
     await other.goto(page.url());
     expect(new URL((await request).url()).searchParams.get('bucket')).toBe('1h');
     await expect.poll(() => other.locator('table[data-table="report"] tbody tr').count()).toBe(8);

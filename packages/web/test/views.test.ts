@@ -47,7 +47,7 @@ describe('report and flow views (headless Chromium)', () => {
 
   it('renders the interval report: chart and table for today in the configured zone', async () => {
     const { page } = dash;
-    const request = page.waitForRequest((r) => r.url().includes('/api/report?'));
+    const request = page.waitForRequest((r) => r.url().includes('/api/report/view?'));
     await dash.open('report');
     const url = new URL((await request).url());
     expect(url.searchParams.get('bucket')).toBe('15m');

@@ -1,7 +1,7 @@
 import type { Rules } from '../rules.js';
 import type { AlertLedger, EventStore, ProjectionStore } from '../store/ports.js';
 import { formatUtc } from '../time.js';
-import { parseBucket, parseFlag, parseLimit, parseOutcome, parseTimeRange, parseZone, ParamError } from './params.js';
+import { parseBucket, parseFlag, parseLimit, parseOffset, parseOutcome, parseTimeRange, parseZone, ParamError } from './params.js';
 import {
   configView,
   eventNow,
@@ -12,11 +12,12 @@ import {
   queryFunnel,
   queryIntervals,
   queryReport,
+  queryReportView,
   UnknownAgentError,
   type EventClock,
 } from './queries.js';
 import { queryQueueIntervals, queryQueueNow } from './queues.js';
-import { MAX_AGENT_PAGE, type HealthView } from './views.js';
+import { MAX_AGENT_PAGE, MAX_REPORT_PAGE, type HealthView } from './views.js';
 
 export interface ApiContext {
   projections: ProjectionStore;
@@ -44,6 +45,7 @@ export async function handleApi(ctx: ApiContext, method: string, path: string, q
   try {
     const range = () => parseTimeRange(query.get('from'), query.get('to'));
     const agent = query.get('agent') ?? undefined;
+    const reportQuery = () => ({ ...range(), bucketMinutes: parseBucket(query.get('bucket')), zone: parseZone(query.get('tz')), closed: closedOnly(query) });
     switch (path.replace(/\/+$/, '')) {
       case '/api/agents': {
         const filter = { queue: text(query, 'queue'), routingProfile: text(query, 'routingProfile'), status: text(query, 'status') };
@@ -56,13 +58,13 @@ export async function handleApi(ctx: ApiContext, method: string, path: string, q
       case '/api/intervals':
         return ok(await queryIntervals(ctx.projections, { ...range(), agent }));
       case '/api/report':
+        return ok(await queryReport(ctx.projections, ctx.rules, { ...reportQuery(), agent }));
+      case '/api/report/view':
         return ok(
-          await queryReport(ctx.projections, ctx.rules, {
-            ...range(),
+          await queryReportView(ctx.projections, ctx.rules, reportQuery(), {
             agent,
-            bucketMinutes: parseBucket(query.get('bucket')),
-            zone: parseZone(query.get('tz')),
-            closed: closedOnly(query),
+            offset: parseOffset(query.get('offset')),
+            limit: parseLimit(query.get('limit'), MAX_REPORT_PAGE) ?? REPORT_VIEW_PAGE,
           }),
         );
       case '/api/contacts':
@@ -97,6 +99,9 @@ export async function handleApi(ctx: ApiContext, method: string, path: string, q
     throw err;
   }
 }
+
+/** Rows in a page of the dashboard's report when the request does not say. */
+const REPORT_VIEW_PAGE = 100;
 
 /** `closed=1` counts closed intervals only; `open=0` says the same (before states going on were counted by default, `open=1` asked for them). */
 function closedOnly(query: URLSearchParams): boolean {

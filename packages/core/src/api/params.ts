@@ -52,6 +52,14 @@ export function parseFlag(value: string | undefined | null): boolean | undefined
 }
 
 /** A page size: a whole number from 1 to `max`. */
+/** Rows to skip before a page: a whole number from 0, 0 when not given. */
+export function parseOffset(value: string | undefined | null): number {
+  if (value === undefined || value === null || value === '') return 0;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new ParamError(`offset must be a whole number from 0 (got "${value}")`);
+  return n;
+}
+
 export function parseLimit(value: string | undefined | null, max: number): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const n = Number(value);

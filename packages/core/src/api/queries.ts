@@ -9,7 +9,8 @@ import { forEachRow } from '../store/rows.js';
 import { formatUtc } from '../time.js';
 import { resourceId } from '../parse/agent-event.js';
 import { ParamError } from './params.js';
-import type { AgentPage, AgentView, ConfigView, IntervalView } from './views.js';
+import { reportView, type ReportViewQuery } from './report-view.js';
+import type { AgentPage, AgentView, ConfigView, IntervalView, ReportView } from './views.js';
 
 export function toAgentView(s: AgentState): AgentView {
   return {
@@ -167,6 +168,11 @@ const onSlotEdge = (t: number | undefined): boolean => t === undefined || t % RE
 
 export async function queryReport(store: ProjectionStore, rules: Rules, options: ReportQuery): Promise<ReportRow[]> {
   return [...(await reportFold(store, rules, options)).rows()];
+}
+
+/** The dashboard's report (api/report-view.ts): every agent's rows are folded, for the list of agents and the centre's totals; one page is returned. */
+export async function queryReportView(store: ProjectionStore, rules: Rules, options: Omit<ReportQuery, 'agent'>, view: ReportViewQuery): Promise<ReportView> {
+  return reportView((await reportFold(store, rules, options)).rows(), view);
 }
 
 /** Contact rows in order of start (then contact id), one at a time. */

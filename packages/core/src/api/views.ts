@@ -7,7 +7,7 @@
 // Types and constants only: the dashboard imports this module in the browser.
 import type { ReportRow } from '../projectors/report.js';
 import type { ContactRow, FunnelRow } from '../projectors/contacts.js';
-import { REPORT_METRIC_TABLE as REPORT_METRIC_TABLE_ROWS, REPORT_METRICS } from '../projectors/metrics.js';
+import { REPORT_METRIC_TABLE as REPORT_METRIC_TABLE_ROWS, REPORT_METRICS, type ReportMetrics } from '../projectors/metrics.js';
 import type { Alert } from '../alert.js';
 import type { QueueIntervalRow } from '../projectors/queue-intervals.js';
 
@@ -183,3 +183,46 @@ export const QUEUE_INTERVAL_METRICS = [
   'avgHoldSeconds',
   'avgAfterContactWorkSeconds',
 ] as const satisfies ReadonlyArray<keyof QueueIntervalView>;
+
+/** The name a report row shows for its agent: the username, else the last part of the ARN. */
+export const reportAgentName = (r: Pick<ReportRow, 'agentArn' | 'username'>): string => r.username ?? r.agentArn.split('/').pop() ?? r.agentArn;
+
+const byName = new Intl.Collator(undefined, { numeric: true });
+
+/** Agents as the report lists them: by name (agent2 before agent10), then ARN. */
+export function compareReportAgents(a: { agentArn: string; name: string }, b: { agentArn: string; name: string }): number {
+  return byName.compare(a.name, b.name) || (a.agentArn < b.agentArn ? -1 : a.agentArn > b.agentArn ? 1 : 0);
+}
+
+
+/** Sums of the time series the dashboard's chart stacks, over every agent of one bucket. */
+export interface ReportBucketTotals {
+  bucketStart: string;
+  bucketEnd: string;
+  onlineSeconds: number;
+  onContactSeconds: number;
+  idleSeconds: number;
+  nonProductiveSeconds: number;
+  /** the longest any one agent was online in the bucket: at least that much of it has passed */
+  longestOnlineSeconds: number;
+}
+
+/**
+ * What the dashboard's report shows for a range, built by the server so that
+ * the browser receives one page of rows, not every row of a centre's day
+ * (1,000 agents × 96 buckets): `GET /api/report/view`.
+ */
+export interface ReportView {
+  /** every agent with a row in the range (whatever `agent` says), by name */
+  agents: Array<{ agentArn: string; name: string }>;
+  /** rows of the chosen agent (or all): agents as compareReportAgents orders them, each agent's buckets in time order */
+  rowCount: number;
+  offset: number;
+  rows: ReportRow[];
+  /** per bucket, in time order, over the chosen agent's rows (or all) */
+  buckets: ReportBucketTotals[];
+  /** over the chosen agent's rows (or all): sums, and ratios worked out from the sums they divide */
+  totals: ReportMetrics;
+}
+
+export const MAX_REPORT_PAGE = 5_000;

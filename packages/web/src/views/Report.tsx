@@ -1,4 +1,4 @@
-import { REPORT_CSV_COLUMNS, REPORT_METRIC_TABLE, type ReportMetricField } from '@switchboard/core/views';
+import { MAX_REPORT_PAGE, REPORT_CSV_COLUMNS, REPORT_METRIC_TABLE, reportAgentName, type ReportBucketTotals, type ReportMetricField, type ReportView } from '@switchboard/core/views';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { getJson } from '../api.js';
 import { now } from '../clock.js';
@@ -27,11 +27,6 @@ type Unit = (typeof REPORT_METRIC_TABLE)[number]['unit'];
 /** The report's metric columns, as core's metric table declares them. */
 const COLUMNS: Array<{ key: NumKey; label: string; unit: Unit }> = REPORT_METRIC_TABLE.map((m) => ({ key: m.field, label: m.label, unit: m.unit }));
 
-/** A ratio's total is worked out from the totals of the fields it divides, not summed. */
-const RATIOS = new Map(
-  REPORT_METRIC_TABLE.flatMap((m) => ('ratio' in m.source ? [[m.field, m.source.ratio] as const] : [])),
-);
-
 function formatCell(unit: Unit, value: number | null): string | number {
   if (value === null) return '';
   if (unit === 'seconds') return formatHms(value);
@@ -41,7 +36,6 @@ function formatCell(unit: Unit, value: number | null): string | number {
 /** CSV columns: the JSON field names of a report row, in the API's order (shared with the CLI). */
 export const REPORT_CSV_HEADER = REPORT_CSV_COLUMNS;
 
-const agentName = (r: ReportRow) => r.username ?? r.agentArn.split('/').pop() ?? r.agentArn;
 
 export function Report({ config, configReady }: { config: ConfigView | undefined; configReady: boolean }) {
   const [zoneParam, setZoneInput] = useUrlParam('tz', '');
@@ -79,51 +73,50 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
     setPinned(fromDate);
     setFrom(fromDate);
   }, [fromParam, configReady, healthReady]);
-  const report = useLoad(key, (signal) => getJson<ReportRow[]>('/api/report', { bucket, from: fromIso, to: toIso, tz: zone }, signal));
+  // the server folds the day and sends one page with the agents and the centre's totals (GET /api/report/view)
+  const params = { bucket, from: fromIso, to: toIso, tz: zone };
+  const report = useLoad(key === null ? null : `${key}|${agent}|${page}`, (signal) =>
+    getJson<ReportView>('/api/report/view', { ...params, ...(agent ? { agent } : {}), offset: String(page * PAGE), limit: String(PAGE) }, signal),
+  );
   useProjectionRefresh('intervals', report.reload);
 
-  const rows = report.data ?? [];
-  const agents = useMemo(() => {
-    const m = new Map<string, string>();
-    for (const r of rows) m.set(r.agentArn, agentName(r));
-    return [...m].sort((a, b) => a[1].localeCompare(b[1], undefined, { numeric: true }));
-  }, [rows]);
+  const view = report.data;
+  const agents = view?.agents ?? [];
+  const rowCount = view?.rowCount ?? 0;
+  const pageRows = view?.rows ?? [];
+  const totals = view?.totals;
+  const chart = useMemo(() => centreChart(view?.buckets ?? [], bucket, agents.length === 1 || agent !== '', dates), [view, bucket, agent, agents.length, dates]);
 
-  const visible = useMemo(() => {
-    const list = agent ? rows.filter((r) => r.agentArn === agent) : [...rows];
-    list.sort(
-      (a, b) =>
-        agentName(a).localeCompare(agentName(b), undefined, { numeric: true }) ||
-        a.agentArn.localeCompare(b.agentArn) ||
-        Date.parse(a.bucketStart) - Date.parse(b.bucketStart),
-    );
-    return list;
-  }, [rows, agent]);
-
-  const chart = useMemo(() => centreChart(visible, bucket, agents.length === 1 || agent !== '', dates), [visible, bucket, agent, agents.length, dates]);
-
-  const totals = useMemo(() => {
-    const t = Object.fromEntries(COLUMNS.map((c) => [c.key, 0])) as Record<NumKey, number | null>;
-    for (const r of visible) for (const c of COLUMNS) t[c.key] = (t[c.key] ?? 0) + (Number(r[c.key]) || 0);
-    for (const [field, { numerator, denominator }] of RATIOS) {
-      const over = denominator.reduce((sum, f) => sum + (t[f as NumKey] ?? 0), 0);
-      t[field] = over === 0 ? null : (t[numerator as NumKey] ?? 0) / over;
-    }
-    return t;
-  }, [visible]);
-
-  const pageCount = Math.max(1, Math.ceil(visible.length / PAGE));
+  const pageCount = Math.max(1, Math.ceil(rowCount / PAGE));
   const safePage = Math.min(page, pageCount - 1);
-  const pageRows = visible.slice(safePage * PAGE, safePage * PAGE + PAGE);
-  const agentLabel = agent ? (agents.find(([a]) => a === agent)?.[1] ?? agent) : 'all agents';
+  const agentLabel = agent ? (agents.find((a) => a.agentArn === agent)?.name ?? agent) : 'all agents';
 
-  const download = () => {
-    const csv = toCsv(
-      REPORT_CSV_HEADER,
-      visible.map((r) => REPORT_CSV_HEADER.map((k) => r[k])),
-    );
-    const who = agent ? `-${agentLabel.replace(/[^\w.-]+/g, '_')}` : '';
-    downloadText(`switchboard-report-${bucket}-${fromDate}_${toDate}${who}.csv`, csv);
+  // every row of the range, asked for when wanted and in pages: a centre's day is tens of
+  // megabytes, more than one response of the API in AWS may carry (6 MB)
+  const [downloading, setDownloading] = useState(false);
+  const [downloadError, setDownloadError] = useState<string | null>(null);
+  const download = async () => {
+    setDownloading(true);
+    setDownloadError(null);
+    try {
+      const rows: ReportRow[] = [];
+      for (let total = 1; rows.length < total; ) {
+        const part = await getJson<ReportView>('/api/report/view', { ...params, ...(agent ? { agent } : {}), offset: String(rows.length), limit: String(MAX_REPORT_PAGE) });
+        if (part.rows.length === 0) break;
+        rows.push(...part.rows);
+        total = part.rowCount;
+      }
+      const csv = toCsv(
+        REPORT_CSV_HEADER,
+        rows.map((r) => REPORT_CSV_HEADER.map((k) => r[k])),
+      );
+      const who = agent ? `-${agentLabel.replace(/[^\w.-]+/g, '_')}` : '';
+      downloadText(`switchboard-report-${bucket}-${fromDate}_${toDate}${who}.csv`, csv);
+    } catch (e) {
+      setDownloadError((e as Error).message);
+    } finally {
+      setDownloading(false);
+    }
   };
 
   const bucketTitle = (r: ReportRow) => (bucket === '1d' ? dates.date(Date.parse(r.bucketStart)) : dates.dateHourMinute(Date.parse(r.bucketStart)));
@@ -210,14 +203,14 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
             }}
           >
             <option value="">All agents ({agents.length})</option>
-            {agents.map(([arn, name]) => (
-              <option key={arn} value={arn}>
-                {name}
+            {agents.map((a) => (
+              <option key={a.agentArn} value={a.agentArn}>
+                {a.name}
               </option>
             ))}
           </select>
         </span>
-        <button type="button" class="primary" onClick={download} disabled={visible.length === 0} data-action="csv">
+        <button type="button" class="primary" onClick={() => void download()} disabled={rowCount === 0 || downloading} data-action="csv">
           Download CSV
         </button>
       </form>
@@ -229,6 +222,11 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
       {report.error && (
         <p class="error" role="alert">
           Could not load the report: {report.error}
+        </p>
+      )}
+      {downloadError && (
+        <p class="error" role="alert">
+          Could not download the report: {downloadError}
         </p>
       )}
       <div aria-busy={report.loading}>
@@ -245,7 +243,7 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
         <div class="table-wrap">
           <table class="data" data-table="report">
             <caption>
-              Interval report rows ({visible.length.toLocaleString()}), times as h:mm:ss
+              Interval report rows ({rowCount.toLocaleString()}), times as h:mm:ss
               {report.loading ? ' — loading…' : ''}
             </caption>
             <thead>
@@ -262,7 +260,7 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
             <tbody>
               {pageRows.map((r) => (
                 <tr key={`${r.agentArn}|${r.bucketStart}`}>
-                  <th scope="row">{agentName(r)}</th>
+                  <th scope="row">{reportAgentName(r)}</th>
                   <td>
                     <time dateTime={r.bucketStart}>{bucketTitle(r)}</time>
                   </td>
@@ -273,7 +271,7 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
                   ))}
                 </tr>
               ))}
-              {visible.length === 0 && !report.loading && (
+              {rowCount === 0 && !report.loading && (
                 <tr>
                   <td colSpan={COLUMNS.length + 2} class="empty">
                     No report rows in this range.
@@ -281,7 +279,7 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
                 </tr>
               )}
             </tbody>
-            {visible.length > 0 && (
+            {rowCount > 0 && totals && (
               <tfoot>
                 <tr>
                   <th scope="row" colSpan={2}>
@@ -297,7 +295,7 @@ export function Report({ config, configReady }: { config: ConfigView | undefined
             )}
           </table>
         </div>
-        <Pager page={safePage} pageSize={PAGE} total={visible.length} onPage={setPage} label="Report" />
+        <Pager page={safePage} pageSize={PAGE} total={rowCount} onPage={setPage} label="Report" />
       </div>
     </section>
   );
@@ -312,26 +310,11 @@ const CENTRE_SERIES: SeriesDef[] = [
 ];
 
 /**
- * Bars of the centre's totals per bucket, in a unit that reads naturally:
- * agents (time / the bucket's elapsed length) for buckets within a day,
- * minutes for a single agent, hours for daily buckets.
+ * Bars of the centre's totals per bucket (summed by the server), in a unit
+ * that reads naturally: agents (time / the bucket's elapsed length) for
+ * buckets within a day, minutes for a single agent, hours for daily buckets.
  */
-function centreChart(rows: readonly ReportRow[], bucket: Bucket, oneAgent: boolean, dates: CentreDates): { bars: TimeBar[]; unit: ChartUnit } {
-  const byBucket = new Map<number, TimeBar>();
-  // the longest any one agent was online in each bucket: no less time than that has passed in it
-  const longestOnline = new Map<number, number>();
-  for (const r of rows) {
-    const start = Date.parse(r.bucketStart);
-    let b = byBucket.get(start);
-    if (!b) {
-      const end = Date.parse(r.bucketEnd);
-      b = { start, end, label: bucket === '1d' ? dates.date(start) : `${dates.hourMinute(start)}–${dates.hourMinute(end)}`, values: {} };
-      byBucket.set(start, b);
-    }
-    for (const s of CENTRE_SERIES) b.values[s.key] = (b.values[s.key] ?? 0) + (Number(r[s.key as keyof ReportRow]) || 0);
-    longestOnline.set(start, Math.max(longestOnline.get(start) ?? 0, r.onlineSeconds));
-  }
-  const bars = [...byBucket.values()].sort((a, b) => a.start - b.start);
+function centreChart(buckets: readonly ReportBucketTotals[], bucket: Bucket, oneAgent: boolean, dates: CentreDates): { bars: TimeBar[]; unit: ChartUnit } {
   const perAgent = bucket !== '1d' && !oneAgent;
   const unit: ChartUnit = perAgent
     ? { name: 'agents', format: (v) => `${formatCount(v)} agents` }
@@ -339,12 +322,16 @@ function centreChart(rows: readonly ReportRow[], bucket: Bucket, oneAgent: boole
       ? { name: 'hours', format: (v) => `${formatCount(v)} h` }
       : { name: 'minutes', format: (v) => `${formatCount(v)} min` };
   const t = now();
-  for (const b of bars) {
+  const bars = buckets.map((b): TimeBar => {
+    const start = Date.parse(b.bucketStart);
+    const end = Date.parse(b.bucketEnd);
     // A bucket still going on counts up to now: its average is over the time elapsed, and never
     // less than one agent's time online in it (the browser's clock may be behind the data's).
-    const elapsed = Math.max(1, Math.min(b.end, t) - b.start, (longestOnline.get(b.start) ?? 0) * 1000);
-    const divisor = perAgent ? Math.min(elapsed, b.end - b.start) / 1000 : bucket === '1d' ? 3600 : 60;
-    for (const k of Object.keys(b.values)) b.values[k] = b.values[k]! / divisor;
-  }
+    const elapsed = Math.max(1, Math.min(end, t) - start, b.longestOnlineSeconds * 1000);
+    const divisor = perAgent ? Math.min(elapsed, end - start) / 1000 : bucket === '1d' ? 3600 : 60;
+    const values: Record<string, number> = {};
+    for (const s of CENTRE_SERIES) values[s.key] = b[s.key as keyof typeof b] as number / divisor;
+    return { start, end, label: bucket === '1d' ? dates.date(start) : `${dates.hourMinute(start)}–${dates.hourMinute(end)}`, values };
+  });
   return { bars, unit };
 }

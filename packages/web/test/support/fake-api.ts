@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { AgentView, Alert, ConfigView, ContactRow, FunnelRow, HealthView, ReportRow, StreamMessage } from '../../../core/src/api/views.js';
+import { reportView } from '../../../core/src/api/report-view.js';
 import { DIST } from './build.js';
 import { CONFIG, contactRows, funnelRows, reportRows, seatMapAgents } from './fixtures.js';
 
@@ -128,14 +129,22 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
       }
       case '/api/agents':
         return json(res, 200, [...agents.values()]);
-      case '/api/report': {
+      case '/api/report':
+      case '/api/report/view': {
         const bucket = url.searchParams.get('bucket') ?? `${config.bucketMinutes}m`;
         if (!['15m', '30m', '1h', '1d'].includes(bucket)) return json(res, 400, { error: `bad bucket ${bucket}` });
         const zone = url.searchParams.get('tz') ?? config.timezone;
         const day = 86_400_000;
         const from = Date.parse(url.searchParams.get('from') ?? '') || Math.floor(Date.now() / day) * day;
         const to = Date.parse(url.searchParams.get('to') ?? '') || from + day;
-        return json(res, 200, report({ bucket, from, to, zone }));
+        const rows = report({ bucket, from, to, zone });
+        const agent = url.searchParams.get('agent') || undefined;
+        if (url.pathname === '/api/report') return json(res, 200, agent ? rows.filter((r) => r.agentArn === agent || r.username === agent) : rows);
+        // the server's own shaping of the dashboard's page (core, pure); pages of at most 100 rows
+        // here, fewer than the dashboard asks for, so that the CSV download reads several
+        const offset = Number(url.searchParams.get('offset') ?? 0);
+        const limit = Math.min(100, Number(url.searchParams.get('limit') ?? 100));
+        return json(res, 200, reportView(rows, { agent, offset, limit }));
       }
       case '/api/contacts': {
         const outcome = url.searchParams.get('outcome');
