@@ -50,17 +50,39 @@ export interface ContactEventFacts {
 }
 
 /**
- * The field of a contact event's detail under any spelling. Connect's samples
+ * The fields of a contact event's detail under any spelling. Connect's samples
  * spell the same field several ways (`eventType` and `EventType`,
  * `instanceArn`, `InstanceArn` and `instanceARN`): the documented camelCase
- * name is looked up first, then the object's keys without regard to case.
+ * name is looked up first, then the object's keys without regard to case (the
+ * first key in the object's order wins). Fields are often absent (a QUEUED
+ * event has no agentInfo): the keys are lowercased once per object, on its
+ * first miss, not once per absent field.
  */
-function spelled(o: Fields, name: string): unknown {
-  const v = o[name];
-  if (v !== undefined) return v;
-  const lower = name.toLowerCase();
-  for (const key in o) if (key.toLowerCase() === lower) return o[key];
-  return undefined;
+class AnySpelling {
+  private lower: Map<string, unknown> | null = null;
+
+  constructor(private readonly o: Fields) {}
+
+  get(name: string): unknown {
+    const v = this.o[name];
+    if (v !== undefined) return v;
+    if (this.lower === null) {
+      this.lower = new Map();
+      for (const key in this.o) {
+        const l = key.toLowerCase();
+        if (!this.lower.has(l)) this.lower.set(l, this.o[key]);
+      }
+    }
+    return this.lower.get(lowerCase(name));
+  }
+}
+
+const LOWER = new Map<string, string>();
+/** The field names are a handful of constants: each is lowercased once. */
+function lowerCase(name: string): string {
+  let l = LOWER.get(name);
+  if (l === undefined) LOWER.set(name, (l = name.toLowerCase()));
+  return l;
 }
 
 /**
@@ -71,7 +93,9 @@ function spelled(o: Fields, name: string): unknown {
 export function isContactEventPayload(value: unknown): boolean {
   if (!isFields(value)) return false;
   if (value['detail-type'] !== undefined || (value.source === CONTACT_EVENT_SOURCE && isFields(value.detail))) return true;
-  return !('AgentARN' in value) && spelled(value, 'contactId') !== undefined && spelled(value, 'eventType') !== undefined;
+  if ('AgentARN' in value) return false;
+  const any = new AnySpelling(value);
+  return any.get('contactId') !== undefined && any.get('eventType') !== undefined;
 }
 
 export function contactEventStreamId(instanceArn: string, contactId: string): string {
@@ -145,15 +169,25 @@ export function readContactEvent(value: Fields): { facts: ContactEventFacts; ded
   const id = enveloped ? optionalText(value.id, 'id') : undefined;
   const time = enveloped ? timeOf(value.time, 'time') : undefined;
   const resources = enveloped ? optionalList(value.resources, 'resources') : undefined;
-  const { times, ...detail } = inside('detail', () => readDetail((enveloped ? value.detail : value) as Fields));
+  const detail = inside('detail', () => readDetail((enveloped ? value.detail : value) as Fields));
+  const times = detail.times;
   const instanceArn = detail.instanceArn || instanceOfResources(resources);
   if (!instanceArn) throw new Invalid('detail.instanceArn', 'required field is missing');
   const at = usable(milestone(detail.eventType, times)) ?? usable(time);
   if (at === null) throw new Invalid('', `no plausible time for ${detail.eventType} (detail timestamps and time)`);
+  // one literal in one order (no spread or rest): a million of these share one shape
   const facts: ContactEventFacts = {
-    ...detail,
+    eventType: detail.eventType,
+    contactId: detail.contactId,
     instanceArn,
     at,
+    initialContactId: detail.initialContactId,
+    previousContactId: detail.previousContactId,
+    channel: detail.channel,
+    initiationMethod: detail.initiationMethod,
+    queueArn: detail.queueArn,
+    queueType: detail.queueType,
+    agentArn: detail.agentArn,
     initiatedAt: usable(times.initiation),
     connectedToSystemAt: usable(times.connectedToSystem),
     enqueuedAt: usable(times.enqueue),
@@ -166,28 +200,31 @@ export function readContactEvent(value: Fields): { facts: ContactEventFacts; ded
 
 type Detail = Omit<ContactEventFacts, 'at' | 'instanceArn' | `${string}At`> & { instanceArn: string | null | undefined; times: DetailTimes };
 
-function readDetail(d: Fields): Detail {
-  const queue = optionalFields(spelled(d, 'queueInfo'), 'queueInfo');
-  const agent = optionalFields(spelled(d, 'agentInfo'), 'agentInfo');
-  const channel = optionalText(spelled(d, 'channel'), 'channel');
+function readDetail(fields: Fields): Detail {
+  const d = new AnySpelling(fields);
+  const queueFields = optionalFields(d.get('queueInfo'), 'queueInfo');
+  const agentFields = optionalFields(d.get('agentInfo'), 'agentInfo');
+  const queue = queueFields && new AnySpelling(queueFields);
+  const agent = agentFields && new AnySpelling(agentFields);
+  const channel = optionalText(d.get('channel'), 'channel');
   return {
-    eventType: text(spelled(d, 'eventType'), 'eventType'),
-    contactId: text(spelled(d, 'contactId'), 'contactId'),
-    instanceArn: optionalText(spelled(d, 'instanceArn'), 'instanceArn'),
-    initialContactId: optionalText(spelled(d, 'initialContactId'), 'initialContactId') || null,
-    previousContactId: optionalText(spelled(d, 'previousContactId'), 'previousContactId') || null,
+    eventType: text(d.get('eventType'), 'eventType'),
+    contactId: text(d.get('contactId'), 'contactId'),
+    instanceArn: optionalText(d.get('instanceArn'), 'instanceArn'),
+    initialContactId: optionalText(d.get('initialContactId'), 'initialContactId') || null,
+    previousContactId: optionalText(d.get('previousContactId'), 'previousContactId') || null,
     channel: channel ? channel.toUpperCase() : null,
-    initiationMethod: optionalText(spelled(d, 'initiationMethod'), 'initiationMethod') || null,
-    queueArn: (queue && inside('queueInfo', () => optionalText(spelled(queue, 'queueArn'), 'queueArn') || optionalText(spelled(queue, 'arn'), 'arn'))) || null,
-    queueType: (queue && inside('queueInfo', () => optionalText(spelled(queue, 'queueType'), 'queueType'))) || null,
-    agentArn: (agent && inside('agentInfo', () => optionalText(spelled(agent, 'agentArn'), 'agentArn'))) || null,
+    initiationMethod: optionalText(d.get('initiationMethod'), 'initiationMethod') || null,
+    queueArn: (queue && inside('queueInfo', () => optionalText(queue.get('queueArn'), 'queueArn') || optionalText(queue.get('arn'), 'arn'))) || null,
+    queueType: (queue && inside('queueInfo', () => optionalText(queue.get('queueType'), 'queueType'))) || null,
+    agentArn: (agent && inside('agentInfo', () => optionalText(agent.get('agentArn'), 'agentArn'))) || null,
     times: {
-      initiation: timeOf(spelled(d, 'initiationTimestamp'), 'initiationTimestamp'),
-      connectedToSystem: timeOf(spelled(d, 'connectedToSystemTimestamp'), 'connectedToSystemTimestamp'),
-      disconnect: timeOf(spelled(d, 'disconnectTimestamp'), 'disconnectTimestamp'),
-      enqueue: queue ? inside('queueInfo', () => timeOf(spelled(queue, 'enqueueTimestamp'), 'enqueueTimestamp')) : undefined,
-      connectedToAgent: agent ? inside('agentInfo', () => timeOf(spelled(agent, 'connectedToAgentTimestamp'), 'connectedToAgentTimestamp')) : undefined,
-      afterContactWorkEnd: agent ? inside('agentInfo', () => timeOf(spelled(agent, 'afterContactWorkEndTimestamp'), 'afterContactWorkEndTimestamp')) : undefined,
+      initiation: timeOf(d.get('initiationTimestamp'), 'initiationTimestamp'),
+      connectedToSystem: timeOf(d.get('connectedToSystemTimestamp'), 'connectedToSystemTimestamp'),
+      disconnect: timeOf(d.get('disconnectTimestamp'), 'disconnectTimestamp'),
+      enqueue: queue ? inside('queueInfo', () => timeOf(queue.get('enqueueTimestamp'), 'enqueueTimestamp')) : undefined,
+      connectedToAgent: agent ? inside('agentInfo', () => timeOf(agent.get('connectedToAgentTimestamp'), 'connectedToAgentTimestamp')) : undefined,
+      afterContactWorkEnd: agent ? inside('agentInfo', () => timeOf(agent.get('afterContactWorkEndTimestamp'), 'afterContactWorkEndTimestamp')) : undefined,
     },
   };
 }
