@@ -25,6 +25,7 @@ import {
   queryQueueNow,
   formatUtc,
   queryReport,
+  readFacts,
   rebuildProjections,
   type Alert,
   type AgentState,
@@ -149,7 +150,7 @@ export function storeContract(name: string, open: () => Promise<ContractSubject>
         ]);
         expect(stream[0]).toEqual({ ...queued, receivedAt: RECEIVED });
         const scanned = await collect(store.scanAll({ preferFacts: true }));
-        expect(scanned.filter((e) => e.kind === 'contactEvent').map((e) => [e.streamId, e.dedupeKey, JSON.parse(e.facts!).eventType])).toEqual([
+        expect(scanned.filter((e) => e.kind === 'contactEvent').map((e) => [e.streamId, e.dedupeKey, readFacts(e.facts, e)?.contactEvent?.eventType])).toEqual([
           [queued.streamId, 'ev-1', 'QUEUED'],
           [queued.streamId, 'ev-2', 'CONNECTED_TO_AGENT'],
         ]);

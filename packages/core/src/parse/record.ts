@@ -3,58 +3,9 @@ import { readAgentEvent } from './agent-event.js';
 import { CONTACT_EVENT_DETAIL_TYPE, contactEventStreamId, isContactEventPayload, isEnveloped, readContactEvent, type ContactEventFacts } from './contact-event.js';
 import { readContactRecord, type ContactFacts } from './contact-record.js';
 import { Invalid, isFields, type Fields } from './fields.js';
+import { storedContactEventFacts, storedContactFacts, storedFacts } from './stored-facts.js';
 
-/**
- * Version of the facts stored beside each event (what the projectors read of
- * it). Bump it when parseRecord derives AgentFacts or ContactFacts
- * differently: stored facts of another version are ignored and replays read
- * the raw payload instead.
- */
-export const FACTS_VERSION = 6;
-
-/** What stored facts leave out: it is in the event's own columns already. */
-type FactsFromEvent = Pick<NewEvent, 'kind' | 'dedupeKey' | 'occurredAt' | 'streamId' | 'instanceArn'>;
-
-/** The facts of an agent event as stored beside it (without what the event row holds). */
-export function storedFacts(agent: AgentFacts): string {
-  const { eventType, username, status, contacts, routingProfile } = agent;
-  return JSON.stringify({ v: FACTS_VERSION, eventType, username, status, contacts, routingProfile });
-}
-
-/** The facts of a contact record as stored beside it. */
-export function storedContactFacts(contact: ContactFacts): string {
-  return JSON.stringify({ v: FACTS_VERSION, ...contact });
-}
-
-export type EventFacts =
-  | { agent: AgentFacts; contact?: undefined; contactEvent?: undefined }
-  | { contact: ContactFacts; agent?: undefined; contactEvent?: undefined }
-  | { contactEvent: ContactEventFacts; agent?: undefined; contact?: undefined };
-
-/** Stored facts of this parser version, or null when they must be derived again from the raw payload. */
-export function readFacts(json: string | undefined, event: FactsFromEvent): EventFacts | null {
-  if (!json) return null;
-  // no copy without `v`: replays read a million of these
-  const f = JSON.parse(json) as { v?: number };
-  if (f.v !== FACTS_VERSION) return null;
-  if (event.kind === 'contact') return { contact: f as ContactFacts };
-  if (event.kind === 'contactEvent') return { contactEvent: f as ContactEventFacts };
-  const a = f as Pick<AgentFacts, 'eventType' | 'username' | 'status' | 'contacts' | 'routingProfile'>;
-  return {
-    agent: {
-      kind: 'agent',
-      eventId: event.dedupeKey,
-      eventType: a.eventType,
-      at: event.occurredAt,
-      agentArn: event.streamId,
-      instanceArn: event.instanceArn,
-      username: a.username,
-      status: a.status,
-      contacts: a.contacts,
-      ...(a.routingProfile ? { routingProfile: a.routingProfile } : {}),
-    },
-  };
-}
+export { FACTS_VERSION, readFacts, storedContactEventFacts, storedContactFacts, storedFacts, type EventFacts } from './stored-facts.js';
 
 export type ParsedRecord =
   | { ok: true; event: NewEvent; agent: AgentFacts; contact?: undefined; contactEvent?: undefined }
@@ -168,7 +119,7 @@ function contactEvent(value: Fields, raw: string, source: SourceRef): ParsedReco
       sortKey: `${padTime(contactEvent.at)}|${dedupeKey}`,
       source,
       raw,
-      facts: JSON.stringify({ v: FACTS_VERSION, ...contactEvent }),
+      facts: storedContactEventFacts(contactEvent),
     },
   };
 }
