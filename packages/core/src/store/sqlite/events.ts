@@ -107,7 +107,8 @@ export class SqliteEvents implements EventStore {
           e.facts ?? null,
           e.facts ? FACTS_VERSION : null,
         );
-        if (info.changes === 1) appended.push({ ...e, receivedAt });
+        // a literal rather than a spread copy: one per event of every ingest
+        if (info.changes === 1) appended.push({ kind: e.kind, streamId: e.streamId, dedupeKey: e.dedupeKey, instanceArn: e.instanceArn, occurredAt: e.occurredAt, sortKey: e.sortKey, source: e.source, raw: e.raw, facts: e.facts, receivedAt });
         else {
           this.payloads.unstageLast();
           duplicates++;
