@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyCandidates, parseRecord, readInput, type Candidate } from '@switchboard/core';
 import { contactEvent, INSTANCE } from './builders.js';
@@ -62,6 +63,34 @@ describe('contact events: parsing', () => {
       instanceArn: INSTANCE,
       occurredAt: Date.parse('2024-04-18T00:00:12.345Z'),
     });
+  });
+
+  it('property: a detail whose keys are spelled in any letter case reads as the documented camelCase one', () => {
+    const connected = contactEvent({
+      type: 'CONNECTED_TO_AGENT',
+      contactId: 'c2',
+      id: 'ev-c',
+      initiation: '2024-04-18T00:00:00.000Z',
+      queue: { enqueue: '2024-04-18T00:00:12.345Z' },
+      agent: { connected: '2024-04-18T00:01:00.000Z' },
+      time: '2024-04-18T00:01:00Z',
+    });
+    const facts = (payload: unknown) => {
+      const p = parse(payload);
+      return p.ok ? p.contactEvent : p.reason;
+    };
+    const expected = facts(connected);
+    expect(expected).toMatchObject({ contactId: 'c2', agentArn: expect.any(String), connectedToAgentAt: Date.parse('2024-04-18T00:01:00.000Z') });
+    const respell = (value: unknown, casing: (key: string) => string): unknown =>
+      value && typeof value === 'object' && !Array.isArray(value)
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [casing(k), respell(v, casing)]))
+        : value;
+    fc.assert(
+      fc.property(fc.array(fc.boolean(), { minLength: 64, maxLength: 64 }), (upper) => {
+        const casing = (key: string) => [...key].map((ch, i) => (upper[i % 64] ? ch.toUpperCase() : ch.toLowerCase())).join('');
+        expect(facts({ ...connected, detail: respell(connected.detail, casing) })).toEqual(expected);
+      }),
+    );
   });
 
   it('given the detail alone (no envelope: no id, no time), then it is keyed by event type and time', () => {
