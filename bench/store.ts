@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Engine, ingestFiles, parseInWorker, parseRules, readInput, rebuildProjections } from '../packages/core/src/index.js';
-import { SqliteStore } from '../packages/core/src/store/sqlite/index.js';
+import { REBUILD_CACHE_MB, SqliteStore } from '../packages/core/src/store/sqlite/index.js';
 import { simulate, writeSimulation } from '../packages/cli/src/simulator/index.js';
 import { argsOf, fmt, machine, median } from './machine.js';
 
@@ -51,7 +51,8 @@ async function worker(mode: string, file: string, db: string): Promise<Measure> 
     events = summary.read;
     store.close();
   } else {
-    const store = SqliteStore.open(db);
+    // as `switchboard rebuild` opens it
+    const store = SqliteStore.open(db, { cacheMb: REBUILD_CACHE_MB });
     events = (await rebuildProjections(store, rules)).events;
     store.close();
   }

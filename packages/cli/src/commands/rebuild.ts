@@ -1,11 +1,12 @@
 import { rebuildProjections } from '@switchboard/core';
+import { REBUILD_CACHE_MB } from '@switchboard/core/sqlite';
 import { loadRules, openExistingStore, type GlobalOptions } from '../context.js';
 import { printJson } from '../output.js';
 import { Progress } from '../progress.js';
 
 export async function rebuildCommand(options: GlobalOptions): Promise<void> {
   const { rules } = loadRules(options);
-  const store = openExistingStore(options);
+  const store = openExistingStore(options, { cacheMb: REBUILD_CACHE_MB });
   try {
     const { events } = await store.counts();
     const progress = new Progress('rebuild', events, { unit: 'events' });

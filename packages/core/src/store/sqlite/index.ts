@@ -1,2 +1,2 @@
-export { SqliteStore, StoreError, STORE_SUFFIXES } from './store.js';
+export { REBUILD_CACHE_MB, SqliteStore, StoreError, STORE_SUFFIXES } from './store.js';
 export { SqliteProjections } from './projections.js';

@@ -40,7 +40,15 @@ export const STORE_SUFFIXES = ['', '-wal', '-shm', '-payloads'] as const;
 
 export { StoreError };
 
-const DEFAULT_CACHE_MB = 64;
+/**
+ * SQLite's page cache for a command's store. An ingest appends in arrival
+ * order and runs as fast with 32 MB as with 64 (1M events, alternated twice:
+ * 72.6 vs 72.1 s) at 40 MB less peak RSS (376 vs 415 MB). A rebuild reads the
+ * events stream by stream, each table page once per stream it holds: with
+ * 32 MB it took 51 s instead of 32.
+ */
+const DEFAULT_CACHE_MB = 32;
+export const REBUILD_CACHE_MB = 64;
 
 /**
  * The embedded store: event table, quarantine, alert ledger and generations of
@@ -88,8 +96,9 @@ export class SqliteStore extends EventStoreDelegate implements LocalStore {
 
   /**
    * Opens (creating if needed) the store at `path`; ':memory:' for tests.
-   * `cacheMb`: SQLite's page cache (default 64 MB, for bulk ingests and
-   * rebuilds); a long-running process that writes small batches needs less.
+   * `cacheMb`: SQLite's page cache (default 32 MB, for bulk ingests; a
+   * rebuild wants REBUILD_CACHE_MB); a long-running process that writes
+   * small batches needs less.
    */
   static open(path: string, options: { payloadSegmentBytes?: number; cacheMb?: number } = {}): SqliteStore {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
