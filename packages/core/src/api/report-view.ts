@@ -12,8 +12,8 @@ export interface ReportViewQuery {
 /** Sums of seconds are kept in whole ms, as the rows were made from: no floating-point residue in the totals. */
 type Sums = Record<string, number>;
 const SUMMED = REPORT_METRIC_TABLE.filter((m) => !('ratio' in m.source));
-const asSummed = (unit: string, v: number): number => (unit === 'seconds' ? Math.round((v || 0) * 1000) : v || 0);
 const ms = (seconds: number) => Math.round(seconds * 1000);
+const asSummed = (unit: string, v: number): number => (unit === 'seconds' ? ms(v || 0) : v || 0);
 
 /**
  * The dashboard's report from the rows of a range: the agents, one page of

@@ -98,8 +98,15 @@ export function isContactEventPayload(value: unknown): boolean {
   return any.get('contactId') !== undefined && any.get('eventType') !== undefined;
 }
 
+const CONTACT_EVENT_STREAM = 'contact-event/';
+
 export function contactEventStreamId(instanceArn: string, contactId: string): string {
-  return `contact-event/${instanceArn}/${contactId}`;
+  return `${CONTACT_EVENT_STREAM}${instanceArn}/${contactId}`;
+}
+
+/** The contact id of a contact-event stream of the instance (the inverse of contactEventStreamId). */
+export function contactIdOfEventStream(streamId: string, instanceArn: string): string {
+  return streamId.slice(CONTACT_EVENT_STREAM.length + instanceArn.length + 1);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { AgentFacts, ContactFact, NewEvent, ResourceRef, RoutingProfileFact, StatusFact } from '../model.js';
-import type { ContactEventFacts } from './contact-event.js';
+import { contactIdOfEventStream, type ContactEventFacts } from './contact-event.js';
 import type { ContactFacts } from './contact-record.js';
 
 /**
@@ -23,8 +23,6 @@ export type EventFacts =
   | { agent: AgentFacts; contact?: undefined; contactEvent?: undefined }
   | { contact: ContactFacts; agent?: undefined; contactEvent?: undefined }
   | { contactEvent: ContactEventFacts; agent?: undefined; contact?: undefined };
-
-const CONTACT_EVENT_STREAM = 'contact-event/';
 
 /** A contact's initial contact is most often the contact itself: stored as this marker. */
 const SAME_CONTACT = 1;
@@ -171,8 +169,7 @@ function agentOf(
 
 function contactEventFacts(f: StoredContactEventFacts, event: FactsFromEvent): ContactEventFacts {
   const instanceArn = event.instanceArn;
-  // the stream is contact-event/<instance ARN>/<contact id> (contactEventStreamId)
-  const contactId = event.streamId.slice(CONTACT_EVENT_STREAM.length + instanceArn.length + 1);
+  const contactId = contactIdOfEventStream(event.streamId, instanceArn);
   return {
     eventType: f[1],
     contactId,
