@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { SqliteStore } from '@switchboard/core/sqlite';
@@ -248,6 +250,37 @@ describe('switchboard CLI, end to end', () => {
     expect(fresh.stderr).toBe('');
     expect(JSON.parse(fresh.stdout)[0].startedAtLocal).toBe('2024-04-17T23:01:40+00:00');
     runCli(['rebuild'], { cwd: dir });
+  });
+});
+
+describe('switchboard rebuild, one at a time', () => {
+  it('given a rebuild of the store running in another process, then a second one is refused with one line and changes nothing; once it is over, or its process is gone, rebuild runs', async () => {
+    const dir = tempDir();
+    const { agentEvents } = morning();
+    writeFileSync(join(dir, 'agents.jsonl'), jsonl(agentEvents));
+    runCli(['ingest', 'agents.jsonl'], { cwd: dir });
+    const before = json(runCli(['intervals', '--json'], { cwd: dir }));
+    const store = SqliteStore.open(join(dir, '.switchboard/switchboard.db'));
+    try {
+      // this test process plays the running rebuild: alive, and not the CLI's process
+      const running = `${hostname()}:${process.pid}`;
+      expect(await store.leases().acquire('rebuild', running, 600_000)).toEqual({ acquired: true });
+      const refused = runCli(['rebuild'], { cwd: dir });
+      expect(refused.status).toBe(1);
+      expect(refused.stderr.trim().split('\n')).toEqual([`switchboard: cannot rebuild: another rebuild of this store is running (${running}); try again when it has finished`]);
+      expect(json(runCli(['intervals', '--json'], { cwd: dir }))).toEqual(before);
+
+      await store.leases().release('rebuild', running);
+      expect(runCli(['rebuild'], { cwd: dir }).status).toBe(0);
+
+      // a rebuild that was killed: its process is gone, its lease never released
+      const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+      expect(await store.leases().acquire('rebuild', `${hostname()}:${gone}`, 600_000)).toEqual({ acquired: true });
+      expect(json<{ events: number }>(runCli(['rebuild', '--json'], { cwd: dir })).events).toBe(agentEvents.length);
+      expect(json(runCli(['intervals', '--json'], { cwd: dir }))).toEqual(before);
+    } finally {
+      store.close();
+    }
   });
 });
 

@@ -1,17 +1,53 @@
-import { rebuildProjections } from '@switchboard/core';
-import { REBUILD_CACHE_MB } from '@switchboard/core/sqlite';
-import { loadRules, openExistingStore, type GlobalOptions } from '../context.js';
+import { LeaseHeldError, LeaseLostError, rebuildProjections, withLease } from '@switchboard/core';
+import { localLeaseHolder, REBUILD_CACHE_MB } from '@switchboard/core/sqlite';
+import { CliError, loadRules, openExistingStore, type GlobalOptions } from '../context.js';
 import { printJson } from '../output.js';
 import { Progress } from '../progress.js';
+
+/** The lease that keeps rebuilds of one store to one at a time (the AWS rebuild takes one of the same name). */
+const REBUILD_LEASE = 'rebuild';
+/**
+ * How long the lease lasts unless renewed. A rebuild renews it as it reports
+ * progress; a killed one on this machine frees it at once (its process is
+ * gone), so only a holder on another machine, or one stalled this long, is
+ * waited for.
+ */
+const LEASE_MS = 10 * 60_000;
 
 export async function rebuildCommand(options: GlobalOptions): Promise<void> {
   const { rules } = loadRules(options);
   const store = openExistingStore(options, { cacheMb: REBUILD_CACHE_MB });
   try {
     const { events } = await store.counts();
+    const leases = store.leases();
+    const holder = localLeaseHolder();
     const progress = new Progress('rebuild', events, { unit: 'events' });
     const started = Date.now();
-    const summary = await rebuildProjections(store, rules, (n) => progress.update(n, n)).finally(() => progress.stop());
+    // the replay keeps this thread busy, so the lease's timer may not get to run: progress renews it too
+    const lost = new AbortController();
+    let renewedAt = started;
+    const renew = () => {
+      if (Date.now() - renewedAt < LEASE_MS / 4 || lost.signal.aborted) return;
+      renewedAt = Date.now();
+      if (!leases.renewNow(REBUILD_LEASE, holder, LEASE_MS)) lost.abort(new LeaseLostError(REBUILD_LEASE, 'another rebuild took it'));
+    };
+    const summary = await withLease(leases, REBUILD_LEASE, { holder, ttlMs: LEASE_MS }, (signal) =>
+      rebuildProjections(
+        store,
+        rules,
+        (n) => {
+          progress.update(n, n);
+          renew();
+        },
+        { signal: AbortSignal.any([signal, lost.signal]) },
+      ),
+    )
+      .catch((err: unknown) => {
+        if (err instanceof LeaseHeldError) throw new CliError(`cannot rebuild: another rebuild of this store is running (${err.holder}); try again when it has finished`);
+        if (err instanceof LeaseLostError) throw new CliError(err.message);
+        throw err;
+      })
+      .finally(() => progress.stop());
     const seconds = (Date.now() - started) / 1000;
     if (options.json) printJson({ ...summary, seconds });
     else {

@@ -24,6 +24,10 @@ export class MetaTable {
     return new Map(rows.map((r) => [r.key.slice(prefix.length), r.value]));
   }
 
+  delete(key: string): void {
+    this.db.prepare(`DELETE FROM meta WHERE key = ?`).run(key);
+  }
+
   deletePrefix(prefix: string): void {
     this.db.prepare(`DELETE FROM meta WHERE key >= ? AND key < ?`).run(prefix, `${prefix}\uffff`);
   }

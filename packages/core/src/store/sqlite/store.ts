@@ -26,6 +26,7 @@ import { EventStoreDelegate } from '../event-delegate.js';
 import { SqliteAlertLedger } from './alerts.js';
 import { SqliteEvents } from './events.js';
 import { SqliteGenerations } from './generations.js';
+import { SqliteLeases } from './leases.js';
 import { MetaTable } from './meta.js';
 import { openPayloadLog, type PayloadLog } from './payloads.js';
 import type { RetentionTarget } from './projections.js';
@@ -137,6 +138,11 @@ export class SqliteStore extends EventStoreDelegate implements LocalStore {
   /** Changes whenever another connection (e.g. another process) commits to the store. */
   foreignChanges(): number {
     return this.db.pragma('data_version', { simple: true }) as number;
+  }
+
+  /** Named leases in the store (one rebuild at a time, across processes); `now` and `gone` for tests. */
+  leases(options: { now?: () => number; gone?: (holder: string) => boolean } = {}): SqliteLeases {
+    return new SqliteLeases(this.db, this.metaTable, options.now, options.gone);
   }
 
   // ---- settings ----
