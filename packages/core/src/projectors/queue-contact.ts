@@ -102,19 +102,19 @@ const QUEUE_FIELDS = Object.keys(EMPTY) as QueueField[];
 const FIELD_INDEX = new Map(QUEUE_FIELDS.map((f, i) => [f, i]));
 /** `from`: the character of `seen` index 0 ('0'); '.' (below it) marks a field not set */
 const FIRST_INDEX = 48;
-const NOT_SET = '.';
+const NOT_SET_CODE = 46; // '.'
 
-/** Index into `seen` of the stamp behind each set field, as `from` holds them; documents stored before version 2 keep an object keyed by field name. */
-function stampIndexes(c: QueueContact): Array<[QueueField, number]> {
+/** The stamp behind each field (undefined: not set), in QUEUE_FIELDS order; documents stored before version 2 keep `from` as an object keyed by field name. */
+function heldStamps(c: QueueContact): Array<Stamp | undefined> {
   const from = c.from as string | Partial<Record<QueueField, number>>;
-  const out: Array<[QueueField, number]> = [];
+  const out = new Array<Stamp | undefined>(QUEUE_FIELDS.length).fill(undefined);
   if (typeof from === 'string') {
     for (let i = 0; i < from.length; i++) {
       const code = from.charCodeAt(i);
-      if (code >= FIRST_INDEX) out.push([QUEUE_FIELDS[i]!, code - FIRST_INDEX]);
+      if (code >= FIRST_INDEX) out[i] = c.seen[code - FIRST_INDEX];
     }
   } else {
-    for (const k in from) out.push([k as QueueField, from[k as QueueField]!]);
+    for (const k in from) out[FIELD_INDEX.get(k as QueueField)!] = c.seen[from[k as QueueField]!];
   }
   return out;
 }
@@ -205,27 +205,60 @@ export function stampOf(c: QueueContact, field: QueueField): Stamp | undefined {
 export function mergeObservation(contact: QueueContact | undefined, o: QueueObservation): QueueContact {
   // the stamp as the contact holds it when it holds an equal one (the same observation again)
   const stamp = contact?.seen.find((s) => compareStamps(s, o.stamp) === 0) ?? o.stamp;
+  // one array slot per field rather than a map: this runs for every contact event, at ingest and in a rebuild
+  const held = contact ? heldStamps(contact) : new Array<Stamp | undefined>(QUEUE_FIELDS.length).fill(undefined);
   let next: QueueContact | undefined;
-  const stamps = new Map<QueueField, Stamp>();
-  if (contact) for (const [k, i] of stampIndexes(contact)) stamps.set(k, contact.seen[i]!);
   for (const k in o.fields) {
-    const held = stamps.get(k as QueueField);
-    if (held && compareStamps(held, stamp) >= 0) continue;
-    next ??= contact ? { ...contact } : { ...EMPTY, instanceArn: o.instanceArn, contactId: o.contactId, seen: [], from: '' };
+    const i = FIELD_INDEX.get(k as QueueField)!;
+    const h = held[i];
+    if (h && compareStamps(h, stamp) >= 0) continue;
+    next ??= copyContact(contact ?? { ...EMPTY, instanceArn: o.instanceArn, contactId: o.contactId, seen: [], from: '' });
     (next as unknown as Record<string, unknown>)[k] = o.fields[k as QueueField];
-    stamps.set(k as QueueField, stamp);
+    held[i] = stamp;
   }
   if (!next) return contact ?? { ...EMPTY, instanceArn: o.instanceArn, contactId: o.contactId, seen: [], from: '' };
   // canonical: the distinct stamps still behind a field, in stamp order, so any order of merging gives equal documents
-  const used = new Set(stamps.values());
-  next.seen = [...used].sort(compareStamps);
-  let from = '';
-  for (const field of QUEUE_FIELDS) {
-    const s = stamps.get(field);
-    from += s ? String.fromCharCode(FIRST_INDEX + next.seen.indexOf(s)) : NOT_SET;
-  }
-  next.from = from;
+  const seen: Stamp[] = [];
+  for (const s of held) if (s && !seen.includes(s)) seen.push(s);
+  seen.sort(compareStamps);
+  const codes = held.map((s) => (s ? FIRST_INDEX + seen.indexOf(s) : NOT_SET_CODE));
+  next.seen = seen;
+  next.from = String.fromCharCode(...codes);
   return next;
+}
+
+/**
+ * A copy of a contact as one literal: a spread copy of a 25-field object
+ * takes V8's slow path, and this runs for every contact event.
+ */
+function copyContact(c: QueueContact): QueueContact {
+  return {
+    instanceArn: c.instanceArn,
+    contactId: c.contactId,
+    channel: c.channel,
+    initiationMethod: c.initiationMethod,
+    initialContactId: c.initialContactId,
+    previousContactId: c.previousContactId,
+    nextContactId: c.nextContactId,
+    transferCompletedAt: c.transferCompletedAt,
+    queueArn: c.queueArn,
+    queueName: c.queueName,
+    agentArn: c.agentArn,
+    initiatedAt: c.initiatedAt,
+    enqueuedAt: c.enqueuedAt,
+    dequeuedAt: c.dequeuedAt,
+    connectedToAgentAt: c.connectedToAgentAt,
+    disconnectedAt: c.disconnectedAt,
+    completedAt: c.completedAt,
+    queueSeconds: c.queueSeconds,
+    interactionSeconds: c.interactionSeconds,
+    holdSeconds: c.holdSeconds,
+    holds: c.holds,
+    afterContactWorkSeconds: c.afterContactWorkSeconds,
+    pauseSeconds: c.pauseSeconds,
+    seen: c.seen,
+    from: c.from,
+  };
 }
 
 /** Folds observations into contacts by key (a fresh map: the input is left alone). */

@@ -148,6 +148,7 @@ export class SqliteEvents implements EventStore {
         if (id !== stream.id) {
           const s = this.stmts.streamById.get(id) as Row;
           stream = { id, streamId: s.stream_id as string, kind: s.kind as StoredEvent['kind'], instanceArn: s.instance_arn as string };
+          this.streams.remember(stream.streamId, id);
         }
         const event: StoredEvent = {
           kind: stream.kind,

@@ -3,20 +3,29 @@ import type { EventKind } from '../../model.js';
 
 /** Agent streams remembered across transactions (a centre has hundreds to a few thousand agents). */
 const REMEMBERED_AGENTS = 20_000;
+/**
+ * Other streams (contacts) remembered once committed or read by a scan, the
+ * latest ones: a contact's later events arrive within minutes, and a rebuild
+ * writes a contact's row soon after it replayed the contact's events.
+ */
+const REMEMBERED_RECENT = 50_000;
 
 /**
  * The interned numbers of streams (agent ARNs, contact streams), shared by the
  * event table and the projections of one connection. Agents recur with every
  * event, so their numbers are remembered once committed. A contact's stream
- * sees one or two records, but within an ingest transaction the same number is
- * wanted by the event row, the version check and the contact row: it is
- * remembered until the transaction ends, sparing lookups in an index of random
- * UUIDs. Numbers interned in a transaction that rolls back are forgotten.
+ * sees a handful of records within minutes, and within an ingest transaction
+ * the same number is wanted by the event row, the version check and the
+ * contact row: it is remembered within the transaction, and among the latest
+ * once committed, sparing lookups in an index of random UUIDs. Numbers
+ * interned in a transaction that rolls back are forgotten.
  */
 export class StreamNumbers {
   private readonly find: Database.Statement;
   private readonly add: Database.Statement;
   private readonly agents = new Map<string, number>();
+  /** numbers of committed streams other than agents, the latest (streams are never deleted, so they stay right) */
+  private readonly recent = new Map<string, number>();
   /** numbers seen since the open transaction began; null outside one (nothing is remembered then) */
   private pending: Map<string, { id: number; kind: EventKind }> | null = null;
 
@@ -36,7 +45,10 @@ export class StreamNumbers {
     this.pending = null;
     if (!pending || !committed) return;
     for (const [streamId, { id, kind }] of pending) {
-      if (kind !== 'agent') continue;
+      if (kind !== 'agent') {
+        this.remember(streamId, id);
+        continue;
+      }
       if (this.agents.size >= REMEMBERED_AGENTS) this.agents.clear();
       this.agents.set(streamId, id);
     }
@@ -49,7 +61,13 @@ export class StreamNumbers {
 
   /** The stream's number when it is remembered (no lookup), else undefined. */
   known(streamId: string): number | undefined {
-    return this.agents.get(streamId) ?? this.pending?.get(streamId)?.id;
+    return this.agents.get(streamId) ?? this.pending?.get(streamId)?.id ?? this.recent.get(streamId);
+  }
+
+  /** A committed stream's number (e.g. read by a scan): its next uses need no lookup in the index of random ids. */
+  remember(streamId: string, id: number): void {
+    if (this.recent.size >= REMEMBERED_RECENT) this.recent.clear();
+    this.recent.set(streamId, id);
   }
 
   /** The stream's number, created on first sight. */
