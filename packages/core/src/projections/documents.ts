@@ -4,6 +4,7 @@ import type { EventKind } from '../model.js';
 import type { Rules } from '../rules.js';
 import type { DocumentWrite, ProjectionReader, ProjectionWrites, StoredDocument } from '../store/ports.js';
 import type { ProjectionDefinition, Replay, ReplayContext } from './definition.js';
+import { KeyFilter } from './key-filter.js';
 
 /**
  * A projection kept as the latest document per key in the stores' generic
@@ -166,7 +167,7 @@ class DocumentReplay<D> implements Replay {
   private readonly fold: DocumentFold<D>;
   private pending: ProjectableEvent[] = [];
   /** the keys this replay wrote, when the generation began empty (null: it may hold others, read every key) */
-  private readonly written: Set<string> | null;
+  private readonly written: KeyFilter | null;
   built = 0;
 
   constructor(
@@ -174,7 +175,7 @@ class DocumentReplay<D> implements Replay {
     private readonly ctx: ReplayContext,
   ) {
     this.fold = new DocumentFold(spec, ctx.rules);
-    this.written = ctx.fresh ? new Set() : null;
+    this.written = ctx.fresh ? new KeyFilter() : null;
   }
 
   apply(event: ProjectableEvent): Promise<void> | void {
@@ -195,7 +196,7 @@ class DocumentReplay<D> implements Replay {
 
   private async read(keys: string[]): Promise<Map<string, StoredDocument>> {
     const written = this.written;
-    const ask = written ? keys.filter((k) => written.has(k)) : keys;
+    const ask = written ? keys.filter((k) => written.mayHave(k)) : keys;
     return ask.length > 0 ? this.ctx.target.getDocuments(this.spec.name, ask) : new Map();
   }
 
