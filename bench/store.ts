@@ -10,11 +10,14 @@
  *
  * One phase alone, e.g. the parsing thread with nothing stored (its ceiling for ingest):
  *   node scripts/run-ts.mjs bench/store.ts --worker parse --file node_modules/.bench/data/sim-1000000-400.jsonl --db unused
+ * or an ingest into a new store that keeps only some projections (`--projections ''`: events appended, none projected):
+ *   node scripts/run-ts.mjs bench/store.ts --worker ingest --file F --db /tmp/new.db --projections agents,contacts
+ * With RUN_TS_NODE_FLAGS="--cpu-prof --cpu-prof-dir=DIR" each thread writes a CPU profile; bench/cpu-top.mjs lists its heaviest functions.
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Engine, ingestFiles, parseInWorker, parseRules, readInput, rebuildProjections } from '../packages/core/src/index.js';
+import { Engine, ingestFiles, parseInWorker, parseRules, PROJECTIONS, readInput, rebuildProjections } from '../packages/core/src/index.js';
 import { REBUILD_CACHE_MB, SqliteStore } from '../packages/core/src/store/sqlite/index.js';
 import { simulate, writeSimulation } from '../packages/cli/src/simulator/index.js';
 import { argsOf, fmt, machine, median } from './machine.js';
@@ -43,7 +46,9 @@ async function worker(mode: string, file: string, db: string): Promise<Measure> 
   } else if (mode === 'ingest') {
     const store = SqliteStore.open(db);
     // as `switchboard ingest` does it: parsing on the CLI's worker thread (built by `npm run build`)
-    const summary = await ingestFiles(new Engine(store, rules), [file], {
+    const only = args.get('projections');
+    const planOptions = only === undefined ? {} : { projections: PROJECTIONS.filter((p) => only.split(',').includes(p.name)) };
+    const summary = await ingestFiles(new Engine(store, rules, {}, Date.now, planOptions), [file], {
       batchSize: Number(args.get('batch') ?? 2000),
       commitEvery: Number(args.get('commit') ?? 10_000),
       parseWorker: args.get('inline') === 'true' ? undefined : PARSE_WORKER,

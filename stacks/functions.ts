@@ -5,6 +5,7 @@
  * and alarms: docs/deploy-aws.md "Operations".
  */
 import { alertBus } from './alerts.js';
+import { INGEST_BATCH, PROJECT_BATCH } from './mappings.js';
 import { LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME } from './runtime.js';
 import { settings } from './settings.js';
 import { access, eventsTable, rules, tables } from './storage.js';
@@ -85,8 +86,8 @@ const kinesisMapping: sst.aws.KinesisStreamLambdaSubscriberArgs = {
   transform: {
     eventSourceMapping: (args) => {
       args.startingPosition = 'TRIM_HORIZON';
-      args.batchSize = 100;
-      args.maximumBatchingWindowInSeconds = 1;
+      args.batchSize = INGEST_BATCH.size;
+      args.maximumBatchingWindowInSeconds = INGEST_BATCH.windowSeconds;
       // malformed records are quarantined and poison records parked by the function; only transient failures come back
       args.functionResponseTypes = ['ReportBatchItemFailures'];
       args.bisectBatchOnFunctionError = true;
@@ -122,8 +123,9 @@ eventsTable.subscribe('Project', project.arn, {
   transform: {
     eventSourceMapping: (args) => {
       args.startingPosition = 'TRIM_HORIZON';
-      args.batchSize = 100;
-      args.maximumBatchingWindowInSeconds = 1;
+      // a batch gathers the window's records: each agent and contact it touches is one write, however many of its events it holds
+      args.batchSize = PROJECT_BATCH.size;
+      args.maximumBatchingWindowInSeconds = settings.projectWindowSeconds;
       args.bisectBatchOnFunctionError = true;
       // optimistic-concurrency conflicts between concurrent batches are retried; the events stay in the table regardless
       args.maximumRetryAttempts = 50;

@@ -21,9 +21,12 @@
  * SWITCHBOARD_STREAM_KMS_KEY_ARN  KMS key(s) of existing streams encrypted with a customer managed
  *                                 key (comma-separated): the ingest function gets kms:Decrypt on them
  * SWITCHBOARD_ALARM_EMAIL         an address subscribed to the alarm topic (confirm the mail AWS sends)
+ * SWITCHBOARD_PROJECT_WINDOW_SECONDS  how long the projection mapping gathers records before it invokes
+ *                                 (default 10, 0-300): shorter is fresher, longer writes less (stacks/mappings.ts)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseRules } from '../packages/core/src/rules.js';
+import { MAX_WINDOW_SECONDS, PROJECT_BATCH } from './mappings.js';
 
 export function env(name: string): string | undefined {
   const value = process.env[name]?.trim();
@@ -92,6 +95,11 @@ for (const key of streamKmsKeyArns) {
   if (!KMS_KEY.test(key)) throw new Error(`SWITCHBOARD_STREAM_KMS_KEY_ARN must list KMS key ARNs (arn:aws:kms:<region>:<account>:key/<id>; not aliases), got "${key}"`);
 }
 
+const projectWindowSeconds = Number(env('SWITCHBOARD_PROJECT_WINDOW_SECONDS') ?? PROJECT_BATCH.windowSeconds);
+if (!Number.isInteger(projectWindowSeconds) || projectWindowSeconds < 0 || projectWindowSeconds > MAX_WINDOW_SECONDS) {
+  throw new Error(`SWITCHBOARD_PROJECT_WINDOW_SECONDS must be a whole number of seconds from 0 to ${MAX_WINDOW_SECONDS}, got "${env('SWITCHBOARD_PROJECT_WINDOW_SECONDS')}"`);
+}
+
 export const settings = {
   agentStreamArn: env('SWITCHBOARD_AGENT_STREAM_ARN'),
   contactStreamArn: env('SWITCHBOARD_CONTACT_STREAM_ARN'),
@@ -109,4 +117,5 @@ export const settings = {
   },
   streamKmsKeyArns,
   alarmEmail: env('SWITCHBOARD_ALARM_EMAIL'),
+  projectWindowSeconds,
 };

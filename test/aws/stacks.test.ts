@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { INGEST_BATCH, PROJECT_BATCH } from '../../stacks/mappings.js';
 import { LAMBDA_RUNTIME } from '../../stacks/runtime.js';
 import { handlerName, synthesize } from '../support/stacks.js';
 
@@ -67,12 +68,19 @@ describe('the stacks', () => {
 
     const project = mappings.find((m) => m.source === 'Events')!;
     expect(project.function).toBe('arn:Function:Project');
+    // batches as stacks/mappings.ts says (and the write benchmark replays them)
+    expect(project.args).toMatchObject({ batchSize: PROJECT_BATCH.size, maximumBatchingWindowInSeconds: PROJECT_BATCH.windowSeconds });
+    for (const m of kinesis) expect(m.args).toMatchObject({ batchSize: INGEST_BATCH.size, maximumBatchingWindowInSeconds: INGEST_BATCH.windowSeconds });
     expect(project.args).toMatchObject({
       filters: [{ eventName: ['INSERT'] }],
       bisectBatchOnFunctionError: true,
       destinationConfig: { onFailure: { destinationArn: 'arn:Queue:ProjectFailures' } },
     });
     expect(project.args.maximumRetryAttempts).toBeGreaterThan(0);
+    // a fresher seat map at the cost of more writes, or the other way round
+    const fresher = (await synthesize({ SWITCHBOARD_PROJECT_WINDOW_SECONDS: '1' })).mappings.find((m) => m.source === 'Events')!;
+    expect(fresher.args.maximumBatchingWindowInSeconds).toBe(1);
+    await expect(synthesize({ SWITCHBOARD_PROJECT_WINDOW_SECONDS: '301' })).rejects.toThrow(/SWITCHBOARD_PROJECT_WINDOW_SECONDS must be a whole number of seconds from 0 to 300/);
   });
 
   it('alarm on the iterator age of both mappings and on every failure queue, to the Alarms topic', async () => {

@@ -13,6 +13,9 @@ import { startDynamoLocal, type DynamoLocal } from './dynamo-local.js';
 import { countWrites, lambdaContext, StreamReader, streamEvents, type WriteCounts } from './lambda.js';
 import { kinesisEvent } from './payloads.js';
 
+type SimulatedRecord = ReturnType<typeof simulate> extends Iterable<infer R> ? R : never;
+type StreamRecords = Awaited<ReturnType<StreamReader['read']>>;
+
 export interface WriteBenchOptions {
   events?: number;
   agents?: number;
@@ -21,6 +24,14 @@ export interface WriteBenchOptions {
   ingestBatch?: number;
   /** records per project invocation (the DynamoDB stream mapping's batch size) */
   streamBatch?: number;
+  /**
+   * Batching windows in seconds of simulated time, as the event source
+   * mappings' MaximumBatchingWindowInSeconds: an invocation gets what arrived
+   * within the window that its first record opened (at most the batch size).
+   * Without them, every Kinesis batch holds `ingestBatch` records and is
+   * projected on its own: the traffic of a backlog, not of a live centre.
+   */
+  windows?: { ingestSeconds: number; streamSeconds: number };
 }
 
 export interface PhaseResult {
@@ -45,6 +56,9 @@ export interface WriteBenchResult {
   agents: number;
   ingestBatch: number;
   streamBatch: number;
+  windows: { ingestSeconds: number; streamSeconds: number } | null;
+  /** records per project invocation, on average */
+  recordsPerProjectBatch: number;
   ingest: PhaseResult;
   project: PhaseResult;
   total: PhaseResult;
@@ -101,7 +115,7 @@ export async function measureWrites(local: DynamoLocal, options: WriteBenchOptio
   const ingestBatch = options.ingestBatch ?? 100;
   const streamBatch = options.streamBatch ?? 100;
   const agents = options.agents ?? 25;
-  const sim = [];
+  const sim: SimulatedRecord[] = [];
   for (const e of simulate({ agents, hours: 24, seed: options.seed ?? 1 })) {
     sim.push(e);
     if (sim.length >= n) break;
@@ -117,17 +131,51 @@ export async function measureWrites(local: DynamoLocal, options: WriteBenchOptio
   const ingestRuntime = () => configureRuntime({ dynamo: ingestClient, config, store: { generationCacheMs: 60_000 } });
   const projectRuntime = () => configureRuntime({ dynamo: projectClient, config, store: { generationCacheMs: 60_000 } });
 
-  for (let i = 0; i < sim.length; i += ingestBatch) {
+  let projectBatches = 0;
+  let projected = 0;
+  const ingestRecords = async (slice: SimulatedRecord[], first: number) => {
     const batch: KinesisStreamEvent = kinesisEvent(
-      sim.slice(i, i + ingestBatch).map((e) => e.payload),
-      { firstSequence: 49_000_000_000_000_000_000n + BigInt(i) },
+      slice.map((e) => e.payload),
+      { firstSequence: 49_000_000_000_000_000_000n + BigInt(first) },
     );
     ingestRuntime();
     const res = await ingest(batch, lambdaContext('ingest'));
     if (res.batchItemFailures.length > 0) throw new Error(`ingest reported failures: ${JSON.stringify(res.batchItemFailures)}`);
+  };
+  const projectRecords = async (records: StreamRecords) => {
     projectRuntime();
-    const records = await reader.read();
-    for (const event of streamEvents(records, streamBatch) as DynamoDBStreamEvent[]) await project(event, lambdaContext('project'));
+    for (const event of streamEvents(records, streamBatch) as DynamoDBStreamEvent[]) {
+      await project(event, lambdaContext('project'));
+      projectBatches++;
+      projected += event.Records.length;
+    }
+  };
+  const windows = options.windows ?? null;
+  if (!windows) {
+    for (let i = 0; i < sim.length; i += ingestBatch) {
+      await ingestRecords(sim.slice(i, i + ingestBatch), i);
+      await projectRecords(await reader.read());
+    }
+  } else {
+    // the stream's records wait for the project window their first record opened; Kinesis's for theirs
+    // (a window that fills its batch early is cut at its end all the same: exact below batch size / window records a second)
+    let pending: StreamRecords = [];
+    let streamWindowEnd = -Infinity;
+    for (let i = 0; i < sim.length; ) {
+      const start = sim[i]!.at;
+      let end = i;
+      while (end < sim.length && end - i < ingestBatch && sim[end]!.at < start + windows.ingestSeconds * 1000) end++;
+      if (pending.length > 0 && start >= streamWindowEnd) {
+        await projectRecords(pending);
+        pending = [];
+      }
+      await ingestRecords(sim.slice(i, end), i);
+      const records = await reader.read();
+      if (pending.length === 0 && records.length > 0) streamWindowEnd = start + windows.streamSeconds * 1000;
+      pending.push(...records);
+      i = end;
+    }
+    if (pending.length > 0) await projectRecords(pending);
   }
   const events = sim.length;
   return {
@@ -137,6 +185,8 @@ export async function measureWrites(local: DynamoLocal, options: WriteBenchOptio
     agents,
     ingestBatch,
     streamBatch,
+    windows,
+    recordsPerProjectBatch: Math.round((projected / Math.max(1, projectBatches)) * 10) / 10,
     ingest: phase(ingestCount.counts, events),
     project: phase(projectCount.counts, events),
     total: phase(add(ingestCount.counts, projectCount.counts), events),
@@ -146,7 +196,7 @@ export async function measureWrites(local: DynamoLocal, options: WriteBenchOptio
 export function report(r: WriteBenchResult): string {
   const lines = [
     `DynamoDB writes for ${r.events} events (${r.agentEvents} agent events, ${r.contactRecords} contact records; ${r.agents} agents;`,
-    `Kinesis batches of ${r.ingestBatch}, stream batches of ${r.streamBatch}):`,
+    `Kinesis batches of ${r.ingestBatch}, stream batches of ${r.streamBatch}${r.windows ? `, batching windows of ${r.windows.ingestSeconds} s (Kinesis) and ${r.windows.streamSeconds} s (stream) in simulated time` : ''}; ${r.recordsPerProjectBatch} records per project invocation):`,
     '',
     '          ---------- writes per event ----------   ---- reads per event ----',
     'phase     calls  items (write requests)  write units   calls  read units',

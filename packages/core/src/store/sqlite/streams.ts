@@ -8,7 +8,7 @@ const REMEMBERED_AGENTS = 20_000;
  * latest ones: a contact's later events arrive within minutes, and a rebuild
  * writes a contact's row soon after it replayed the contact's events.
  */
-const REMEMBERED_RECENT = 50_000;
+const REMEMBERED_RECENT = 20_000;
 
 /**
  * The interned numbers of streams (agent ARNs, contact streams), shared by the
