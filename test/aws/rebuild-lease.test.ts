@@ -12,12 +12,12 @@ vi.hoisted(() => {
 });
 
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { handleApi, LeaseHeldError, LeaseLostError, parseRules, withLease } from '@switchboard/core';
+import { handleApi, LeaseHeldError, LeaseLostError, parseRules, REBUILD_LEASE, withLease } from '@switchboard/core';
 import { DynamoLeases, eventStreamArn, type TableNames } from '@switchboard/core/dynamodb';
 import { handler as ingest } from '../../packages/functions/src/ingest.js';
 import { handler as project } from '../../packages/functions/src/project.js';
 import { handler as rebuild } from '../../packages/functions/src/rebuild.js';
-import { REBUILD_LEASE, rebuildUnderLease } from '../../packages/functions/src/shared/rebuild.js';
+import { rebuildUnderLease } from '../../packages/functions/src/shared/rebuild.js';
 import { configureRuntime, runtime } from '../../packages/functions/src/shared/runtime.js';
 import { startDynamoLocal, type DynamoLocal } from '../support/dynamo-local.js';
 import { lambdaContext, StreamReader, streamEvents } from '../support/lambda.js';

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { withLease } from '@switchboard/core';
 import { isGoneLocalHolder, localLeaseHolder, SqliteStore } from '@switchboard/core/sqlite';
 
 function storeFile(): string {
@@ -33,11 +34,31 @@ describe('embedded store leases', () => {
     expect(await leases.acquire('job', 'b', 1_000)).toMatchObject({ acquired: false, holder: 'a', expiresAt: 1_001_800 });
     now += 200;
     expect(await leases.acquire('job', 'b', 1_000)).toEqual({ acquired: true });
-    expect(leases.renewNow('job', 'a', 1_000)).toBe(false);
+    expect(await leases.renew('job', 'a', 1_000)).toBe(false);
     await leases.release('job', 'a');
     expect(await leases.acquire('job', 'c', 1_000)).toMatchObject({ acquired: false, holder: 'b' });
     await leases.release('job', 'b');
     expect(await leases.acquire('job', 'c', 1_000)).toEqual({ acquired: true });
+    store.close();
+  });
+
+  it('given work that keeps the thread busy, so that no timer runs, then keepAlive from its progress renews the lease when a renewal is due', async () => {
+    const store = SqliteStore.open(':memory:');
+    let now = 1_000_000;
+    const leases = store.leases({ now: () => now, gone: () => false });
+    const expiry = async () => ((await leases.acquire('job', 'other', 1_000)) as { expiresAt: number }).expiresAt;
+    await withLease(leases, 'job', { holder: 'busy', ttlMs: 1_000, renewEveryMs: 250, now: () => now }, async (signal, keepAlive) => {
+      now += 100;
+      keepAlive(); // not due yet
+      expect(await expiry()).toBe(1_001_000);
+      now += 200;
+      keepAlive(); // due: 300 ms since the lease was taken
+      expect(await expiry()).toBe(1_001_300);
+      now += 900; // past the first expiry, still held thanks to the renewal
+      keepAlive();
+      expect(await expiry()).toBe(1_002_200);
+      expect(signal.aborted).toBe(false);
+    });
     store.close();
   });
 

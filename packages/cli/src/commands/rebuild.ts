@@ -1,11 +1,9 @@
-import { LeaseHeldError, LeaseLostError, rebuildProjections, withLease } from '@switchboard/core';
+import { LeaseHeldError, LeaseLostError, REBUILD_LEASE, rebuildProjections, withLease } from '@switchboard/core';
 import { localLeaseHolder, REBUILD_CACHE_MB } from '@switchboard/core/sqlite';
 import { CliError, loadRules, openExistingStore, type GlobalOptions } from '../context.js';
 import { printJson } from '../output.js';
 import { Progress } from '../progress.js';
 
-/** The lease that keeps rebuilds of one store to one at a time (the AWS rebuild takes one of the same name). */
-const REBUILD_LEASE = 'rebuild';
 /**
  * How long the lease lasts unless renewed. A rebuild renews it as it reports
  * progress; a killed one on this machine frees it at once (its process is
@@ -24,22 +22,15 @@ export async function rebuildCommand(options: GlobalOptions): Promise<void> {
     const progress = new Progress('rebuild', events, { unit: 'events' });
     const started = Date.now();
     // the replay keeps this thread busy, so the lease's timer may not get to run: progress renews it too
-    const lost = new AbortController();
-    let renewedAt = started;
-    const renew = () => {
-      if (Date.now() - renewedAt < LEASE_MS / 4 || lost.signal.aborted) return;
-      renewedAt = Date.now();
-      if (!leases.renewNow(REBUILD_LEASE, holder, LEASE_MS)) lost.abort(new LeaseLostError(REBUILD_LEASE, 'another rebuild took it'));
-    };
-    const summary = await withLease(leases, REBUILD_LEASE, { holder, ttlMs: LEASE_MS }, (signal) =>
+    const summary = await withLease(leases, REBUILD_LEASE, { holder, ttlMs: LEASE_MS }, (signal, keepAlive) =>
       rebuildProjections(
         store,
         rules,
         (n) => {
           progress.update(n, n);
-          renew();
+          keepAlive();
         },
-        { signal: AbortSignal.any([signal, lost.signal]) },
+        { signal },
       ),
     )
       .catch((err: unknown) => {

@@ -17,7 +17,8 @@ const BITS_PER_KEY = PROBES / Math.LN2;
 
 class Filter {
   private readonly bits: Uint32Array;
-  private readonly size: number;
+  /** bits */
+  readonly size: number;
   count = 0;
 
   constructor(readonly capacity: number) {
@@ -73,7 +74,7 @@ export class KeyFilter {
 
   /** Bytes of its bit arrays. */
   get bytes(): number {
-    return this.filters.reduce((sum, f) => sum + Math.ceil((f.capacity * BITS_PER_KEY) / 8), 0);
+    return this.filters.reduce((sum, f) => sum + f.size / 8, 0);
   }
 }
 

@@ -212,11 +212,11 @@ export function mergeObservation(contact: QueueContact | undefined, o: QueueObse
     const i = FIELD_INDEX.get(k as QueueField)!;
     const h = held[i];
     if (h && compareStamps(h, stamp) >= 0) continue;
-    next ??= copyContact(contact ?? { ...EMPTY, instanceArn: o.instanceArn, contactId: o.contactId, seen: [], from: '' });
+    next ??= contact ? copyContact(contact) : emptyContact(o);
     (next as unknown as Record<string, unknown>)[k] = o.fields[k as QueueField];
     held[i] = stamp;
   }
-  if (!next) return contact ?? { ...EMPTY, instanceArn: o.instanceArn, contactId: o.contactId, seen: [], from: '' };
+  if (!next) return contact ?? emptyContact(o);
   // canonical: the distinct stamps still behind a field, in stamp order, so any order of merging gives equal documents
   const seen: Stamp[] = [];
   for (const s of held) if (s && !seen.includes(s)) seen.push(s);
@@ -225,6 +225,11 @@ export function mergeObservation(contact: QueueContact | undefined, o: QueueObse
   next.seen = seen;
   next.from = String.fromCharCode(...codes);
   return next;
+}
+
+/** A contact of which nothing is known yet. */
+function emptyContact(o: QueueObservation): QueueContact {
+  return { ...EMPTY, instanceArn: o.instanceArn, contactId: o.contactId, seen: [], from: '' };
 }
 
 /**

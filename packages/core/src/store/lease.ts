@@ -44,27 +44,39 @@ export interface LeaseOptions {
   now?: () => number;
 }
 
+/** The lease that keeps rebuilds of one store to one at a time, in either store. */
+export const REBUILD_LEASE = 'rebuild';
+
 /**
  * Runs `work` while holding the lease: refuses with LeaseHeldError when
  * another holder has it, renews it in the background, and releases it at the
  * end. `signal` aborts (with LeaseLostError) as soon as the lease can no longer
  * be trusted: a renewal found another holder, or renewals failed for so long
  * that the lease may have expired. Work that checks the signal before each
- * step it must not take without the lease stops in time.
+ * step it must not take without the lease stops in time. Work that keeps the
+ * thread busy, so that the background timer may not get to run (a rebuild
+ * replaying a local store), calls `keepAlive` from its progress: it renews
+ * the lease there when a renewal is due.
  */
-export async function withLease<T>(leases: Leases, name: string, options: LeaseOptions, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withLease<T>(
+  leases: Leases,
+  name: string,
+  options: LeaseOptions,
+  work: (signal: AbortSignal, keepAlive: () => void) => Promise<T>,
+): Promise<T> {
   const now = options.now ?? Date.now;
   const outcome = await leases.acquire(name, options.holder, options.ttlMs);
   if (!outcome.acquired) throw new LeaseHeldError(name, outcome.holder, outcome.expiresAt);
 
   const lost = new AbortController();
   let renewedAt = now();
+  let beganAt = renewedAt;
   const renewEvery = options.renewEveryMs ?? Math.max(1, Math.floor(options.ttlMs / 4));
   let renewing: Promise<void> = Promise.resolve();
-  const heartbeat = setInterval(() => {
+  const beat = () => {
+    if (lost.signal.aborted) return;
+    const started = (beganAt = now());
     renewing = (async () => {
-      if (lost.signal.aborted) return;
-      const started = now();
       try {
         if (await leases.renew(name, options.holder, options.ttlMs)) renewedAt = started;
         else lost.abort(new LeaseLostError(name, 'another holder took it'));
@@ -73,10 +85,14 @@ export async function withLease<T>(leases: Leases, name: string, options: LeaseO
         if (now() - renewedAt >= options.ttlMs / 2) lost.abort(new LeaseLostError(name, `not renewed for ${now() - renewedAt} ms: ${(err as Error).message}`));
       }
     })();
-  }, renewEvery);
+  };
+  const heartbeat = setInterval(beat, renewEvery);
   heartbeat.unref?.();
+  const keepAlive = () => {
+    if (now() - beganAt >= renewEvery) beat();
+  };
   try {
-    return await work(lost.signal);
+    return await work(lost.signal, keepAlive);
   } finally {
     clearInterval(heartbeat);
     await renewing;

@@ -4,10 +4,9 @@
  * A second one is refused while the first renews its lease; a holder that died
  * stops renewing and its lease runs out after REBUILD_LEASE_MS.
  */
-import { rebuildProjections, rebuildStep, withLease, type RebuildStep, type RebuildSummary } from '@switchboard/core';
+import { REBUILD_LEASE, rebuildProjections, rebuildStep, withLease, type RebuildStep, type RebuildSummary } from '@switchboard/core';
 import type { Runtime } from './runtime.js';
 
-export const REBUILD_LEASE = 'rebuild';
 /** How long the lease lasts unless renewed (renewed every quarter of it). */
 export const REBUILD_LEASE_MS = 120_000;
 

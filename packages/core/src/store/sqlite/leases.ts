@@ -40,11 +40,6 @@ export class SqliteLeases implements Leases {
   }
 
   async renew(name: string, holder: string, ttlMs: number): Promise<boolean> {
-    return this.renewNow(name, holder, ttlMs);
-  }
-
-  /** renew, synchronously: for work that keeps the thread busy and lets no timer run (a rebuild renews from its progress). */
-  renewNow(name: string, holder: string, ttlMs: number): boolean {
     return this.db
       .transaction(() => {
         if (this.read(name)?.holder !== holder) return false;
