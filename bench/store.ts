@@ -6,7 +6,7 @@
  * runs as `switchboard ingest` does (parsing on the worker thread that
  * `npm run build` bundles; --inline true parses on the main thread instead).
  *
- *   npm run bench:store [-- --events 1000000 --agents 400 --runs 1 --batch 2000 --commit 10000]
+ *   npm run bench:store [-- --events 1000000 --agents 400 --runs 1 --batch 500 --commit 10000]
  *
  * One phase alone, e.g. the parsing thread with nothing stored (its ceiling for ingest):
  *   node scripts/run-ts.mjs bench/store.ts --worker parse --file node_modules/.bench/data/sim-1000000-400.jsonl --db unused
@@ -17,7 +17,7 @@
 import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Engine, ingestFiles, parseInWorker, parseRules, PROJECTIONS, readInput, rebuildProjections } from '../packages/core/src/index.js';
+import { Engine, FILE_BATCH, FILE_COMMIT_EVERY, ingestFiles, parseInWorker, parseRules, PROJECTIONS, readInput, rebuildProjections } from '../packages/core/src/index.js';
 import { REBUILD_CACHE_MB, SqliteStore } from '../packages/core/src/store/sqlite/index.js';
 import { simulate, writeSimulation } from '../packages/cli/src/simulator/index.js';
 import { argsOf, fmt, machine, median } from './machine.js';
@@ -42,15 +42,15 @@ async function worker(mode: string, file: string, db: string): Promise<Measure> 
     for await (const c of readInput(createReadStream(file, { highWaterMark: 1 << 20 }), file)) if (c.ok) events++;
   } else if (mode === 'parse') {
     // the parsing thread alone (read, split, JSON.parse, validate), nothing stored: its ceiling for ingest
-    for await (const b of parseInWorker([file], { workerUrl: PARSE_WORKER, batchSize: Number(args.get('batch') ?? 2000) })) events += b.batch.read;
+    for await (const b of parseInWorker([file], { workerUrl: PARSE_WORKER, batchSize: Number(args.get('batch') ?? FILE_BATCH) })) events += b.batch.read;
   } else if (mode === 'ingest') {
     const store = SqliteStore.open(db);
     // as `switchboard ingest` does it: parsing on the CLI's worker thread (built by `npm run build`)
     const only = args.get('projections');
     const planOptions = only === undefined ? {} : { projections: PROJECTIONS.filter((p) => only.split(',').includes(p.name)) };
     const summary = await ingestFiles(new Engine(store, rules, {}, Date.now, planOptions), [file], {
-      batchSize: Number(args.get('batch') ?? 2000),
-      commitEvery: Number(args.get('commit') ?? 10_000),
+      batchSize: Number(args.get('batch') ?? FILE_BATCH),
+      commitEvery: Number(args.get('commit') ?? FILE_COMMIT_EVERY),
       parseWorker: args.get('inline') === 'true' ? undefined : PARSE_WORKER,
     });
     events = summary.read;

@@ -9,9 +9,6 @@ export interface IngestOptions extends GlobalOptions {
 }
 
 const SHOWN_ERRORS = 20;
-/** Records per batch handed from the parsing thread, and per transaction (fewer commits write fewer index pages). */
-const BATCH = 2000;
-const COMMIT_EVERY = 10_000;
 /** Built beside the CLI bundle; when it is missing (running from sources) inputs are parsed on the main thread. */
 const PARSE_WORKER = new URL('./parse-worker.mjs', import.meta.url);
 
@@ -27,8 +24,6 @@ export async function ingestCommand(files: string[], options: IngestOptions): Pr
     let total: IngestSummary;
     try {
       total = await ingestFiles(engine, files, {
-        batchSize: BATCH,
-        commitEvery: COMMIT_EVERY,
         parseWorker: PARSE_WORKER,
         onProgress: (bytes, s) => progress.update(bytes, s.read),
       });
