@@ -2,7 +2,7 @@ import type { EventKind, StoredEvent } from '../model.js';
 import type { ProjectionDefinition, Replay } from '../projections/definition.js';
 import { PROJECTIONS, projectionVersions, SNAPSHOT_EVERY } from '../projections/index.js';
 import { rulesHash, type Rules } from '../rules.js';
-import type { EventStore, ProjectionStore, ProjectionVersions, ProjectionWrites, Rebuildable, ResumableRebuild } from '../store/ports.js';
+import type { EventStore, ProjectionStore, ProjectionVersions, ProjectionWrites, Rebuildable, RebuildFlush, ResumableRebuild } from '../store/ports.js';
 import { toProjectable } from '../parse/facts.js';
 import { planProjection, type PlanOptions } from './planner.js';
 
@@ -16,10 +16,12 @@ export interface RebuildSummary {
   rulesHash: string;
 }
 
-/** A rebuild commits what the projections hold once their outputs (e.g. intervals) reach this many ... */
-const FLUSH_OUTPUTS = 50_000;
-/** ... or their units (agents, contact rows, documents) this many. */
-const FLUSH_UNITS = 5_000;
+/**
+ * What a rebuild holds before it writes, unless its store says otherwise
+ * (Rebuildable.rebuildFlush): larger flushes rewrite fewer shared documents
+ * (a queue's bucket is touched by many contacts), smaller ones keep less alive.
+ */
+const DEFAULT_FLUSH: RebuildFlush = { outputs: 50_000, units: 5_000 };
 
 export interface RebuildOptions extends PlanOptions {
   /**
@@ -47,7 +49,7 @@ export async function rebuildProjections(
   const target = await store.beginGeneration(hash, projectionVersions(projections));
   const summary = newSummary(projections, target.generation, hash);
   try {
-    await replayInto(store.scanAll({ preferFacts: true }), target, rules, projections, summary, onProgress, { ...options, fresh: true });
+    await replayInto(store.scanAll({ preferFacts: true }), target, rules, projections, summary, onProgress, { ...options, fresh: true, flushAt: store.rebuildFlush });
     await switchOver(store, target, rules, summary, options);
   } catch (err) {
     if (!options.signal?.aborted) await store.dropGeneration(target.generation).catch(() => undefined);
@@ -93,7 +95,7 @@ export async function rebuildStep(
   if (resume) Object.assign(summary, resume.checkpoint.built);
   try {
     const scan = resume ? store.scanFrom(resume.checkpoint.position, { preferFacts: true }) : store.scanAll({ preferFacts: true });
-    const stoppedAfter = await replayInto(scan, target, rules, projections, summary, onProgress, { ...options, fresh: !resume }, () => Date.now() >= options.deadline);
+    const stoppedAfter = await replayInto(scan, target, rules, projections, summary, onProgress, { ...options, fresh: !resume, flushAt: store.rebuildFlush }, () => Date.now() >= options.deadline);
     options.signal?.throwIfAborted();
     if (stoppedAfter) {
       const built = Object.fromEntries(['events', ...projections.map((p) => p.name)].map((k) => [k, Number(summary[k])]));
@@ -147,9 +149,10 @@ async function replayInto(
   projections: readonly ProjectionDefinition[],
   summary: RebuildSummary,
   onProgress?: (events: number) => void,
-  options: RebuildOptions & { fresh?: boolean } = {},
+  options: RebuildOptions & { fresh?: boolean; flushAt?: RebuildFlush } = {},
   stop?: () => boolean,
 ): Promise<StoredEvent | null> {
+  const flushAt = options.flushAt ?? DEFAULT_FLUSH;
   const ctx = { target, rules, snapshotEvery: options.snapshotEvery ?? SNAPSHOT_EVERY, fresh: options.fresh ?? false };
   const replays = projections.map((p) => ({ name: p.name, replay: p.replay(ctx) }));
   const readers = new Map<EventKind, Replay[]>();
@@ -181,7 +184,7 @@ async function replayInto(
       outputs += replay.heldOutputs;
       units += replay.heldUnits;
     }
-    if (outputs >= FLUSH_OUTPUTS || units >= FLUSH_UNITS) await flush();
+    if (outputs >= flushAt.outputs || units >= flushAt.units) await flush();
   };
 
   const finish = async () => {
@@ -207,7 +210,7 @@ async function replayInto(
       for (const replay of open) {
         const applied = replay.apply(p);
         if (applied) await applied;
-        if (replay.heldOutputs >= FLUSH_OUTPUTS) await flush();
+        if (replay.heldOutputs >= flushAt.outputs) await flush();
       }
     }
     last = stored;

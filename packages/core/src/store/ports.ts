@@ -177,6 +177,14 @@ export interface Rebuildable {
   switchTo(generation: number, rulesHash: string, catchUp: (events: StoredEvent[]) => Promise<void>): Promise<void>;
   /** Forgets a generation that was never switched to (an abandoned rebuild). */
   dropGeneration(generation: number): Promise<void>;
+  /** How much a rebuild holds before it writes, when the store prefers other than the default (engine/rebuild.ts). */
+  readonly rebuildFlush?: RebuildFlush;
+}
+
+/** A rebuild commits what its projections hold once their outputs (e.g. intervals) or their units (agents, contact rows, documents) reach these. */
+export interface RebuildFlush {
+  outputs: number;
+  units: number;
 }
 
 /** Where a rebuild that had to stop continues: after a stream of the event table's scan, into the generation it was building. */

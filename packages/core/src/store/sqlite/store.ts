@@ -17,6 +17,7 @@ import type {
   ProjectionStore,
   ProjectionVersions,
   ProjectionWrites,
+  RebuildFlush,
   StoredDocument,
   TallyQuery,
   ReportTotalsQuery,
@@ -66,6 +67,14 @@ export class SqliteStore extends EventStoreDelegate implements LocalStore {
   private readonly generations: SqliteGenerations;
   private readonly ledger: SqliteAlertLedger;
   private readonly settings: SqliteSettings;
+  /**
+   * A rebuild here writes after 20,000 outputs or 2,000 units rather than the
+   * default 50,000 and 5,000: what it holds is promoted and left for the old
+   * generation's collector, and a commit costs the embedded store little
+   * (1M events, alternated: 26.5-31.4 s and peak RSS 303-313 MB against
+   * 26.1-28.1 s and 376-407 MB).
+   */
+  readonly rebuildFlush: RebuildFlush = { outputs: 20_000, units: 2_000 };
 
   private constructor(
     readonly db: Database.Database,
