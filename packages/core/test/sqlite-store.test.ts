@@ -95,6 +95,22 @@ describe('embedded store specifics', () => {
     db.close();
     expect(() => SqliteStore.open(path)).toThrow(/created by another version of Switchboard/);
   });
+
+  it('given a scan read on its own thread, when its reader stops early, then the next scan reads every event and the store closes', async () => {
+    const store = SqliteStore.open(join(mkdtempSync(join(tmpdir(), 'switchboard-scan-')), 'store.db'), { scanWorkerFrom: 0 });
+    const engine = new Engine(store, parseRules({}), {}, () => Date.UTC(2024, 0, 1));
+    await engine.ingestBatch(morning.map((e) => candidate(e)));
+    const first = [];
+    for await (const e of store.scanAll({ preferFacts: true })) {
+      first.push(e);
+      break;
+    }
+    const all = [];
+    for await (const e of store.scanAll({ preferFacts: true })) all.push(e);
+    expect(first).toHaveLength(1);
+    expect(all.map((e) => e.occurredAt)).toEqual(morning.map((e) => Date.parse(String(e.EventTimestamp))));
+    store.close();
+  });
 });
 
 describe('queue documents held by ingest transactions and rebuilt', () => {

@@ -6,6 +6,7 @@ import { bySortKey, TieOrder, timePrefix } from '../ordering.js';
 import { storedPayload } from '../payload-codec.js';
 import type { EventStore } from '../ports.js';
 import type { PayloadLog } from './payloads.js';
+import { pagesOnWorker } from './scan-worker.js';
 import type { RetentionTarget } from './projections.js';
 import type { StreamNumbers } from './streams.js';
 
@@ -27,6 +28,17 @@ const SCAN_FACTS = `SELECT ${SCAN_COLUMNS}, CASE WHEN ${CURRENT_FACTS} THEN NULL
 type ScanRow = [stream: number, dedupeKey: string, occurredAt: number, sortKey: string, receivedAt: number, facts: string | null, source: string | null, payloadAt: number, payloadLen: number | null];
 /** The order of the dedupe index: streams whole, each by time (ties are put in sort-key order as they are read). */
 const STREAM_ORDER = 'e.stream, e.occurred_at, e.dedupe_key';
+/** Where STREAM_ORDER's columns are in a ScanRow: a page continues after its last row's. */
+const SCAN_KEY = [0, 2, 1] as const;
+const firstPage = (select: string) => `${select} ORDER BY ${STREAM_ORDER} LIMIT ${SCAN_PAGE}`;
+const nextPage = (select: string) => `${select} WHERE (${STREAM_ORDER}) > (?, ?, ?) ORDER BY ${STREAM_ORDER} LIMIT ${SCAN_PAGE}`;
+export interface ScanOptions {
+  /** scans of a table of at least this many events read it on a thread of their own (pagesOnWorker); unset: never */
+  scanWorkerFrom?: number;
+  /** that thread's page cache */
+  scanCacheMb: number;
+}
+
 /** The source of an event replayed from its facts: not read. */
 const NOT_READ: SourceRef = Object.freeze({ origin: '' });
 
@@ -46,6 +58,7 @@ export class SqliteEvents implements EventStore {
     private readonly payloads: PayloadLog,
     /** the store's transaction, for an append made outside one */
     private readonly transaction: <T>(fn: () => Promise<T>) => Promise<T>,
+    private readonly options: ScanOptions = { scanCacheMb: 64 },
   ) {
     this.stmts = {
       append: db.prepare(
@@ -54,10 +67,10 @@ export class SqliteEvents implements EventStore {
       ),
       quarantine: db.prepare(`INSERT INTO quarantine (received_at, source, reason, raw) VALUES (?, ?, ?, ?)`),
       readStream: db.prepare(`${SELECT_EVENTS} WHERE e.stream = ? AND e.occurred_at >= ? ORDER BY e.occurred_at, e.dedupe_key`),
-      scanFirst: db.prepare(`${SCAN_EVENTS} ORDER BY ${STREAM_ORDER} LIMIT ${SCAN_PAGE}`).raw(true),
-      scanNext: db.prepare(`${SCAN_EVENTS} WHERE (${STREAM_ORDER}) > (?, ?, ?) ORDER BY ${STREAM_ORDER} LIMIT ${SCAN_PAGE}`).raw(true),
-      factsFirst: db.prepare(`${SCAN_FACTS} ORDER BY ${STREAM_ORDER} LIMIT ${SCAN_PAGE}`).raw(true),
-      factsNext: db.prepare(`${SCAN_FACTS} WHERE (${STREAM_ORDER}) > (?, ?, ?) ORDER BY ${STREAM_ORDER} LIMIT ${SCAN_PAGE}`).raw(true),
+      scanFirst: db.prepare(firstPage(SCAN_EVENTS)).raw(true),
+      scanNext: db.prepare(nextPage(SCAN_EVENTS)).raw(true),
+      factsFirst: db.prepare(firstPage(SCAN_FACTS)).raw(true),
+      factsNext: db.prepare(nextPage(SCAN_FACTS)).raw(true),
       streamById: db.prepare(`SELECT stream_id, kind, instance_arn FROM streams WHERE id = ?`),
       afterSeq: db.prepare(`${SELECT_EVENTS} WHERE e.seq > ? ORDER BY e.seq`),
       maxSeq: db.prepare(`SELECT COALESCE(MAX(seq), 0) AS seq FROM events`),
@@ -139,11 +152,9 @@ export class SqliteEvents implements EventStore {
   }
 
   async *scanAll(options: { preferFacts?: boolean } = {}): AsyncIterable<StoredEvent> {
-    const [first, next] = options.preferFacts ? [this.stmts.factsFirst, this.stmts.factsNext] : [this.stmts.scanFirst, this.stmts.scanNext];
-    let rows = first.all() as ScanRow[];
     let stream: { id: number | null; streamId: string; kind: StoredEvent['kind']; instanceArn: string } = { id: null, streamId: '', kind: 'agent', instanceArn: '' };
     const ties = new TieOrder<StoredEvent>();
-    while (rows.length > 0) {
+    for await (const rows of this.scanPages(options.preferFacts ?? false)) {
       for (const [id, dedupeKey, occurredAt, sortKey, receivedAt, facts, source, payloadAt, payloadLen] of rows) {
         if (id !== stream.id) {
           const s = this.stmts.streamById.get(id) as Row;
@@ -165,11 +176,38 @@ export class SqliteEvents implements EventStore {
         // plain yields: yield* of an array in an async generator costs a promise per element
         for (const done of ties.push(event)) yield done;
       }
-      if (rows.length < SCAN_PAGE) break;
-      const [lastStream, lastKey, lastTime] = rows[rows.length - 1]!;
-      rows = next.all(lastStream, lastTime, lastKey) as ScanRow[];
     }
     for (const done of ties.end()) yield done;
+  }
+
+  /**
+   * The event table in scan order, a page at a time: read on a thread of its
+   * own when the table is large enough to repay starting one (and is in a
+   * file another connection can open).
+   */
+  private scanPages(preferFacts: boolean): AsyncIterable<ScanRow[]> | Iterable<ScanRow[]> {
+    if (this.options.scanWorkerFrom !== undefined && !this.db.memory && this.lastSeq() >= this.options.scanWorkerFrom) {
+      return pagesOnWorker({
+        path: this.db.name,
+        first: firstPage(preferFacts ? SCAN_FACTS : SCAN_EVENTS),
+        next: nextPage(preferFacts ? SCAN_FACTS : SCAN_EVENTS),
+        keyColumns: SCAN_KEY,
+        pageSize: SCAN_PAGE,
+        cacheMb: this.options.scanCacheMb,
+      }) as AsyncIterable<ScanRow[]>;
+    }
+    return this.pagesInThread(preferFacts);
+  }
+
+  private *pagesInThread(preferFacts: boolean): Iterable<ScanRow[]> {
+    const [first, next] = preferFacts ? [this.stmts.factsFirst, this.stmts.factsNext] : [this.stmts.scanFirst, this.stmts.scanNext];
+    let rows = first.all() as ScanRow[];
+    while (rows.length > 0) {
+      yield rows;
+      if (rows.length < SCAN_PAGE) return;
+      const end = rows[rows.length - 1]!;
+      rows = next.all(...SCAN_KEY.map((i) => end[i])) as ScanRow[];
+    }
   }
 
   async counts(): Promise<{ events: number; quarantined: number; lastEventAt: number | null }> {
