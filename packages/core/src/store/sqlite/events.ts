@@ -32,6 +32,7 @@ const STREAM_ORDER = 'e.stream, e.occurred_at, e.dedupe_key';
 const SCAN_KEY = [0, 2, 1] as const;
 const firstPage = (select: string) => `${select} ORDER BY ${STREAM_ORDER} LIMIT ${SCAN_PAGE}`;
 const nextPage = (select: string) => `${select} WHERE (${STREAM_ORDER}) > (?, ?, ?) ORDER BY ${STREAM_ORDER} LIMIT ${SCAN_PAGE}`;
+
 export interface ScanOptions {
   /** scans of a table of at least this many events read it on a thread of their own (pagesOnWorker); unset: never */
   scanWorkerFrom?: number;
@@ -58,7 +59,7 @@ export class SqliteEvents implements EventStore {
     private readonly payloads: PayloadLog,
     /** the store's transaction, for an append made outside one */
     private readonly transaction: <T>(fn: () => Promise<T>) => Promise<T>,
-    private readonly options: ScanOptions = { scanCacheMb: 64 },
+    private readonly options: ScanOptions,
   ) {
     this.stmts = {
       append: db.prepare(
