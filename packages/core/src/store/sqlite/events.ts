@@ -34,8 +34,8 @@ const firstPage = (select: string) => `${select} ORDER BY ${STREAM_ORDER} LIMIT 
 const nextPage = (select: string) => `${select} WHERE (${STREAM_ORDER}) > (?, ?, ?) ORDER BY ${STREAM_ORDER} LIMIT ${SCAN_PAGE}`;
 
 export interface ScanOptions {
-  /** scans of a table of at least this many events read it on a thread of their own (pagesOnWorker); unset: never */
-  scanWorkerFrom?: number;
+  /** scans of a table of at least this many events read it on a thread of their own (pagesOnWorker) */
+  scanWorkerFrom: number;
   /** that thread's page cache */
   scanCacheMb: number;
 }
@@ -187,7 +187,7 @@ export class SqliteEvents implements EventStore {
    * file another connection can open).
    */
   private scanPages(preferFacts: boolean): AsyncIterable<ScanRow[]> | Iterable<ScanRow[]> {
-    if (this.options.scanWorkerFrom !== undefined && !this.db.memory && this.lastSeq() >= this.options.scanWorkerFrom) {
+    if (!this.db.memory && this.lastSeq() >= this.options.scanWorkerFrom) {
       return pagesOnWorker({
         path: this.db.name,
         first: firstPage(preferFacts ? SCAN_FACTS : SCAN_EVENTS),

@@ -85,7 +85,7 @@ export async function* pagesOnWorker(scan: PagedScan): AsyncGenerator<unknown[][
     notify();
   });
   worker.on('error', (err) => {
-    failed = err;
+    failed = new StoreError(`the event table's reading thread failed: ${err.message}`);
     notify();
   });
   worker.on('exit', (code) => {
